@@ -1,0 +1,45 @@
+#ifndef CNCURSESW_SHIM_H
+#define CNCURSESW_SHIM_H
+
+/* SwiftPM drops pkg-config's cflags "-D_DEFAULT_SOURCE -D_XOPEN_SOURCE=600"
+   ("warning: prohibited flag(s)"), and _XOPEN_SOURCE is what switches on the
+   wide-character half of <curses.h> (cchar_t, wadd_wch, mvwaddwstr, box_set...).
+   Switch it on explicitly, before the include. */
+#ifndef NCURSES_WIDECHAR
+#define NCURSES_WIDECHAR 1
+#endif
+
+#include <locale.h>
+#include <wchar.h>
+#include <curses.h>
+
+/* glibc declares wcwidth() only under _XOPEN_SOURCE; the Glibc module is built without it. */
+extern int wcwidth(wchar_t c);
+
+/* A_* attributes expand through NCURSES_BITS(...) casts: Swift does not import them.
+   Re-export them as constants (Swift imports `static const` as a `let`). */
+static const attr_t ncs_A_NORMAL    = A_NORMAL;
+static const attr_t ncs_A_BOLD      = A_BOLD;
+static const attr_t ncs_A_DIM       = A_DIM;
+static const attr_t ncs_A_REVERSE   = A_REVERSE;
+static const attr_t ncs_A_UNDERLINE = A_UNDERLINE;
+
+/* stdscr, LINES, COLS, COLORS are mutable C globals. In Swift 6 mode any reference is an
+   error ("reference to var 'stdscr' is not concurrency-safe because it involves shared
+   mutable state"). Read them through functions instead. */
+static inline WINDOW *ncs_stdscr(void) { return stdscr; }
+static inline int ncs_lines(void)  { return LINES; }
+static inline int ncs_cols(void)   { return COLS; }
+static inline int ncs_colors(void) { return COLORS; }
+
+/* Function-like macros are never imported. (getmaxyx/getyx: use getmaxy()/getmaxx(),
+   getcury()/getcurx(), which ncurses also exports as real functions.) */
+static inline int ncs_KEY_F(int n) { return KEY_F(n); }
+
+/* Mouse masks are NCURSES_MOUSE_MASK(...) expansions: not imported either. */
+static const mmask_t ncs_ALL_MOUSE_EVENTS = ALL_MOUSE_EVENTS;
+static const mmask_t ncs_BUTTON1_CLICKED = BUTTON1_CLICKED;
+static const mmask_t ncs_BUTTON4_PRESSED = BUTTON4_PRESSED; /* wheel up */
+static const mmask_t ncs_BUTTON5_PRESSED = BUTTON5_PRESSED; /* wheel down */
+
+#endif /* CNCURSESW_SHIM_H */

@@ -1,0 +1,16 @@
+/// The role an artifact plays in a mission (DESIGN §3). Deterministic; there is no `other`.
+public enum ArtifactClass: String, Codable, CaseIterable, Sendable, Comparable {
+    case input, workflow, output, evidence, policy, runtime
+
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// Whether the manifest requires an artifact at the current step.
+public enum RequiredStatus: String, Codable, CaseIterable, Sendable {
+    case required, optional
+}
+
+/// Whether every required artifact of a dossier is present and valid (DESIGN §4).
+public enum Completeness: String, Codable, CaseIterable, Sendable {
+    case complete, incomplete, unknown
+}

@@ -1,0 +1,61 @@
+/// Counts of a snapshot (DESIGN §5.1 `artifact_counts`). Invariant: required = requiredPresent + requiredMissing.
+public struct ArtifactCounts: Codable, Sendable, Equatable {
+    public var total: Int
+    public var required: Int
+    public var requiredPresent: Int
+    public var requiredMissing: Int
+    public var optional: Int
+    public var optionalPresent: Int
+
+    public init(total: Int, required: Int, requiredPresent: Int, requiredMissing: Int, optional: Int, optionalPresent: Int) {
+        self.total = total
+        self.required = required
+        self.requiredPresent = requiredPresent
+        self.requiredMissing = requiredMissing
+        self.optional = optional
+        self.optionalPresent = optionalPresent
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case total, required, optional
+        case requiredPresent = "required_present"
+        case requiredMissing = "required_missing"
+        case optionalPresent = "optional_present"
+    }
+}
+
+/// A deterministic summary of a dossier: counts, completeness and the parity hash (DESIGN §4).
+public struct Snapshot: Codable, Sendable, Equatable {
+    public var featureSlug: String
+    public var missionType: String
+    public var currentStep: String?
+    public var counts: ArtifactCounts
+    public var completeness: Completeness
+    /// Lowercase hex SHA-256 of the `path\thash` lines of the present artifacts (DESIGN §4).
+    public var parityHashSHA256: String
+    /// Deterministic id of this snapshot (derived from slug, mission, step and parity hash).
+    public var snapshotID: String
+
+    public init(
+        featureSlug: String, missionType: String, currentStep: String?, counts: ArtifactCounts,
+        completeness: Completeness, parityHashSHA256: String, snapshotID: String
+    ) {
+        self.featureSlug = featureSlug
+        self.missionType = missionType
+        self.currentStep = currentStep
+        self.counts = counts
+        self.completeness = completeness
+        self.parityHashSHA256 = parityHashSHA256
+        self.snapshotID = snapshotID
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case featureSlug = "feature_slug"
+        case missionType = "mission_type"
+        case currentStep = "current_step"
+        case counts = "artifact_counts"
+        case completeness = "completeness_status"
+        case parityHashSHA256 = "parity_hash_sha256"
+        case snapshotID = "snapshot_id"
+    }
+}
