@@ -10,6 +10,8 @@
 #endif
 
 #include <locale.h>
+#include <langinfo.h>
+#include <string.h>
 #include <wchar.h>
 #include <curses.h>
 
@@ -41,5 +43,12 @@ static const mmask_t ncs_ALL_MOUSE_EVENTS = ALL_MOUSE_EVENTS;
 static const mmask_t ncs_BUTTON1_CLICKED = BUTTON1_CLICKED;
 static const mmask_t ncs_BUTTON4_PRESSED = BUTTON4_PRESSED; /* wheel up */
 static const mmask_t ncs_BUTTON5_PRESSED = BUTTON5_PRESSED; /* wheel down */
+
+/* True when the locale's character set is UTF-8 (after setlocale): otherwise the dashboard draws
+   ASCII boxes, sparklines and bars. */
+static inline int ncs_locale_is_utf8(void) {
+    const char *codeset = nl_langinfo(CODESET);
+    return codeset != 0 && (strcmp(codeset, "UTF-8") == 0 || strcmp(codeset, "utf8") == 0);
+}
 
 #endif /* CNCURSESW_SHIM_H */

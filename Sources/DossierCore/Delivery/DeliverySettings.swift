@@ -1,0 +1,122 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Why the delivery settings could not be loaded. Never contains a secret.
+public enum DeliverySettingsError: Error, Equatable, CustomStringConvertible {
+    case noEndpoint
+    case invalidEndpoint(String)
+    case noSecret
+    case secretFileUnreadable(path: String, reason: String)
+    case secretFileTooOpen(path: String, mode: String)
+    case invalidSecret(source: String, reason: String)
+    case configSyntax(path: String, line: Int, message: String)
+
+    public var description: String {
+        switch self {
+        case .noEndpoint:
+            "no webhook endpoint: pass --endpoint URL, set DOSSIER_WEBHOOK_URL, or put url = \"…\" under [delivery] in config.toml"
+        case .invalidEndpoint(let url): "webhook endpoint '\(url)' is not an http(s) URL"
+        case .noSecret:
+            "no webhook secret: pass --secret-file PATH, set DOSSIER_WEBHOOK_SECRET, or put secret_file = \"…\" under [delivery] in config.toml"
+        case .secretFileUnreadable(let path, let reason): "secret file \(path): \(reason)"
+        case .secretFileTooOpen(let path, let mode):
+            "secret file \(path) is readable by group or others (mode \(mode)); refusing it. Run: chmod 600 \(path)"
+        case .invalidSecret(let source, let reason): "webhook secret from \(source): \(reason)"
+        case .configSyntax(let path, let line, let message): "\(path):\(line): \(message)"
+        }
+    }
+}
+
+/// Where the endpoint and secret come from (DESIGN §8): flags, then environment (`DOSSIER_WEBHOOK_URL`,
+/// `DOSSIER_WEBHOOK_SECRET`), then `<state>/config.toml`'s `[delivery]` table (`url`, `secret`, `secret_file`).
+public enum DeliverySettings {
+    /// Reads a secret file, refusing one that group or others can read.
+    public static func readSecretFile(_ path: String) throws(DeliverySettingsError) -> WebhookSecret {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            throw .secretFileUnreadable(path: path, reason: String(cString: strerror(errno)))
+        }
+        let mode = info.st_mode & 0o777
+        if mode & 0o077 != 0 { throw .secretFileTooOpen(path: path, mode: String(mode, radix: 8)) }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw .secretFileUnreadable(path: path, reason: "cannot read")
+        }
+        do {
+            return try WebhookSecret(String(decoding: data, as: UTF8.self))
+        } catch {
+            throw .invalidSecret(source: path, reason: error.description)
+        }
+    }
+
+    /// Parses the `[delivery]` table of a tiny TOML subset: `key = "value"` lines, `#` comments, `[table]`
+    /// headers. Other tables are skipped. Returns an empty map when the file does not exist.
+    public static func readConfig(_ path: String) throws(DeliverySettingsError) -> [String: String] {
+        guard let data = FileManager.default.contents(atPath: path) else { return [:] }
+        var table = ""
+        var result: [String: String] = [:]
+        for (number, rawLine) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+            .enumerated()
+        {
+            let line = rawLine.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            if line.hasPrefix("[") {
+                guard line.hasSuffix("]") else {
+                    throw .configSyntax(path: path, line: number + 1, message: "unterminated table header")
+                }
+                table = line.dropFirst().dropLast().trimmingCharacters(in: .whitespaces)
+                continue
+            }
+            guard let eq = line.firstIndex(of: "=") else {
+                throw .configSyntax(path: path, line: number + 1, message: "expected key = \"value\"")
+            }
+            let key = line[..<eq].trimmingCharacters(in: .whitespaces)
+            var value = line[line.index(after: eq)...].trimmingCharacters(in: .whitespaces)
+            guard table == "delivery" else { continue }
+            guard value.hasPrefix("\""), let close = value.dropFirst().firstIndex(of: "\"") else {
+                throw .configSyntax(path: path, line: number + 1, message: "value of '\(key)' must be a \"string\"")
+            }
+            let rest = value[value.index(after: close)...].trimmingCharacters(in: .whitespaces)
+            guard rest.isEmpty || rest.hasPrefix("#") else {
+                throw .configSyntax(path: path, line: number + 1, message: "unexpected text after the value of '\(key)'")
+            }
+            value = String(value[value.index(after: value.startIndex)..<close])
+            result[key] = value
+        }
+        return result
+    }
+
+    /// Resolves the endpoint URL.
+    public static func endpoint(flag: String?, environment: [String: String], config: [String: String])
+        throws(DeliverySettingsError) -> String
+    {
+        guard let url = flag ?? environment["DOSSIER_WEBHOOK_URL"] ?? config["url"], !url.isEmpty else {
+            throw .noEndpoint
+        }
+        guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""),
+            parsed.host != nil
+        else { throw .invalidEndpoint(DeliveryConfiguration.redact(url)) }
+        return url
+    }
+
+    /// Resolves the secret: `--secret-file`, then `DOSSIER_WEBHOOK_SECRET`, then config `secret_file` / `secret`.
+    public static func secret(secretFile: String?, environment: [String: String], config: [String: String])
+        throws(DeliverySettingsError) -> WebhookSecret
+    {
+        if let secretFile { return try readSecretFile(secretFile) }
+        if let text = environment["DOSSIER_WEBHOOK_SECRET"], !text.isEmpty {
+            do { return try WebhookSecret(text) } catch {
+                throw .invalidSecret(source: "DOSSIER_WEBHOOK_SECRET", reason: error.description)
+            }
+        }
+        if let file = config["secret_file"] { return try readSecretFile(file) }
+        if let text = config["secret"] {
+            do { return try WebhookSecret(text) } catch {
+                throw .invalidSecret(source: "config.toml [delivery] secret", reason: error.description)
+            }
+        }
+        throw .noSecret
+    }
+}

@@ -1,0 +1,61 @@
+import AsyncHTTPClient
+import Foundation
+
+/// Sends one signed POST and reduces what happened to a `DeliveryAnswer`. The edge between the delivery
+/// engine and the network.
+public protocol WebhookTransport: Sendable {
+    func post(url: String, headers: [(String, String)], body: Data) async -> DeliveryAnswer
+    /// Releases connections and threads.
+    func shutdown() async
+}
+
+/// The production transport over async-http-client: redirects off, connect and total timeouts, keep-alive.
+public final class HTTPWebhookTransport: WebhookTransport {
+    let client: HTTPClient
+    let requestTimeout: Double
+    /// Largest answer body read (answers are short JSON documents).
+    static let maxAnswerBytes = 4 << 20
+
+    public init(connectTimeout: Double = 5, requestTimeout: Double = 30) {
+        var configuration = HTTPClient.Configuration(
+            redirectConfiguration: .disallow,
+            timeout: .init(connect: .milliseconds(Int64(connectTimeout * 1000)), read: .milliseconds(Int64(requestTimeout * 1000))))
+        configuration.decompression = .disabled
+        self.client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        self.requestTimeout = requestTimeout
+    }
+
+    public func post(url: String, headers: [(String, String)], body: Data) async -> DeliveryAnswer {
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        request.body = .bytes(body)
+        do {
+            let response = try await client.execute(request, timeout: .milliseconds(Int64(requestTimeout * 1000)))
+            let buffer = try await response.body.collect(upTo: Self.maxAnswerBytes)
+            return .http(
+                status: Int(response.status.code), body: Data(buffer.readableBytesView),
+                retryAfter: response.headers.first(name: "Retry-After"),
+                location: response.headers.first(name: "Location"))
+        } catch let error as HTTPClientError {
+            switch error {
+            case .deadlineExceeded, .readTimeout:
+                return .timeout("no answer within \(Self.format(requestTimeout)) s")
+            case .connectTimeout:
+                return .timeout("connect timed out")
+            default:
+                return .connectionFailed("connection failed: \(error)")
+            }
+        } catch {
+            return .connectionFailed("connection failed: \(error)")
+        }
+    }
+
+    static func format(_ seconds: Double) -> String {
+        seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)
+    }
+
+    public func shutdown() async {
+        try? await client.shutdown()
+    }
+}

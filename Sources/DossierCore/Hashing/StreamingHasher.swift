@@ -1,0 +1,96 @@
+import Crypto
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// The digest of one file: lowercase hex SHA-256, byte count, and (when asked) whether the bytes are valid UTF-8.
+public struct FileDigest: Sendable, Equatable {
+    public var sha256: String
+    public var size: Int64
+    /// nil when UTF-8 validation was not requested.
+    public var isValidUTF8: Bool?
+
+    public init(sha256: String, size: Int64, isValidUTF8: Bool?) {
+        self.sha256 = sha256
+        self.size = size
+        self.isValidUTF8 = isValidUTF8
+    }
+}
+
+/// A failed file-system call: which call and the `errno` it returned.
+public struct FileSystemError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var call: String
+    public var code: Int32
+
+    public init(call: String, code: Int32) {
+        self.call = call
+        self.code = code
+    }
+
+    /// The file or folder is gone (ENOENT / ENOTDIR).
+    public var isGone: Bool { code == ENOENT || code == ENOTDIR }
+    /// The file was replaced by a symlink between listing and opening (O_NOFOLLOW refused it).
+    public var isSymlinkRace: Bool { code == ELOOP }
+    public var description: String { "\(call): \(CPath.errorText(code))" }
+}
+
+/// Streaming SHA-256 over POSIX `open`/`read` in fixed 1 MiB chunks: memory stays bounded whatever the file size.
+public enum StreamingHasher {
+    /// Chunk size of each `read`.
+    public static let chunkSize = 1 << 20
+
+    /// Hashes the file at `path` (raw bytes). Opens with `O_NOFOLLOW`, so a file swapped for a symlink after listing
+    /// fails with ELOOP instead of being followed; `fstat` checks it is still a regular file.
+    public static func hash(path: [UInt8], validateUTF8: Bool) -> Result<FileDigest, FileSystemError> {
+        let fd = CPath.with(path) { open($0, O_RDONLY | O_NOFOLLOW | O_CLOEXEC) }
+        guard fd >= 0 else { return .failure(FileSystemError(call: "open", code: errno)) }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { return .failure(FileSystemError(call: "fstat", code: errno)) }
+        guard (st.st_mode & S_IFMT) == S_IFREG else { return .failure(FileSystemError(call: "fstat", code: EINVAL)) }
+        return hash(fileDescriptor: fd, validateUTF8: validateUTF8)
+    }
+
+    /// Hashes everything readable from an open descriptor.
+    public static func hash(fileDescriptor fd: Int32, validateUTF8: Bool) -> Result<FileDigest, FileSystemError> {
+        var hasher = SHA256()
+        var validator = UTF8Validator()
+        var total: Int64 = 0
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
+        defer { buffer.deallocate() }
+        while true {
+            let n = read(fd, buffer.baseAddress, chunkSize)
+            if n < 0 {
+                if errno == EINTR { continue }
+                return .failure(FileSystemError(call: "read", code: errno))
+            }
+            if n == 0 { break }
+            let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<n])
+            hasher.update(bufferPointer: chunk)
+            if validateUTF8 { validator.feed(chunk.bindMemory(to: UInt8.self)) }
+            total += Int64(n)
+        }
+        return .success(FileDigest(sha256: hex(hasher.finalize()), size: total,
+                                   isValidUTF8: validateUTF8 ? validator.isComplete : nil))
+    }
+
+    /// Lowercase hex SHA-256 of in-memory bytes.
+    public static func sha256Hex(_ bytes: [UInt8]) -> String {
+        hex(SHA256.hash(data: bytes))
+    }
+
+    /// Lowercase hex of a digest.
+    static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
+        let table: [UInt8] = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        for byte in digest {
+            out.append(table[Int(byte >> 4)])
+            out.append(table[Int(byte & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

@@ -1,0 +1,418 @@
+import Foundation
+import GRDB
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The durable offline queue (outbox, DESIGN §6): one SQLite database in WAL mode with `synchronous=FULL`, shared
+/// safely by several processes (busy timeout; claims are a single atomic `UPDATE … RETURNING`).
+///
+/// The cap counts undelivered rows (pending + in_flight + dead); delivered rows do not count, since they are
+/// kept only until `purgeDelivered` prunes them.
+public final class EventQueue: Sendable {
+    /// The database file.
+    public let path: String
+    /// Maximum undelivered events; appends beyond it are refused whole.
+    public let capacity: Int
+    /// Consumed attempts after which a retry becomes dead.
+    public let maxAttempts: Int
+    private let pool: DatabasePool
+    private let localWrites = Mutex<Int>(0)
+
+    static let refusedKey = "refused_at_cap"
+
+    /// Opens (creating if needed) the queue at `path`: the folder is created 0700, the file 0600, migrations run.
+    /// `readOnly` opens without migrating or writing (for tests and inspection).
+    public init(
+        path: String, capacity: Int = 100_000, maxAttempts: Int = QueueTransitions.defaultMaxAttempts,
+        readOnly: Bool = false
+    ) throws(QueueError) {
+        self.path = path
+        self.capacity = capacity
+        self.maxAttempts = maxAttempts
+        if !readOnly { try Self.prepareFiles(path) }
+        var config = Configuration()
+        config.readonly = readOnly
+        config.busyMode = .timeout(30)
+        config.label = "dossier.queue"
+        config.prepareDatabase { db in
+            if !db.configuration.readonly { try db.execute(sql: "PRAGMA synchronous = FULL") }
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: config)
+            if !readOnly {
+                // GRDB sets synchronous=NORMAL on the writer when it enables WAL: restore FULL afterwards.
+                try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+                try QueueMigrations.migrator.migrate(pool)
+            } else {
+                _ = try pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM events") }
+            }
+        } catch {
+            throw QueueError.from(error, path: path, operation: "open")
+        }
+    }
+
+    /// Convenience: the queue of a state directory (`<stateDir>/queue.sqlite`).
+    public convenience init(stateDirectory: String, capacity: Int = 100_000) throws(QueueError) {
+        try self.init(path: (stateDirectory as NSString).appendingPathComponent("queue.sqlite"), capacity: capacity)
+    }
+
+    private static func prepareFiles(_ path: String) throws(QueueError) {
+        let dir = (path as NSString).deletingLastPathComponent
+        let fm = FileManager.default
+        var isDir: ObjCBool = false
+        if !dir.isEmpty && !fm.fileExists(atPath: dir, isDirectory: &isDir) {
+            do {
+                try fm.createDirectory(
+                    atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            } catch {
+                throw .cannotOpen(
+                    path: path, message: "cannot create state folder \(dir): \(error.localizedDescription)")
+            }
+        } else if !dir.isEmpty && !isDir.boolValue {
+            throw .cannotOpen(path: path, message: "\(dir) exists and is not a folder")
+        }
+        if !fm.fileExists(atPath: path) {
+            let fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
+            if fd < 0 && errno != EEXIST {
+                throw .cannotOpen(path: path, message: String(cString: strerror(errno)))
+            }
+            if fd >= 0 { close(fd) }
+        }
+    }
+
+    private func write<T>(_ operation: String, _ body: (Database) throws -> T) throws(QueueError) -> T {
+        do {
+            let result = try pool.write(body)
+            localWrites.withLock { $0 += 1 }
+            return result
+        } catch {
+            throw QueueError.from(error, path: path, operation: operation)
+        }
+    }
+
+    private func read<T>(_ operation: String, _ body: (Database) throws -> T) throws(QueueError) -> T {
+        do {
+            return try pool.read(body)
+        } catch {
+            throw QueueError.from(error, path: path, operation: operation)
+        }
+    }
+
+    // MARK: Appending
+
+    /// Appends a scan's events in ONE transaction: all or none. Each event is validated first (an invalid one
+    /// refuses the batch: the emitter already filters them). A known `event_id` is a no-op counted as duplicate.
+    /// Refuses with `.capacityExceeded` (and bumps the refused counter) when the new events would exceed the cap.
+    @discardableResult
+    public func append(_ events: [EventEnvelope], now: Date = Date()) throws(QueueError) -> AppendResult {
+        var rows: [(EventEnvelope, Data)] = []
+        rows.reserveCapacity(events.count)
+        for event in events {
+            do throws(EventValidationError) {
+                try event.validate()
+            } catch {
+                throw .invalidEvent(error)
+            }
+            rows.append((event, event.canonicalJSON()))
+        }
+        return try append(encoded: rows, now: now)
+    }
+
+    private func append(encoded rows: [(EventEnvelope, Data)], now: Date) throws(QueueError) -> AppendResult {
+        let t = now.timeIntervalSince1970
+        let capacity = self.capacity
+        do {
+            return try write("append") { db in
+                let current =
+                    try Int.fetchOne(
+                        db, sql: "SELECT COUNT(*) FROM events WHERE state IN ('pending', 'in_flight', 'dead')")
+                    ?? 0
+                let insert = try db.cachedStatement(
+                    sql: """
+                        INSERT INTO events(event_id, event_type, feature_slug, body, byte_count, state, attempts,
+                            next_attempt_at, enqueued_at)
+                        VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?) ON CONFLICT(event_id) DO NOTHING
+                        """)
+                var inserted = 0
+                for (event, body) in rows {
+                    try insert.execute(arguments: [
+                        event.eventID, event.eventType.rawValue, event.payload.featureSlug, body, body.count, t, t,
+                    ])
+                    inserted += db.changesCount
+                }
+                if current + inserted > capacity {
+                    throw QueueError.capacityExceeded(current: current, incoming: inserted, capacity: capacity)
+                }
+                return AppendResult(inserted: inserted, duplicates: rows.count - inserted)
+            }
+        } catch {
+            if case .capacityExceeded(_, let incoming, _) = error {
+                // Best effort: the refusal itself must still be reported even if the counter cannot be written.
+                _ = try? write("count refused events") { db in
+                    try db.execute(
+                        sql: """
+                            INSERT INTO queue_meta(key, value) VALUES (?, ?)
+                            ON CONFLICT(key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + ? AS TEXT)
+                            """, arguments: [Self.refusedKey, String(incoming), incoming])
+                }
+            }
+            throw error
+        }
+    }
+
+    // MARK: Reading
+
+    static let columns = """
+        seq, event_id, event_type, feature_slug, body, state, attempts, next_attempt_at, last_error, lease_owner,
+        lease_expires_at, enqueued_at, delivered_at
+        """
+
+    static func queuedEvent(_ row: Row) -> QueuedEvent {
+        QueuedEvent(
+            seq: row["seq"], eventID: row["event_id"], eventType: row["event_type"], featureSlug: row["feature_slug"],
+            body: row["body"], state: QueueState(rawValue: row["state"]) ?? .pending, attempts: row["attempts"],
+            nextAttemptAt: Date(timeIntervalSince1970: row["next_attempt_at"]), lastError: row["last_error"],
+            leaseOwner: row["lease_owner"],
+            leaseExpiresAt: (row["lease_expires_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
+            enqueuedAt: Date(timeIntervalSince1970: row["enqueued_at"]),
+            deliveredAt: (row["delivered_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
+    }
+
+    /// Events in queue order (`seq`), optionally of one state; `newestFirst` reverses the order.
+    public func list(state: QueueState? = nil, limit: Int = 100, newestFirst: Bool = false) throws(QueueError)
+        -> [QueuedEvent]
+    {
+        let order = newestFirst ? "DESC" : "ASC"
+        return try read("list") { db in
+            if let state {
+                return try Row.fetchAll(
+                    db, sql: "SELECT \(Self.columns) FROM events WHERE state = ? ORDER BY seq \(order) LIMIT ?",
+                    arguments: [state.rawValue, limit]
+                ).map(Self.queuedEvent)
+            }
+            return try Row.fetchAll(
+                db, sql: "SELECT \(Self.columns) FROM events ORDER BY seq \(order) LIMIT ?", arguments: [limit]
+            ).map(Self.queuedEvent)
+        }
+    }
+
+    /// Looks events up by id (missing ids are left out).
+    public func events(ids: [String]) throws(QueueError) -> [QueuedEvent] {
+        try read("lookup") { db in
+            try ids.compactMap { id in
+                try Row.fetchOne(db, sql: "SELECT \(Self.columns) FROM events WHERE event_id = ?", arguments: [id])
+                    .map(Self.queuedEvent)
+            }
+        }
+    }
+
+    /// Counts per state, oldest pending age, next attempt time, cap, refused counter and endpoint states.
+    public func status(now: Date = Date()) throws(QueueError) -> QueueStatus {
+        let capacity = self.capacity
+        return try read("status") { db in
+            var counts = Dictionary(uniqueKeysWithValues: QueueState.allCases.map { ($0, 0) })
+            for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM events GROUP BY state") {
+                if let s = QueueState(rawValue: row["state"]) { counts[s] = row["n"] }
+            }
+            let pending = try Row.fetchOne(
+                db,
+                sql:
+                    "SELECT MIN(enqueued_at) AS oldest, MIN(next_attempt_at) AS next FROM events WHERE state = 'pending'"
+            )
+            let oldest: Double? = pending?["oldest"]
+            let next: Double? = pending?["next"]
+            let refused = try String.fetchOne(
+                db, sql: "SELECT value FROM queue_meta WHERE key = ?", arguments: [Self.refusedKey])
+            let endpoints = try Row.fetchAll(db, sql: "SELECT * FROM endpoint_state ORDER BY endpoint").map { row in
+                EndpointStatus(
+                    endpoint: row["endpoint"], state: row["state"], reason: row["reason"],
+                    updatedAt: Date(timeIntervalSince1970: row["updated_at"]),
+                    lastSuccessAt: (row["last_success_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
+            }
+            return QueueStatus(
+                counts: counts, oldestPendingAge: oldest.map { max(0, now.timeIntervalSince1970 - $0) },
+                nextAttemptAt: next.map(Date.init(timeIntervalSince1970:)), capacity: capacity,
+                refusedCount: refused.flatMap { Int($0) } ?? 0, endpoints: endpoints)
+        }
+    }
+
+    /// The most recent delivery attempts, newest first (written by the delivery engine).
+    public func recentAttempts(limit: Int = 50) throws(QueueError) -> [DeliveryAttemptRecord] {
+        try read("recent attempts") { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM delivery_attempts ORDER BY id DESC LIMIT ?", arguments: [limit])
+                .map { row in
+                    let idsText: String = row["event_ids"]
+                    let ids = (try? JSONDecoder().decode([String].self, from: Data(idsText.utf8))) ?? []
+                    return DeliveryAttemptRecord(
+                        id: row["id"], batchID: row["batch_id"], endpoint: row["endpoint"],
+                        startedAt: Date(timeIntervalSince1970: row["started_at"]), latencyMs: row["latency_ms"],
+                        eventCount: row["event_count"], byteCount: row["byte_count"], statusCode: row["status_code"],
+                        error: row["error"], outcome: row["outcome"],
+                        nextRetryAt: (row["next_retry_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
+                        eventIDs: ids)
+                }
+        }
+    }
+
+    /// A value that changes whenever the queue changes, in this process or another (`PRAGMA data_version` of the
+    /// writer connection, which moves on other connections' commits, plus this instance's own commit count).
+    /// Poll it to notice other processes' writes cheaply.
+    public func dataVersion() throws(QueueError) -> Int {
+        let version: Int
+        do {
+            version = try pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA data_version") ?? 0 }
+        } catch {
+            throw QueueError.from(error, path: path, operation: "data_version")
+        }
+        return version + localWrites.withLock { $0 }
+    }
+
+    /// `PRAGMA integrity_check`: `ok`, or the problems found, one per line.
+    public func integrityCheck() throws(QueueError) -> String {
+        try read("integrity check") { db in
+            try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "\n")
+        }
+    }
+
+    /// The `synchronous` setting of the writer connection (2 = FULL). Exposed so tests and `queue status` can
+    /// prove durability is on.
+    public func writerSynchronous() throws(QueueError) -> Int {
+        do {
+            return try pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
+        } catch {
+            throw QueueError.from(error, path: path, operation: "read synchronous")
+        }
+    }
+
+    // MARK: Maintenance
+
+    /// Manual retry: dead → pending (due now, attempts reset). `nil` retries every dead event. Returns the count.
+    @discardableResult
+    public func retryDead(eventIDs: [String]?, now: Date = Date()) throws(QueueError) -> Int {
+        try write("retry dead") { db in
+            let candidates: [QueuedEvent]
+            if let eventIDs {
+                candidates = try eventIDs.compactMap { id in
+                    try Row.fetchOne(db, sql: "SELECT \(Self.columns) FROM events WHERE event_id = ?", arguments: [id])
+                        .map(Self.queuedEvent)
+                }
+            } else {
+                candidates = try Row.fetchAll(db, sql: "SELECT \(Self.columns) FROM events WHERE state = 'dead'")
+                    .map(Self.queuedEvent)
+            }
+            var changed = 0
+            for event in candidates {
+                guard let next = QueueTransitions.retryDead(event.row, now: now) else { continue }
+                try Self.store(next, seq: event.seq, db: db)
+                changed += 1
+            }
+            return changed
+        }
+    }
+
+    /// Deletes delivered events (all, or those delivered before `olderThan`). Returns the count.
+    @discardableResult
+    public func purgeDelivered(olderThan: Date?) throws(QueueError) -> Int {
+        try write("purge delivered") { db in
+            if let olderThan {
+                try db.execute(
+                    sql: "DELETE FROM events WHERE state = 'delivered' AND delivered_at < ?",
+                    arguments: [olderThan.timeIntervalSince1970])
+            } else {
+                try db.execute(sql: "DELETE FROM events WHERE state = 'delivered'")
+            }
+            return db.changesCount
+        }
+    }
+
+    // MARK: Delivery-facing
+
+    /// Atomically claims due events in `seq` order for `owner` (one `UPDATE … RETURNING`): pending rows with
+    /// `next_attempt_at <= now` and in-flight rows whose lease expired, up to `limit` events and `maxBytes` of
+    /// bodies (always at least one when any is due). Two workers never get the same event. Walks the
+    /// `events_state_seq` index in `seq` order and stops at `limit`, so a large backlog is never sorted per claim.
+    public func claimDue(now: Date, limit: Int, maxBytes: Int, leaseSeconds: Double, owner: String)
+        throws(QueueError) -> [QueuedEvent]
+    {
+        let t = now.timeIntervalSince1970
+        return try write("claim") { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    UPDATE events SET state = 'in_flight', lease_owner = :owner, lease_expires_at = :until
+                    WHERE seq IN (
+                        SELECT seq FROM (
+                            SELECT seq, ROW_NUMBER() OVER (ORDER BY seq) AS rn,
+                                   SUM(byte_count) OVER (ORDER BY seq ROWS UNBOUNDED PRECEDING) AS cum
+                            FROM (
+                                SELECT seq, byte_count FROM (
+                                    SELECT seq, byte_count FROM events INDEXED BY events_state_seq
+                                    WHERE state = 'pending' AND next_attempt_at <= :now ORDER BY seq LIMIT :limit)
+                                UNION ALL
+                                SELECT seq, byte_count FROM (
+                                    SELECT seq, byte_count FROM events INDEXED BY events_state_seq
+                                    WHERE state = 'in_flight' AND lease_expires_at <= :now ORDER BY seq LIMIT :limit)
+                                ORDER BY seq LIMIT :limit))
+                        WHERE rn = 1 OR cum <= :maxBytes)
+                    RETURNING \(Self.columns)
+                    """,
+                arguments: [
+                    "owner": owner, "until": t + leaseSeconds, "now": t, "limit": max(0, limit), "maxBytes": maxBytes,
+                ])
+            return rows.map(Self.queuedEvent).sorted { $0.seq < $1.seq }
+        }
+    }
+
+    /// What `complete` did: how many outcomes changed a row, and the ids left alone (not in flight, or leased
+    /// by someone else, or unknown).
+    public struct CompletionResult: Sendable, Equatable {
+        public var applied: Int
+        public var ignored: [String]
+    }
+
+    /// Records a worker's outcomes in one transaction. Only rows still in flight and leased by `owner` change;
+    /// the transitions are decided by `QueueTransitions.apply`.
+    @discardableResult
+    public func complete(_ outcomes: [EventOutcome], owner: String, now: Date) throws(QueueError) -> CompletionResult {
+        let maxAttempts = self.maxAttempts
+        return try write("complete") { db in
+            var result = CompletionResult(applied: 0, ignored: [])
+            for outcome in outcomes {
+                guard
+                    let event = try Row.fetchOne(
+                        db, sql: "SELECT \(Self.columns) FROM events WHERE event_id = ?", arguments: [outcome.eventID]
+                    ).map(Self.queuedEvent),
+                    let next = QueueTransitions.apply(
+                        outcome, to: event.row, owner: owner, now: now, maxAttempts: maxAttempts)
+                else {
+                    result.ignored.append(outcome.eventID)
+                    continue
+                }
+                try Self.store(next, seq: event.seq, db: db)
+                result.applied += 1
+            }
+            return result
+        }
+    }
+
+    private static func store(_ row: QueueRow, seq: Int64, db: Database) throws {
+        try db.execute(
+            sql: """
+                UPDATE events SET state = ?, attempts = ?, next_attempt_at = ?, last_error = ?, lease_owner = ?,
+                    lease_expires_at = ?, delivered_at = ? WHERE seq = ?
+                """,
+            arguments: [
+                row.state.rawValue, row.attempts, row.nextAttemptAt.timeIntervalSince1970, row.lastError,
+                row.leaseOwner, row.leaseExpiresAt?.timeIntervalSince1970, row.deliveredAt?.timeIntervalSince1970, seq,
+            ])
+    }
+
+    /// Runs `body` in one write transaction on the queue database (for the delivery engine's own tables:
+    /// `delivery_attempts`, `endpoint_state`).
+    public func writeTransaction<T>(_ operation: String, _ body: (Database) throws -> T) throws(QueueError) -> T {
+        try write(operation, body)
+    }
+}

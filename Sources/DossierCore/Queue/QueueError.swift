@@ -1,0 +1,63 @@
+import GRDB
+
+/// A queue failure, with the database path and what was being done. Nothing already queued is lost or altered
+/// when one of these is thrown: every write is one transaction that rolls back on error.
+public enum QueueError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Appending would exceed the cap (pending + in_flight + dead rows; delivered rows do not count).
+    case capacityExceeded(current: Int, incoming: Int, capacity: Int)
+    /// An event failed validation; nothing of the batch was appended.
+    case invalidEvent(EventValidationError)
+    /// The database file is not a valid SQLite database or fails integrity checks.
+    case corrupt(path: String, message: String)
+    /// The database or its folder cannot be written.
+    case readOnly(path: String, message: String)
+    /// No space left (or a file size limit was hit).
+    case diskFull(path: String, message: String)
+    /// Another process held the lock longer than the busy timeout.
+    case busy(path: String, message: String)
+    /// The state folder or database could not be created or opened.
+    case cannotOpen(path: String, message: String)
+    /// Any other SQLite error, with the operation that failed.
+    case database(path: String, operation: String, message: String)
+
+    public var description: String {
+        switch self {
+        case .capacityExceeded(let current, let incoming, let capacity):
+            return "queue full: \(current) undelivered events + \(incoming) new would exceed the cap of \(capacity)"
+                + " (deliver, or purge/retry dead events, or raise the cap); nothing was queued"
+        case .invalidEvent(let error):
+            return "invalid event, nothing was queued: \(error.description)"
+        case .corrupt(let path, let message):
+            return "queue database \(path) is corrupt or not a SQLite database: \(message)"
+        case .readOnly(let path, let message):
+            return "queue database \(path) is read-only: \(message)"
+        case .diskFull(let path, let message):
+            return "queue database \(path): disk full or file size limit reached: \(message); nothing was changed"
+        case .busy(let path, let message):
+            return "queue database \(path) is locked by another process: \(message)"
+        case .cannotOpen(let path, let message):
+            return "cannot open queue database \(path): \(message)"
+        case .database(let path, let operation, let message):
+            return "queue database \(path): \(operation) failed: \(message)"
+        }
+    }
+
+    /// Classifies an error thrown by GRDB/SQLite.
+    static func from(_ error: any Error, path: String, operation: String) -> QueueError {
+        if let queueError = error as? QueueError { return queueError }
+        guard let db = error as? DatabaseError else {
+            return .database(path: path, operation: operation, message: String(describing: error))
+        }
+        let message = db.message ?? "\(db.resultCode)"
+        switch db.resultCode.primaryResultCode {
+        case .SQLITE_FULL: return .diskFull(path: path, message: message)
+        case .SQLITE_READONLY: return .readOnly(path: path, message: message)
+        case .SQLITE_CORRUPT, .SQLITE_NOTADB: return .corrupt(path: path, message: message)
+        case .SQLITE_BUSY, .SQLITE_LOCKED: return .busy(path: path, message: message)
+        case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_AUTH: return .cannotOpen(path: path, message: message)
+        case .SQLITE_IOERR:
+            return .diskFull(path: path, message: "I/O error while writing (\(message), \(db.extendedResultCode))")
+        default: return .database(path: path, operation: operation, message: message)
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+
+/// The result of scanning one feature: its dossier, snapshot, and (when a local baseline exists) drift.
+public struct FeatureOutcome: Sendable, Equatable {
+    public var dossier: Dossier
+    public var snapshot: Snapshot
+    public var baseline: Baseline?
+    /// nil when no baseline was accepted for this feature and mission type.
+    public var drift: DriftReport?
+}
+
+/// The whole scan → snapshot → drift computation of `dossier scan` (and of the dashboard's `s` key).
+public struct PipelineResult: Sendable, Equatable {
+    public var repositoryRoot: String
+    public var stateDirectory: String
+    public var features: [FeatureOutcome]
+}
+
+/// Why the pipeline could not run: the scan failed, or a stored baseline is unreadable.
+public enum PipelineError: Error, Sendable, CustomStringConvertible {
+    case scan(ScanError)
+    case baseline(String)
+
+    public var description: String {
+        switch self {
+        case .scan(let e): return e.description
+        case .baseline(let text): return text
+        }
+    }
+}
+
+/// Runs scan, snapshot and local drift for a request. Emission is the caller's next step (it has everything needed:
+/// dossier, snapshot and drift per feature).
+public enum ScanPipeline {
+    /// Scans `request`, builds each snapshot, and compares with the local baseline under the resolved state
+    /// directory (`explicitStateDirectory`, `DOSSIER_STATE_DIR` in `environment`, else `<repo>/.dossier`).
+    public static func run(
+        _ request: ScanRequest, explicitStateDirectory: String? = nil,
+        environment: [String: String] = ProcessInfo.processInfo.environment, scanner: Scanner = Scanner(),
+        progress: (@Sendable (ScanProgress) -> Void)? = nil
+    ) throws(PipelineError) -> PipelineResult {
+        let result: ScanResult
+        do throws(ScanError) {
+            result = try scanner.scan(request, progress: progress)
+        } catch {
+            throw .scan(error)
+        }
+        let state = StateDirectory.resolve(explicit: explicitStateDirectory, environment: environment,
+                                           repositoryRoot: result.repositoryRoot)
+        let store = BaselineStore(stateDirectory: state)
+        var features: [FeatureOutcome] = []
+        for dossier in result.dossiers {
+            let snapshot = SnapshotBuilder.snapshot(of: dossier)
+            let baseline: Baseline?
+            do {
+                baseline = try store.load(featureSlug: dossier.featureSlug, missionType: dossier.missionType)
+            } catch {
+                throw .baseline("\(error)")
+            }
+            let drift = baseline.map { DriftDetector.compare(baseline: $0, dossier: dossier, snapshot: snapshot) }
+            features.append(FeatureOutcome(dossier: dossier, snapshot: snapshot, baseline: baseline, drift: drift))
+        }
+        return PipelineResult(repositoryRoot: result.repositoryRoot, stateDirectory: state, features: features)
+    }
+}

@@ -1,0 +1,32 @@
+/// Builds the deterministic snapshot of a dossier (DESIGN §4). Pure.
+///
+/// - Parity: over present artifacts that have a content hash (an unreadable file has none and is left out).
+/// - Counts: `total` = every artifact listed (present or expected); `required` = artifacts whose required status is
+///   `required`, split into `required_present` (present and valid, `Artifact.isValid`) and `required_missing`
+///   (absent or invalid); `optional` = optional artifacts, `optional_present` = those present.
+/// - Completeness: `unknown` when the mission type has no manifest (the dossier has no current step), `complete`
+///   when no required artifact is missing or invalid, else `incomplete`.
+/// - `snapshot_id`: UUID-shaped (8-4-4-4-12) prefix of SHA-256("dossier-snapshot\nslug\nmission\nstep\nparity").
+public enum SnapshotBuilder {
+    /// The snapshot of `dossier`.
+    public static func snapshot(of dossier: Dossier) -> Snapshot {
+        let parity = ParityHash.compute(
+            dossier.artifacts.compactMap { a in a.present ? a.contentHashSHA256.map { (a.relativePath, $0) } : nil })
+        let required = dossier.artifacts.filter { $0.requiredStatus == .required }
+        let requiredPresent = required.filter(\.isValid).count
+        let optional = dossier.artifacts.filter { $0.requiredStatus == .optional }
+        let counts = ArtifactCounts(
+            total: dossier.artifacts.count, required: required.count, requiredPresent: requiredPresent,
+            requiredMissing: required.count - requiredPresent, optional: optional.count,
+            optionalPresent: optional.filter(\.present).count)
+        let completeness: Completeness =
+            dossier.currentStep == nil ? .unknown : (counts.requiredMissing == 0 ? .complete : .incomplete)
+        let idSource = ["dossier-snapshot", dossier.featureSlug, dossier.missionType, dossier.currentStep ?? "", parity]
+            .joined(separator: "\n")
+        let h = Array(StreamingHasher.sha256Hex(Array(idSource.utf8)))
+        let id = [h[0..<8], h[8..<12], h[12..<16], h[16..<20], h[20..<32]].map { String($0) }.joined(separator: "-")
+        return Snapshot(
+            featureSlug: dossier.featureSlug, missionType: dossier.missionType, currentStep: dossier.currentStep,
+            counts: counts, completeness: completeness, parityHashSHA256: parity, snapshotID: id)
+    }
+}

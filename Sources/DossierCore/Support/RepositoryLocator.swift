@@ -1,0 +1,48 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Finds the repository that holds a feature folder: the nearest ancestor (the path itself included) that contains a
+/// `kitty-specs/` folder or a `.git` entry; when there is none, the feature folder's parent. Symlinks in `path` are
+/// resolved first (`realpath`), so the answer is an absolute, canonical path.
+public enum RepositoryLocator {
+    /// The repository root for `path` (a feature folder, a `kitty-specs/` folder or a repository root).
+    public static func root(for path: String) -> String {
+        let absolute = canonical(path)
+        var current = Array(absolute.utf8)
+        while true {
+            if exists(CPath.join(current, Array("kitty-specs".utf8)), directory: true)
+                || exists(CPath.join(current, Array(".git".utf8)), directory: false)
+            {
+                return String(decoding: current, as: UTF8.self)
+            }
+            if current == [UInt8(ascii: "/")] || current.isEmpty { break }
+            current = CPath.parent(current)
+        }
+        return String(decoding: CPath.parent(Array(absolute.utf8)), as: UTF8.self)
+    }
+
+    /// `realpath(path)`, or `path` made absolute against the working directory when it cannot be resolved.
+    public static func canonical(_ path: String) -> String {
+        let resolved: String? = CPath.with(Array(path.utf8)) { cPath in
+            guard let r = realpath(cPath, nil) else { return nil }
+            defer { free(r) }
+            return String(cString: r)
+        }
+        if let resolved { return resolved }
+        if path.hasPrefix("/") { return path }
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        guard getcwd(&buffer, buffer.count) != nil else { return path }
+        let cwd = String(cString: buffer)
+        return cwd == "/" ? "/" + path : cwd + "/" + path
+    }
+
+    private static func exists(_ path: [UInt8], directory: Bool) -> Bool {
+        var st = stat()
+        let rc = CPath.with(path) { stat($0, &st) }
+        guard rc == 0 else { return false }
+        return !directory || (st.st_mode & S_IFMT) == S_IFDIR
+    }
+}

@@ -1,0 +1,215 @@
+import DossierCore
+import Foundation
+import Hummingbird
+import Logging
+import Synchronization
+
+/// The request context of the receiver: the standard one plus a way to drop the connection (fault injection).
+struct ReceiverContext: RequestContext {
+    var coreContext: CoreRequestContextStorage
+    let closeConnection: @Sendable () async -> Void
+
+    init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+        let channel = source.channel
+        self.closeConnection = { try? await channel.close().get() }
+    }
+
+    var maxUploadSize: Int { 1 << 20 }
+}
+
+/// Why the receiver could not start.
+public struct ReceiverStartError: Error, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+}
+
+/// The reference webhook receiver (DESIGN §7): `POST /webhook` verifies the Standard Webhooks signature and
+/// timestamp, validates every event with `EventEnvelope(validating:)`, deduplicates by `event_id`, stores
+/// durably before answering `200 {"results":[…]}`; `GET /dossiers`, `GET /dossiers/<slug>/baseline`,
+/// `GET /healthz` serve the reduced state.
+public final class WebhookReceiver: Sendable {
+    public let configuration: ReceiverConfiguration
+    public let store: ReceiverStore
+    let faults: FaultInjector
+    private let running: Mutex<Task<Void, any Error>?> = Mutex(nil)
+
+    /// Opens the store; does not bind yet.
+    public init(configuration: ReceiverConfiguration) throws {
+        self.configuration = configuration
+        self.store = try ReceiverStore(path: configuration.storePath)
+        self.faults = FaultInjector(configuration.faults)
+    }
+
+    /// Binds and serves in the background; returns the bound port (useful with port 0).
+    public func start() async throws -> Int {
+        let (stream, continuation) = AsyncStream<Int>.makeStream()
+        let app = makeApplication { port in continuation.yield(port) }
+        let task = Task {
+            defer { continuation.finish() }
+            try await app.runService(gracefulShutdownSignals: [])
+        }
+        running.withLock { $0 = task }
+        var port: Int?
+        for await bound in stream {
+            port = bound
+            break
+        }
+        guard let port, port > 0 else {
+            let reason: String
+            do {
+                try await task.value
+                reason = "the server stopped"
+            } catch { reason = "\(error)" }
+            throw ReceiverStartError(
+                message: "cannot listen on \(configuration.host):\(configuration.port): \(reason)")
+        }
+        return port
+    }
+
+    /// Stops a server started with `start()` and waits for it to finish.
+    public func stop() async {
+        let task = running.withLock { t in
+            defer { t = nil }
+            return t
+        }
+        task?.cancel()
+        _ = try? await task?.value
+    }
+
+    /// Serves in the foreground until SIGINT or SIGTERM; `onListening` gets the bound port.
+    public func run(onListening: @escaping @Sendable (Int) -> Void) async throws {
+        let app = makeApplication(onListening)
+        try await app.runService()
+    }
+
+    func makeApplication(_ onListening: @escaping @Sendable (Int) -> Void) -> some ApplicationProtocol {
+        let router = Router(context: ReceiverContext.self)
+        router.post("/webhook") { request, context in try await self.handleWebhook(request, context) }
+        router.get("/healthz") { _, _ in
+            let count = try self.store.eventCount()
+            return Self.json(200, Data(#"{"status":"ok","events":\#(count)}"#.utf8))
+        }
+        router.get("/dossiers") { _, _ in
+            let summaries = try self.store.summaries()
+            return Self.json(200, try Self.encoder.encode(["dossiers": summaries]))
+        }
+        router.get("/dossiers/:slug/baseline") { _, context in
+            let slug = try context.parameters.require("slug")
+            guard let baseline = try self.store.baseline(featureSlug: slug, source: "receiver") else {
+                return Self.error(404, "no snapshot received for feature '\(slug)'")
+            }
+            return Self.json(200, try Self.encoder.encode(baseline))
+        }
+        var logger = Logger(label: "dossier.receiver")
+        // Hummingbird reports a normal shutdown as an error ("Already closed"); only critical problems show.
+        logger.logLevel = .critical
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port)),
+            onServerRunning: { channel in onListening(channel.localAddress?.port ?? 0) },
+            logger: logger)
+    }
+
+    static let encoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return e
+    }()
+
+    static func json(_ status: Int, _ data: Data, headers extra: [(String, String)] = []) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        for (name, value) in extra {
+            if let field = HTTPFields.Element.Name(name) { headers[field] = value }
+        }
+        return Response(
+            status: HTTPResponse.Status(code: status), headers: headers,
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func error(_ status: Int, _ message: String, headers: [(String, String)] = []) -> Response {
+        let body = (try? encoder.encode(["error": message])) ?? Data()
+        return json(status, body, headers: headers)
+    }
+
+    static func header(_ fields: HTTPFields, _ name: String) -> String? {
+        guard let field = HTTPFields.Element.Name(name) else { return nil }
+        return fields[field]
+    }
+
+    func handleWebhook(_ request: Request, _ context: ReceiverContext) async throws -> Response {
+        let action = faults.nextAction()
+        if configuration.faults.latencyMs > 0 {
+            try await Task.sleep(for: .milliseconds(configuration.faults.latencyMs))
+        }
+        switch action {
+        case .dropConnection:
+            await context.closeConnection()
+            return Self.error(500, "connection dropped (injected)")
+        case .answer(let status, let retryAfter):
+            return Self.error(
+                status, "injected fault: HTTP \(status)",
+                headers: retryAfter.map { [("Retry-After", String($0))] } ?? [])
+        case .proceed:
+            break
+        }
+        var request = request
+        let buffer = try await request.collectBody(upTo: configuration.maxBodyBytes)
+        let body = Data(buffer.readableBytesView)
+        let headers = request.headers
+        do {
+            try StandardWebhooks.verify(
+                id: Self.header(headers, "webhook-id"), timestamp: Self.header(headers, "webhook-timestamp"),
+                signature: Self.header(headers, "webhook-signature"), body: body, secret: configuration.secret,
+                now: Int64(Date().timeIntervalSince1970), toleranceSeconds: configuration.toleranceSeconds)
+        } catch {
+            return Self.error(401, "signature verification failed: \(error)")
+        }
+        let batch: ReceivedBatch
+        do {
+            batch = try BatchParser.parse(body)
+        } catch {
+            return Self.error(400, "\(error)")
+        }
+        var envelopes: [EventEnvelope?] = []
+        var rejections: [String?] = []
+        var ids: [String?] = []
+        envelopes.reserveCapacity(batch.events.count)
+        for raw in batch.events {
+            do {
+                let envelope = try EventEnvelope(validating: raw)
+                ids.append(envelope.eventID)
+                if let poison = configuration.faults.rejectEventType, envelope.eventType.rawValue == poison {
+                    if configuration.faults.rejectWholeBatch {
+                        return Self.error(422, "batch holds an event of type \(poison), which this receiver rejects")
+                    }
+                    envelopes.append(nil)
+                    rejections.append("event type \(poison) is rejected by this receiver (--reject-event-type)")
+                } else {
+                    envelopes.append(envelope)
+                    rejections.append(nil)
+                }
+            } catch {
+                envelopes.append(nil)
+                rejections.append("invalid event: \(error)")
+                let object = (try? JSONSerialization.jsonObject(with: raw)) as? [String: Any]
+                ids.append(object?["event_id"] as? String)
+            }
+        }
+        let verdicts = try await store.store(
+            batchID: batch.batchID, raw: batch.events, envelopes: envelopes, rejections: rejections,
+            receivedAt: EventTimestamp.string(from: Date()))
+        var results: [[String: String]] = []
+        results.reserveCapacity(verdicts.count)
+        for (index, verdict) in verdicts.enumerated() {
+            guard let id = ids[index] else { continue }
+            switch verdict {
+            case .accepted: results.append(["event_id": id, "status": "accepted"])
+            case .duplicate: results.append(["event_id": id, "status": "duplicate"])
+            case .rejected(let reason): results.append(["event_id": id, "status": "rejected", "reason": reason])
+            }
+        }
+        return Self.json(200, try Self.encoder.encode(["results": results]))
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// How the dashboard runs (from the command line).
+public struct DashboardOptions: Sendable, Equatable {
+    /// Refuse the keys that change state (s, f, r, R) and say so.
+    public var readOnly: Bool
+    /// False for `--no-color` (NO_COLOR in the environment is honoured as well).
+    public var color: Bool
+
+    public init(readOnly: Bool = false, color: Bool = true) {
+        self.readOnly = readOnly
+        self.color = color
+    }
+}
+
+/// Errors that keep the dashboard from starting.
+public enum DashboardError: Error, CustomStringConvertible, Equatable {
+    /// stdin or stdout is not a terminal (piped, redirected, CI).
+    case notATerminal
+
+    public var description: String {
+        switch self {
+        case .notATerminal:
+            "dossier dashboard: stdin and stdout must be a terminal (use `dossier scan`, `dossier queue status` in scripts)"
+        }
+    }
+}
+
+/// The dashboard's main loop: draw, wait up to 100 ms for a key, handle it.
+///
+/// Runs on the main thread, which it keeps busy until quit: the data source does its work in
+/// detached tasks and publishes into a Mutex, never on the main actor (recipe rule 6).
+public enum DashboardApp {
+    /// Runs until `q`, Ctrl-C, SIGTERM or SIGHUP and returns the process exit code (0, or 128 +
+    /// the signal). The terminal is restored on every path before this returns.
+    @MainActor
+    public static func run(dataSource: any DashboardDataSource, options: DashboardOptions) throws(DashboardError) -> Int32 {
+        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else { throw .notATerminal }
+        Signals.installTerminationHandlers()
+        dataSource.start()
+        let terminal = Terminal(color: options.color)
+        let renderOptions = RenderOptions(ascii: !terminal.unicode)
+        var state = UIState(readOnly: options.readOnly)
+        let keyMap = KeyMap.standard
+        var exitSignal: Int32 = 0
+
+        loop: while true {
+            if let signal = Signals.pending {
+                exitSignal = signal
+                break
+            }
+            let data = dataSource.snapshot()
+            let now = Date()
+            let (width, height) = terminal.size
+            let layout = Layout(width: width, height: height)
+            state.normalize(data: data, layout: layout, now: now)
+            terminal.draw(
+                Renderer.render(
+                    data: data, state: state, width: width, height: height, now: now, options: renderOptions,
+                    keyMap: keyMap))
+
+            guard let event = terminal.nextEvent() else { continue }
+            switch event {
+            case .resize:
+                terminal.rebuild()
+            case .unknown(let name):
+                state.notice = "\(name): no such key (? for help)"
+            case .key(let key):
+                let commands = state.handle(key, data: dataSource.snapshot(), layout: layout, now: Date(), keyMap: keyMap)
+                for command in commands {
+                    switch command {
+                    case .scan: dataSource.scan()
+                    case .flush: dataSource.flush()
+                    case .retry(let id): dataSource.retry(eventID: id)
+                    case .retryAllDead: dataSource.retryAllDead()
+                    }
+                }
+                if state.shouldQuit { break loop }
+            }
+        }
+
+        terminal.shutdown()  // restore the terminal first: nothing below may leave it raw
+        dataSource.stop()
+        return exitSignal == 0 ? 0 : 128 + exitSignal
+    }
+}

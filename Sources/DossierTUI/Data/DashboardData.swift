@@ -1,0 +1,230 @@
+import DossierCore
+import Foundation
+
+/// Everything the dashboard shows, as one immutable value: the data source publishes it, the
+/// UI loop copies it out each tick and renders it with the UI state. No references, no I/O.
+public struct DashboardData: Sendable, Equatable {
+    /// The dossiers known to the dashboard (one per scanned feature), in scan order.
+    public var features: [FeatureSummary]
+    /// Queue events, newest first (bounded by the data source, e.g. the latest 500).
+    public var events: [EventRow]
+    public var queue: QueueSummary
+    /// Recent delivery attempts, newest first.
+    public var deliveries: [AttemptRow]
+    /// One entry per feature that has a baseline and differs from it.
+    public var drift: [DriftReport]
+    public var endpoint: EndpointState
+    /// What runs in the background right now (scan, flush, retry), with progress.
+    public var activity: Activity?
+    /// The last outcome or error of a command, shown in the status bar (e.g. "scan: 14 events queued").
+    public var message: Message?
+    /// Where the dashboard looks (repository or demo folder), for the header.
+    public var source: String
+
+    public init(
+        features: [FeatureSummary] = [], events: [EventRow] = [], queue: QueueSummary = QueueSummary(),
+        deliveries: [AttemptRow] = [], drift: [DriftReport] = [], endpoint: EndpointState = .unconfigured,
+        activity: Activity? = nil, message: Message? = nil, source: String = ""
+    ) {
+        self.features = features
+        self.events = events
+        self.queue = queue
+        self.deliveries = deliveries
+        self.drift = drift
+        self.endpoint = endpoint
+        self.activity = activity
+        self.message = message
+        self.source = source
+    }
+}
+
+/// One scanned feature: its snapshot plus the artifacts and anomalies of the dossier.
+public struct FeatureSummary: Sendable, Equatable {
+    public var snapshot: Snapshot
+    public var artifacts: [Artifact]
+    public var anomalies: [Anomaly]
+
+    public init(snapshot: Snapshot, artifacts: [Artifact], anomalies: [Anomaly]) {
+        self.snapshot = snapshot
+        self.artifacts = artifacts
+        self.anomalies = anomalies
+    }
+}
+
+extension QueueState {
+    /// Short label that carries the meaning without color.
+    public var label: String {
+        switch self {
+        case .pending: "pending"
+        case .inFlight: "sending"
+        case .delivered: "sent ✓"
+        case .dead: "DEAD ✗"
+        }
+    }
+}
+
+/// One event of the queue, as shown in the Events and Queue panes.
+public struct EventRow: Sendable, Equatable, Identifiable {
+    public var id: String
+    public var eventType: String
+    /// The artifact key, or the feature slug for snapshot/drift events.
+    public var key: String
+    public var featureSlug: String
+    /// RFC 3339 UTC timestamp of the envelope.
+    public var timestamp: String
+    public var state: QueueState
+    public var attempts: Int
+    public var nextAttemptAt: Date?
+    /// Why the event is dead or last failed, if known.
+    public var lastError: String?
+    /// The stored envelope (the exact bytes sent), pretty-printed for the detail view.
+    public var envelopeJSON: String
+
+    public init(
+        id: String, eventType: String, key: String, featureSlug: String, timestamp: String, state: QueueState,
+        attempts: Int = 0, nextAttemptAt: Date? = nil, lastError: String? = nil, envelopeJSON: String
+    ) {
+        self.id = id
+        self.eventType = eventType
+        self.key = key
+        self.featureSlug = featureSlug
+        self.timestamp = timestamp
+        self.state = state
+        self.attempts = attempts
+        self.nextAttemptAt = nextAttemptAt
+        self.lastError = lastError
+        self.envelopeJSON = envelopeJSON
+    }
+
+    /// `mission_dossier_artifact_indexed` → `indexed`.
+    public var shortType: String {
+        let prefix = "mission_dossier_"
+        var t = eventType.hasPrefix(prefix) ? String(eventType.dropFirst(prefix.count)) : eventType
+        if t.hasPrefix("artifact_") { t = String(t.dropFirst("artifact_".count)) }
+        if t == "parity_drift_detected" { t = "drift" }
+        if t == "snapshot_computed" { t = "snapshot" }
+        return t
+    }
+}
+
+/// Queue depth and timing (DESIGN §6).
+public struct QueueSummary: Sendable, Equatable {
+    public var pending: Int
+    public var inFlight: Int
+    public var delivered: Int
+    public var dead: Int
+    public var oldestPendingAt: Date?
+    public var nextRetryAt: Date?
+    /// The queue cap (refuses new events beyond it) and how many events were refused so far.
+    public var capacity: Int?
+    public var refused: Int
+    /// Events delivered per interval, oldest first (the throughput sparkline).
+    public var throughput: [Int]
+    /// Seconds per throughput sample.
+    public var throughputInterval: Int
+
+    public init(
+        pending: Int = 0, inFlight: Int = 0, delivered: Int = 0, dead: Int = 0, oldestPendingAt: Date? = nil,
+        nextRetryAt: Date? = nil, capacity: Int? = nil, refused: Int = 0, throughput: [Int] = [],
+        throughputInterval: Int = 1
+    ) {
+        self.pending = pending
+        self.inFlight = inFlight
+        self.delivered = delivered
+        self.dead = dead
+        self.oldestPendingAt = oldestPendingAt
+        self.nextRetryAt = nextRetryAt
+        self.capacity = capacity
+        self.refused = refused
+        self.throughput = throughput
+        self.throughputInterval = throughputInterval
+    }
+
+    public var total: Int { pending + inFlight + delivered + dead }
+}
+
+/// One delivery attempt (one HTTP request for one batch).
+public struct AttemptRow: Sendable, Equatable, Identifiable {
+    public var id: String
+    public var batchID: String
+    public var startedAt: Date
+    public var eventIDs: [String]
+    /// HTTP status, nil when no answer came (connection error, timeout).
+    public var statusCode: Int?
+    public var error: String?
+    public var latencyMs: Int?
+    /// When the batch's events will be tried again, if they were not delivered.
+    public var nextRetryAt: Date?
+    /// What the attempt led to, e.g. "delivered 100", "retry", "3 rejected", "endpoint paused".
+    public var outcome: String
+
+    public init(
+        id: String, batchID: String, startedAt: Date, eventIDs: [String], statusCode: Int?, error: String?,
+        latencyMs: Int?, nextRetryAt: Date?, outcome: String
+    ) {
+        self.id = id
+        self.batchID = batchID
+        self.startedAt = startedAt
+        self.eventIDs = eventIDs
+        self.statusCode = statusCode
+        self.error = error
+        self.latencyMs = latencyMs
+        self.nextRetryAt = nextRetryAt
+        self.outcome = outcome
+    }
+
+    /// True for a 2xx answer.
+    public var succeeded: Bool { statusCode.map { (200..<300).contains($0) } ?? false }
+}
+
+/// Whether events are leaving, and if not, why (shown in the header).
+public enum EndpointState: Sendable, Equatable {
+    /// No webhook URL configured: events stay queued.
+    case unconfigured
+    /// Nothing due; the endpoint is reachable as far as we know.
+    case idle(endpoint: String)
+    /// A batch is being sent now.
+    case delivering(endpoint: String)
+    /// Delivery paused by an answer that needs a human (401/403/404/410) or by a `Retry-After`.
+    case paused(endpoint: String, reason: String)
+    /// The endpoint could not be reached; events wait.
+    case offline(endpoint: String, reason: String)
+
+    /// Text label (never color alone).
+    public var label: String {
+        switch self {
+        case .unconfigured: "no endpoint (events stay queued)"
+        case .idle(let e): "idle → \(e)"
+        case .delivering(let e): "delivering → \(e)"
+        case .paused(let e, let reason): "PAUSED (\(reason)) → \(e)"
+        case .offline(let e, let reason): "OFFLINE (\(reason)) → \(e)"
+        }
+    }
+}
+
+/// Background work in progress.
+public struct Activity: Sendable, Equatable {
+    public var title: String
+    /// 0...1 when known.
+    public var fraction: Double?
+    public var detail: String
+
+    public init(title: String, fraction: Double? = nil, detail: String = "") {
+        self.title = title
+        self.fraction = fraction
+        self.detail = detail
+    }
+}
+
+/// A line for the status bar: the outcome of the last command.
+public struct Message: Sendable, Equatable {
+    public var text: String
+    public var isError: Bool
+    public var at: Date
+
+    public init(text: String, isError: Bool = false, at: Date) {
+        self.text = text
+        self.isError = isError
+        self.at = at
+    }
+}

@@ -1,0 +1,330 @@
+import DossierCore
+import Foundation
+import Synchronization
+
+/// The dashboard's data source over the shared `DossierEngine`: reads the queue (`EventQueue`)
+/// directly, polls `dataVersion()` every 250 ms to notice writes by other `dossier` processes,
+/// and runs scans, flushes and retries through the engine in detached tasks that publish into a
+/// Mutex. Never touches the main actor.
+public final class EngineDataSource: DashboardDataSource {
+    /// What to watch and how to deliver.
+    public struct Configuration: Sendable {
+        /// Shown in the header (repository path, or "demo").
+        public var sourceLabel: String
+        /// Deliver due events in the background every this many seconds (nil: only on `f`).
+        public var autoFlushInterval: Double?
+        /// How many of the newest events the Events pane loads (plus every dead/in-flight one, up to the same bound).
+        public var eventLimit: Int
+        /// Re-scan silently (no events) at startup and after other processes changed the queue.
+        public var silentRescan: Bool
+        /// Also re-scan silently every this many seconds, so edits to the files show as drift (nil: never).
+        public var rescanInterval: Double?
+
+        public init(
+            sourceLabel: String, autoFlushInterval: Double? = nil, eventLimit: Int = 500, silentRescan: Bool = true,
+            rescanInterval: Double? = nil
+        ) {
+            self.rescanInterval = rescanInterval
+            self.sourceLabel = sourceLabel
+            self.autoFlushInterval = autoFlushInterval
+            self.eventLimit = eventLimit
+            self.silentRescan = silentRescan
+        }
+    }
+
+    private struct Shared: Sendable {
+        var data: DashboardData
+        var parsed: [String: QueueViewMapping.ParsedBody] = [:]
+        var status: QueueStatus?
+        var attempts: [DeliveryAttemptRecord] = []
+        var lastVersion: Int?
+        var scanning = false
+        var flushing = false
+        var rescanWanted = false
+        var lastRescan = Date.distantPast
+        var lastAutoFlush = Date.distantPast
+        var stopped = false
+    }
+
+    private let engine: DossierEngine
+    private let queue: EventQueue
+    private let configuration: Configuration
+    private let shared: Mutex<Shared>
+    private let poller = Mutex<Task<Void, Never>?>(nil)
+
+    /// Opens the engine's queue (creating the state directory if needed).
+    public init(engine: DossierEngine, configuration: Configuration) throws(EngineError) {
+        self.engine = engine
+        self.queue = try engine.queue()
+        self.configuration = configuration
+        var data = DashboardData(source: configuration.sourceLabel)
+        if let delivery = engine.options.delivery { data.endpoint = .idle(endpoint: delivery.displayEndpoint) }
+        shared = Mutex(Shared(data: data))
+    }
+
+    private var endpointLabel: String? { engine.options.delivery?.displayEndpoint }
+
+    // MARK: DashboardDataSource
+
+    public func start() {
+        refreshFromQueue(force: true)
+        if configuration.silentRescan { runScan(emit: false) }
+        let task = Task.detached { [self] in
+            var tick = 0
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(250))
+                tick += 1
+                self.refreshFromQueue(force: tick % 4 == 0)
+                self.maybeAutoFlush()
+                self.maybeRescan()
+            }
+        }
+        poller.withLock { $0 = task }
+    }
+
+    public func stop() {
+        shared.withLock { $0.stopped = true }
+        poller.withLock {
+            $0?.cancel()
+            $0 = nil
+        }
+        // Close the HTTP client before exit; wait briefly (the UI has already restored the terminal).
+        let done = DispatchSemaphore(value: 0)
+        Task.detached { [engine] in
+            await engine.shutdown()
+            done.signal()
+        }
+        _ = done.wait(timeout: .now() + 3)
+    }
+
+    public func snapshot() -> DashboardData { shared.withLock { $0.data } }
+
+    public func scan() { runScan(emit: true) }
+
+    public func flush() { runFlush(manual: true) }
+
+    public func retry(eventID: String) { runRetry(ids: [eventID]) }
+
+    public func retryAllDead() { runRetry(ids: nil) }
+
+    // MARK: queue polling
+
+    /// Re-reads the queue when `dataVersion()` moved (or `force`, to age the throughput window).
+    func refreshFromQueue(force: Bool) {
+        let version: Int
+        do {
+            version = try queue.dataVersion()
+        } catch {
+            publish(message: "queue: \(error)", isError: true)
+            return
+        }
+        let changed = shared.withLock { s -> Bool in
+            let changed = s.lastVersion != version
+            s.lastVersion = version
+            if changed && s.lastRescan != .distantPast { s.rescanWanted = true }
+            return changed
+        }
+        if changed {
+            reloadQueue()
+        } else if force {
+            let now = Date()
+            shared.withLock { s in
+                if let status = s.status {
+                    s.data.queue = QueueViewMapping.summary(status, attempts: s.attempts, now: now)
+                }
+            }
+        }
+    }
+
+    private func reloadQueue() {
+        let now = Date()
+        let limit = configuration.eventLimit
+        do {
+            let status = try queue.status(now: now)
+            var rows = try queue.list(limit: limit, newestFirst: true)
+            var seen = Set(rows.map(\.eventID))
+            // Dead and in-flight events are what the user acts on: load them even when older than the newest page.
+            for state in [QueueState.dead, .inFlight, .pending] where (status.counts[state] ?? 0) > 0 {
+                for e in try queue.list(state: state, limit: limit) where !seen.contains(e.eventID) {
+                    rows.append(e)
+                    seen.insert(e.eventID)
+                }
+            }
+            rows.sort { $0.seq > $1.seq }
+            let attempts = try queue.recentAttempts(limit: 100)
+            shared.withLock { s in
+                var parsed: [String: QueueViewMapping.ParsedBody] = [:]
+                parsed.reserveCapacity(rows.count)
+                var events: [EventRow] = []
+                events.reserveCapacity(rows.count)
+                for e in rows {
+                    let p = s.parsed[e.eventID] ?? QueueViewMapping.parse(body: e.body, featureSlug: e.featureSlug)
+                    parsed[e.eventID] = p
+                    events.append(QueueViewMapping.eventRow(e, parsed: p))
+                }
+                s.parsed = parsed
+                s.status = status
+                s.attempts = attempts
+                s.data.events = events
+                s.data.deliveries = attempts.map(QueueViewMapping.attemptRow)
+                s.data.queue = QueueViewMapping.summary(status, attempts: attempts, now: now)
+                s.data.endpoint = QueueViewMapping.endpointState(
+                    endpoint: endpointLabel, recorded: status.endpoints, flushing: s.flushing,
+                    pending: status.counts[.pending] ?? 0)
+            }
+        } catch {
+            publish(message: "queue: \(error)", isError: true)
+        }
+    }
+
+    // MARK: commands
+
+    private func runScan(emit: Bool) {
+        let started = shared.withLock { s -> Bool in
+            guard !s.scanning else { return false }
+            s.scanning = true
+            s.lastRescan = Date()
+            s.rescanWanted = false
+            if emit { s.data.activity = Activity(title: "scanning", fraction: 0) }
+            return true
+        }
+        guard started else {
+            if emit { publish(message: "scan already running", isError: false) }
+            return
+        }
+        Task.detached { [self] in
+            let progress: @Sendable (ScanProgress) -> Void = { p in
+                guard emit else { return }
+                let fraction = p.filesTotal > 0 ? Double(p.filesDone) / Double(p.filesTotal) : nil
+                self.shared.withLock {
+                    $0.data.activity = Activity(
+                        title: "scanning", fraction: fraction, detail: "\(p.featureSlug) \(p.filesDone)/\(p.filesTotal) files")
+                }
+            }
+            do {
+                let features: [FeatureOutcome]
+                var summary = ""
+                if emit {
+                    let outcome = try engine.scan(progress: progress)
+                    features = outcome.pipeline.features
+                    summary = Self.summary(outcome)
+                } else {
+                    let options = engine.options
+                    let request = ScanRequest(
+                        path: options.scanPath, missionOverride: options.missionOverride, stepOverride: options.stepOverride)
+                    features = try ScanPipeline.run(
+                        request, explicitStateDirectory: engine.stateDirectory, environment: options.environment
+                    ).features
+                }
+                shared.withLock { s in
+                    s.scanning = false
+                    s.data.features = features.map {
+                        FeatureSummary(snapshot: $0.snapshot, artifacts: $0.dossier.artifacts, anomalies: $0.dossier.anomalies)
+                    }
+                    s.data.drift = features.compactMap(\.drift).filter(\.hasDrift)
+                    s.data.activity = nil
+                    if emit { s.data.message = Message(text: summary, at: Date()) }
+                }
+            } catch {
+                shared.withLock { s in
+                    s.scanning = false
+                    s.data.activity = nil
+                    if emit || s.data.features.isEmpty {
+                        s.data.message = Message(text: "scan failed: \(error)", isError: true, at: Date())
+                    }
+                }
+            }
+            refreshFromQueue(force: true)
+        }
+    }
+
+    /// "scan: 2 features, 14 events queued (3 already queued), 1 rejected".
+    static func summary(_ outcome: EngineScanOutcome) -> String {
+        let n = outcome.pipeline.features.count
+        var text = "scan: \(n) feature\(n == 1 ? "" : "s")"
+        if let appended = outcome.appended {
+            text += ", \(appended.inserted) event\(appended.inserted == 1 ? "" : "s") queued"
+            if appended.duplicates > 0 { text += " (\(appended.duplicates) already queued)" }
+        }
+        if !outcome.rejected.isEmpty { text += ", \(outcome.rejected.count) invalid (not queued)" }
+        return text
+    }
+
+    private func runFlush(manual: Bool) {
+        guard let endpoint = endpointLabel else {
+            if manual {
+                publish(
+                    message: "flush: no endpoint configured (set DOSSIER_WEBHOOK_URL and DOSSIER_WEBHOOK_SECRET, or .dossier/config.toml)",
+                    isError: true)
+            }
+            return
+        }
+        let started = shared.withLock { s -> Bool in
+            guard !s.flushing, !s.stopped else { return false }
+            s.flushing = true
+            s.lastAutoFlush = Date()
+            s.data.endpoint = .delivering(endpoint: endpoint)
+            s.data.activity = Activity(title: "delivering")
+            return true
+        }
+        guard started else {
+            if manual { publish(message: "flush already running", isError: false) }
+            return
+        }
+        Task.detached { [self] in
+            let message: Message?
+            do {
+                let summary = try await engine.flush { progress in
+                    self.shared.withLock { $0.data.activity = Activity(title: "delivering", detail: progress.description) }
+                }
+                message = manual || summary.attempts > 0 ? Message(text: "flush: \(summary)", at: Date()) : nil
+            } catch {
+                message = Message(text: "flush failed: \(error)", isError: true, at: Date())
+            }
+            shared.withLock { s in
+                s.flushing = false
+                s.data.activity = nil
+                if let message { s.data.message = message }
+                s.lastVersion = nil  // re-read: counts and the endpoint state changed
+            }
+            refreshFromQueue(force: true)
+        }
+    }
+
+    private func maybeAutoFlush() {
+        guard let interval = configuration.autoFlushInterval else { return }
+        let due = shared.withLock { s in
+            !s.flushing && Date().timeIntervalSince(s.lastAutoFlush) >= interval
+                && (s.status.map { ($0.counts[.pending] ?? 0) > 0 } ?? false)
+                && (s.status?.nextAttemptAt.map { $0 <= Date() } ?? false)
+        }
+        if due { runFlush(manual: false) }
+    }
+
+    private func maybeRescan() {
+        guard configuration.silentRescan else { return }
+        let due = shared.withLock { s in
+            let since = Date().timeIntervalSince(s.lastRescan)
+            let periodic = configuration.rescanInterval.map { since >= $0 } ?? false
+            return (s.rescanWanted || periodic) && !s.scanning && since >= 1
+        }
+        if due { runScan(emit: false) }
+    }
+
+    private func runRetry(ids: [String]?) {
+        Task.detached { [self] in
+            do {
+                let n = try engine.retryDead(eventIDs: ids)
+                let what = ids == nil ? "all dead events" : "the selected event"
+                publish(message: "retry: \(n) event\(n == 1 ? "" : "s") back to pending (\(what))", isError: false)
+            } catch {
+                publish(message: "retry failed: \(error)", isError: true)
+            }
+            refreshFromQueue(force: true)
+        }
+    }
+
+    private func publish(message: String, isError: Bool) {
+        shared.withLock { $0.data.message = Message(text: message, isError: isError, at: Date()) }
+    }
+}

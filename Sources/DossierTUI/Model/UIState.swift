@@ -1,0 +1,254 @@
+import Foundation
+
+/// A box drawn over the panes.
+public enum Overlay: Sendable, Equatable {
+    /// The key map (`?`).
+    case help(scroll: Int)
+    /// Details of one row (Enter): the item is looked up by id in the live data each frame.
+    case detail(pane: Pane, id: String, scroll: Int)
+    /// "Retry all N dead events? y/N" (`R`).
+    case confirmRetryAll(count: Int)
+}
+
+/// What the UI asks the data source to do.
+public enum UICommand: Sendable, Equatable {
+    case scan, flush, retry(eventID: String), retryAllDead
+}
+
+/// Everything the user controls: a value type, mutated only by `handle(_:...)` on the UI thread.
+public struct UIState: Sendable, Equatable {
+    public var focus: Pane = .events
+    /// The selected item per pane, by id. No entry: the selection follows the first row
+    /// (so new events at the top of a newest-first list stay in view).
+    public var selectedID: [Pane: String] = [:]
+    /// Last known index of the selection, used when the selected item disappears.
+    public var selectedIndex: [Pane: Int] = [:]
+    /// First visible row per pane.
+    public var scrollTop: [Pane: Int] = [:]
+    public var filters: [Pane: String] = [:]
+    /// True while typing a filter after `/`.
+    public var editingFilter = false
+    public var overlay: Overlay?
+    /// The Events pane is frozen on `frozenEvents` while paused (`p`).
+    public var paused = false
+    public var frozenEvents: [EventRow]?
+    /// `--read-only`: state-changing keys are refused with a notice.
+    public let readOnly: Bool
+    /// A one-shot line for the status bar (refusals, "nothing selected", ...); cleared by the next key.
+    public var notice: String?
+    /// When `notice` was set: a data-source message newer than it replaces it in the status bar.
+    public var noticeAt: Date?
+    public var shouldQuit = false
+
+    public init(readOnly: Bool = false) { self.readOnly = readOnly }
+
+    /// The rows a pane shows now: paused events, filter applied.
+    public func rows(_ pane: Pane, data: DashboardData, now: Date) -> [ListRow] {
+        PaneRows.filtered(
+            pane, data: data, events: pane == .events ? frozenEvents : nil, filter: filters[pane] ?? "", now: now)
+    }
+
+    /// Index of the selection in `rows` (nil for an empty list): by id, else the last known
+    /// index clamped to the list, else the first row.
+    public func selection(_ pane: Pane, in rows: [ListRow]) -> Int? {
+        guard !rows.isEmpty else { return nil }
+        if let id = selectedID[pane], let i = rows.firstIndex(where: { $0.id == id }) { return i }
+        guard selectedID[pane] != nil else { return 0 }
+        return min(max(0, selectedIndex[pane] ?? 0), rows.count - 1)
+    }
+
+    /// The selected row of a pane, if any.
+    public func selectedRow(_ pane: Pane, data: DashboardData, now: Date) -> ListRow? {
+        let rows = rows(pane, data: data, now: now)
+        return selection(pane, in: rows).map { rows[$0] }
+    }
+
+    /// Re-anchors every pane after the data changed: keeps the selection on its item (by id),
+    /// or on the same index when the item left the list, and scrolls it into view.
+    public mutating func normalize(data: DashboardData, layout: Layout?, now: Date) {
+        for pane in Pane.allCases {
+            let rows = rows(pane, data: data, now: now)
+            guard let index = selection(pane, in: rows) else {
+                scrollTop[pane] = 0
+                continue
+            }
+            if selectedID[pane] != nil {
+                selectedID[pane] = rows[index].id
+            }
+            selectedIndex[pane] = index
+            let height = max(1, layout?.listArea(pane).height ?? 1)
+            var top = scrollTop[pane] ?? 0
+            if index < top { top = index }
+            if index >= top + height { top = index - height + 1 }
+            top = min(top, max(0, rows.count - height))
+            scrollTop[pane] = max(0, top)
+        }
+    }
+
+    /// Applies one key and returns the commands for the data source. `layout` gives page sizes.
+    public mutating func handle(
+        _ key: KeyInput, data: DashboardData, layout: Layout?, now: Date, keyMap: KeyMap = .standard
+    ) -> [UICommand] {
+        notice = nil
+        defer {
+            noticeAt = notice == nil ? nil : now
+            normalize(data: data, layout: layout, now: now)
+        }
+
+        if case .confirmRetryAll(let count) = overlay {
+            overlay = nil
+            if key == .char("y") || key == .char("Y") {
+                notice = "retrying \(count) dead event\(count == 1 ? "" : "s")…"
+                return [.retryAllDead]
+            }
+            notice = "retry all: cancelled"
+            return []
+        }
+
+        if editingFilter, editFilter(key) { return [] }
+
+        if let overlay { return handleOverlay(overlay, key, layout: layout, keyMap: keyMap) }
+
+        guard let action = keyMap.action(for: key) else {
+            notice = "\(key.label): no such key (? for help)"
+            return []
+        }
+        if readOnly && action.changesState {
+            let hint = keyMap.binding(for: action).map { "\($0.keyLabel) (\($0.hint))" } ?? "that key"
+            notice = "read-only: \(hint) is disabled"
+            return []
+        }
+        return perform(action, data: data, layout: layout, now: now)
+    }
+
+    /// Filter typing. Returns true when the key was consumed.
+    private mutating func editFilter(_ key: KeyInput) -> Bool {
+        switch key {
+        case .char(let c) where !c.isNewline && c.unicodeScalars.allSatisfy({ !TextWidth.isControl($0) }):
+            filters[focus, default: ""].append(c)
+            resetSelection(focus)
+        case .backspace:
+            if !(filters[focus] ?? "").isEmpty { filters[focus]!.removeLast() }
+            resetSelection(focus)
+        case .enter:
+            editingFilter = false
+        case .escape:
+            filters[focus] = nil
+            editingFilter = false
+            resetSelection(focus)
+        default:
+            return false  // arrows etc. still move the selection
+        }
+        return true
+    }
+
+    private mutating func handleOverlay(_ current: Overlay, _ key: KeyInput, layout: Layout?, keyMap: KeyMap) -> [UICommand] {
+        let page = max(1, (layout?.overlay.height ?? 10) - 3)
+        var delta = 0
+        switch keyMap.action(for: key) {
+        case .up: delta = -1
+        case .down: delta = 1
+        case .pageUp: delta = -page
+        case .pageDown: delta = page
+        case .top: delta = -1_000_000
+        case .bottom: delta = 1_000_000
+        case .help:
+            if case .help = current { overlay = nil } else { overlay = .help(scroll: 0) }
+            return []
+        case .back, .quit, .open:
+            overlay = nil
+            return []
+        default:
+            notice = "Esc closes the overlay"
+            return []
+        }
+        switch current {
+        case .help(let s): overlay = .help(scroll: max(0, s + delta))
+        case .detail(let p, let id, let s): overlay = .detail(pane: p, id: id, scroll: max(0, s + delta))
+        case .confirmRetryAll: break
+        }
+        return []
+    }
+
+    private mutating func perform(_ action: Action, data: DashboardData, layout: Layout?, now: Date) -> [UICommand] {
+        switch action {
+        case .scan:
+            return [.scan]
+        case .flush:
+            return [.flush]
+        case .retrySelected:
+            guard focus == .events || focus == .queue, let row = selectedRow(focus, data: data, now: now),
+                let event = (frozenEvents ?? data.events).first(where: { $0.id == row.id }) ?? data.events.first(where: { $0.id == row.id })
+            else {
+                notice = "r: select a DEAD event in Events (1) or Queue (2)"
+                return []
+            }
+            let live = data.events.first { $0.id == event.id } ?? event
+            guard live.state == .dead else {
+                notice = "r: the selected event is \(live.state.label), not DEAD"
+                return []
+            }
+            notice = "retrying \(live.key)…"
+            return [.retry(eventID: live.id)]
+        case .retryAllDead:
+            guard data.queue.dead > 0 else {
+                notice = "R: no dead events"
+                return []
+            }
+            overlay = .confirmRetryAll(count: data.queue.dead)
+        case .focusNext:
+            focus = focus.next
+        case .focusPrevious:
+            focus = focus.previous
+        case .focus(let pane):
+            focus = pane
+        case .up: move(by: -1, data: data, now: now)
+        case .down: move(by: 1, data: data, now: now)
+        case .pageUp: move(by: -(layout?.pageSize(focus) ?? 10), data: data, now: now)
+        case .pageDown: move(by: layout?.pageSize(focus) ?? 10, data: data, now: now)
+        case .top: resetSelection(focus)
+        case .bottom: move(by: Int.max / 2, data: data, now: now)
+        case .open:
+            guard let row = selectedRow(focus, data: data, now: now) else {
+                notice = "\(focus.title): nothing to show"
+                return []
+            }
+            overlay = .detail(pane: focus, id: row.id, scroll: 0)
+        case .back:
+            if filters[focus] != nil {
+                filters[focus] = nil
+                resetSelection(focus)
+            }
+        case .filter:
+            editingFilter = true
+        case .pause:
+            paused.toggle()
+            frozenEvents = paused ? data.events : nil
+            notice = paused ? "live feed paused (p resumes)" : "live feed resumed"
+        case .help:
+            overlay = .help(scroll: 0)
+        case .quit:
+            shouldQuit = true
+        }
+        return []
+    }
+
+    /// Moves the selection of the focused pane; reaching the first row goes back to following it.
+    private mutating func move(by delta: Int, data: DashboardData, now: Date) {
+        let rows = rows(focus, data: data, now: now)
+        guard let current = selection(focus, in: rows) else { return }
+        let target = min(max(0, current + delta), rows.count - 1)
+        if target == 0 {
+            resetSelection(focus)
+        } else {
+            selectedID[focus] = rows[target].id
+            selectedIndex[focus] = target
+        }
+    }
+
+    private mutating func resetSelection(_ pane: Pane) {
+        selectedID[pane] = nil
+        selectedIndex[pane] = 0
+        scrollTop[pane] = 0
+    }
+}

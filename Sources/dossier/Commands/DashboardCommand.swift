@@ -1,0 +1,197 @@
+import ArgumentParser
+import DossierCore
+import DossierReceiver
+import DossierTUI
+import Foundation
+import Logging
+
+/// `dossier dashboard [PATH] [--demo] [--read-only] [--no-color]`: the ncurses dashboard (DESIGN §9).
+/// The default subcommand: plain `dossier` opens it on the repository around the working directory.
+struct DashboardCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dashboard",
+        abstract: "Watch scans, the queue, deliveries and drift live; scan, flush and retry from the keyboard.",
+        discussion: """
+            Keys: s scan, f flush, r retry the selected dead event, R retry all dead (asks y/N), Tab/1-5 focus,
+            arrows or j/k move, Enter details, / filter, p pause the feed, ? help, q quit.
+            Honours NO_COLOR. Needs a terminal of at least 80x24.
+            """)
+
+    @Argument(help: "Repository, kitty-specs/ folder or feature folder (default: the working directory).")
+    var path: String?
+
+    @Flag(help: "Open the bundled demo mission with a local receiver, even inside a repository.")
+    var demo = false
+
+    @Flag(help: "Watch only: disable scan, flush and retry keys.")
+    var readOnly = false
+
+    @Flag(help: "No colors (NO_COLOR in the environment does the same). Meaning never depends on color.")
+    var noColor = false
+
+    @Option(help: "Webhook URL to deliver to (default: $DOSSIER_WEBHOOK_URL, else config.toml [delivery] url).")
+    var endpoint: String?
+
+    @Option(help: "File holding the webhook secret (whsec_...), mode 0600.")
+    var secretFile: String?
+
+    @Option(help: .hidden) var autoFlush: Double?
+
+    @OptionGroup var state: StateOptions
+
+    func run() async throws {
+        do {
+            let code = try await launch()
+            if code != 0 { throw ExitCode(code) }
+        } catch let error as DashboardLaunchError {
+            FileHandle.standardError.write(Data("dossier: \(error)\n".utf8))
+            throw ExitCode(2)
+        } catch let error as DashboardError {
+            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            throw ExitCode(2)
+        }
+    }
+
+    /// Opens the queue, builds the data source and runs the UI; returns the exit code.
+    private func launch() async throws -> Int32 {
+        let environment = ProcessInfo.processInfo.environment
+        let target = RepositoryLocator.canonical(path ?? FileManager.default.currentDirectoryPath)
+        let root = RepositoryLocator.root(for: target)
+        let fm = FileManager.default
+        // A repository with feature folders; a git repository without kitty-specs/ has nothing to show.
+        let isRepository = fm.fileExists(atPath: (root as NSString).appendingPathComponent("kitty-specs"))
+        if demo || (path == nil && !isRepository) {
+            return try await launchDemo(environment: environment)
+        }
+        let stateDir = StateDirectory.resolve(explicit: state.stateDir, environment: environment, repositoryRoot: root)
+        let delivery = try Self.deliveryConfiguration(
+            endpoint: endpoint, secretFile: secretFile, environment: environment, stateDir: stateDir)
+        let engine = DossierEngine(
+            options: .init(
+                scanPath: target, explicitStateDirectory: state.stateDir, environment: environment, delivery: delivery),
+            logger: Self.quietLogger)
+        return try await runDashboard(
+            engine: engine, label: target, autoFlush: delivery != nil && !readOnly, rescanInterval: 10)
+    }
+
+    /// Runs the UI over `engine`. `autoFlush`: deliver due events every 2 s (`--auto-flush SECONDS`,
+    /// hidden, changes the period; 0 turns it off, for tests of `f`).
+    private func runDashboard(engine: DossierEngine, label: String, autoFlush: Bool, rescanInterval: Double) async throws
+        -> Int32
+    {
+        let autoFlush = autoFlush && (self.autoFlush ?? 2) > 0
+        let source: EngineDataSource
+        do {
+            source = try EngineDataSource(
+                engine: engine,
+                configuration: .init(
+                    sourceLabel: label, autoFlushInterval: autoFlush ? (self.autoFlush ?? 2) : nil,
+                    rescanInterval: rescanInterval))
+        } catch {
+            throw DashboardLaunchError.queue(error.description)
+        }
+        return try await DashboardApp.run(
+            dataSource: source, options: DashboardOptions(readOnly: readOnly, color: !noColor))
+    }
+
+    /// The bundled demo: lays the demo mission out (kept between runs, so edits show as drift), accepts
+    /// a baseline the first time, starts the reference receiver on a free loopback port with injected
+    /// failures (20 % answered 500, `artifact_missing` events rejected → dead letters), and delivers to it.
+    private func launchDemo(environment: [String: String]) async throws -> Int32 {
+        let dir = DemoMission.defaultDirectory(environment: environment)
+        do { try DemoMission.materialize(into: dir) } catch { throw DashboardLaunchError.demo(error.description) }
+        let stateDir = StateDirectory.resolve(explicit: state.stateDir, environment: environment, repositoryRoot: dir)
+        do {
+            try FileManager.default.createDirectory(
+                atPath: stateDir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw DashboardLaunchError.demo("cannot create \(stateDir): \(error.localizedDescription)")
+        }
+        // First run: the current files become the baseline, so an edit shows as drift.
+        let silent = DossierEngine(
+            options: .init(scanPath: dir, explicitStateDirectory: stateDir, environment: environment, emit: false),
+            logger: Self.quietLogger)
+        do {
+            let outcome = try silent.scan()
+            let unbaselined = outcome.pipeline.features.filter { $0.baseline == nil }
+            if !unbaselined.isEmpty {
+                _ = try silent.acceptBaselines(from: outcome, acceptedAt: EventTimestamp.string(from: Date()))
+            }
+        } catch {
+            throw DashboardLaunchError.demo("scan of \(dir) failed: \(error)")
+        }
+
+        let secret = WebhookSecret.generate()
+        let faults = FaultConfiguration(
+            failRate: 0.2, rejectEventType: "mission_dossier_artifact_missing", seed: UInt64.random(in: 1...UInt64.max))
+        let receiver: WebhookReceiver
+        let port: Int
+        do {
+            receiver = try WebhookReceiver(
+                configuration: ReceiverConfiguration(
+                    secret: secret, storePath: (stateDir as NSString).appendingPathComponent("demo-receiver.sqlite"),
+                    port: 0, faults: faults))
+            port = try await receiver.start()
+        } catch {
+            throw DashboardLaunchError.demo("cannot start the demo receiver: \(error)")
+        }
+        var delivery = DeliveryConfiguration(endpoint: "http://127.0.0.1:\(port)/webhook", secret: secret)
+        // Short delays so retries are visible within a minute (the real default starts at 5 s, then 5 min).
+        delivery.schedule = RetrySchedule(delays: [2, 4, 8, 15, 30, 60, 120])
+        let engine = DossierEngine(
+            options: .init(scanPath: dir, explicitStateDirectory: stateDir, environment: environment, delivery: delivery),
+            logger: Self.quietLogger)
+        let code: Int32
+        do {
+            code = try await runDashboard(engine: engine, label: "demo \(dir)", autoFlush: !readOnly, rescanInterval: 2)
+        } catch {
+            await receiver.stop()
+            throw error
+        }
+        await receiver.stop()
+        return code
+    }
+
+    /// Log lines would scribble over the curses screen: only errors, and to stderr (which the
+    /// curses screen covers until exit).
+    static var quietLogger: Logger {
+        var logger = Logger(label: "dossier.dashboard") { _ in SwiftLogNoOpLogHandler() }
+        logger.logLevel = .critical
+        return logger
+    }
+
+    /// Endpoint + secret from flags, environment, then `<state>/config.toml`; nil when no endpoint is
+    /// configured (the dashboard then says so on `f`). A configured but invalid endpoint/secret is an error.
+    static func deliveryConfiguration(
+        endpoint: String?, secretFile: String?, environment: [String: String], stateDir: String
+    ) throws -> DeliveryConfiguration? {
+        do {
+            let config = try DeliverySettings.readConfig((stateDir as NSString).appendingPathComponent("config.toml"))
+            let url: String
+            do {
+                url = try DeliverySettings.endpoint(flag: endpoint, environment: environment, config: config)
+            } catch .noEndpoint {
+                return nil
+            }
+            let secret = try DeliverySettings.secret(secretFile: secretFile, environment: environment, config: config)
+            return DeliveryConfiguration(endpoint: url, secret: secret)
+        } catch {
+            throw DashboardLaunchError.delivery(error.description)
+        }
+    }
+}
+
+/// Why the dashboard did not start (printed as `Error: ...`, exit status 2).
+enum DashboardLaunchError: Error, CustomStringConvertible {
+    case demo(String)
+    case queue(String)
+    case delivery(String)
+
+    var description: String {
+        switch self {
+        case .demo(let message): "demo: \(message)"
+        case .queue(let message): "dashboard: \(message)"
+        case .delivery(let message): "dashboard: delivery settings: \(message)"
+        }
+    }
+}

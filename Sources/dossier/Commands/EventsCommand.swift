@@ -1,0 +1,148 @@
+import ArgumentParser
+import DossierCore
+import Foundation
+
+/// `dossier events …`: validate event files and print the event JSON Schemas (DESIGN §5.4).
+struct EventsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "events",
+        abstract: "Validate events and show their JSON Schemas.",
+        subcommands: [EventsValidateCommand.self, EventsSchemasCommand.self, EventsSchemaCommand.self]
+    )
+}
+
+/// `dossier events validate FILE`: exit 0 with a count when every event is valid, 2 with one line per invalid one.
+struct EventsValidateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Validate events in a file (one JSON object, a JSON array, or JSON lines; '-' for stdin).",
+        discussion: """
+            Applies the same checks as the models (and the JSON Schemas in schemas/, which match them): unknown
+            fields, wrong types, missing fields, patterns, enums, minimums and count consistency.
+            Exit 0: all valid (prints the count). Exit 2: one line per invalid event on stderr, naming the
+            line (JSON lines) or index (array) and the field.
+            """)
+
+    @Argument(help: "The file to check, or '-' for standard input.") var file: String
+
+    func run() async throws {
+        let data: Data
+        if file == "-" {
+            data = FileHandle.standardInput.readDataToEndOfFile()
+        } else {
+            guard let d = FileManager.default.contents(atPath: file) else {
+                QueueSupport.fail("cannot read \(file): no such file or not readable")
+            }
+            data = d
+        }
+        let report = EventFileValidator.validate(data)
+        for problem in report.problems {
+            QueueSupport.printErr("\(file): \(problem)")
+        }
+        if report.total == 0 && report.problems.isEmpty {
+            QueueSupport.fail("\(file): no events found (empty file)")
+        }
+        if !report.problems.isEmpty {
+            QueueSupport.printErr("\(file): \(report.invalid) of \(report.total) events invalid")
+            throw ExitCode(2)
+        }
+        print("\(file): \(report.total) event\(report.total == 1 ? "" : "s") valid")
+    }
+}
+
+/// Splits a file into events (object, array or JSON lines) and validates each with `EventEnvelope(validating:)`.
+enum EventFileValidator {
+    struct Report {
+        var total = 0
+        var invalid = 0
+        var problems: [String] = []
+    }
+
+    static func validate(_ data: Data) -> Report {
+        var report = Report()
+        let firstByte = data.first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }
+        if firstByte == UInt8(ascii: "[") {
+            let value: JSONValue
+            do {
+                value = try JSONDecoder().decode(JSONValue.self, from: data)
+            } catch {
+                // Reuse the envelope's malformed-JSON message.
+                do throws(EventValidationError) {
+                    _ = try EventEnvelope(validating: data)
+                } catch let e {
+                    report.problems.append(e.description)
+                }
+                report.total = 1
+                report.invalid = 1
+                return report
+            }
+            guard case .array(let items) = value else { return report }
+            for (i, item) in items.enumerated() {
+                report.total += 1
+                do throws(EventValidationError) {
+                    _ = try EventEnvelope(validating: item)
+                } catch {
+                    report.invalid += 1
+                    report.problems.append("index \(i): \(error.description)")
+                }
+            }
+            return report
+        }
+        // One object, possibly spread over several lines?
+        if let whole = try? JSONDecoder().decode(JSONValue.self, from: data), case .object = whole {
+            report.total = 1
+            do throws(EventValidationError) {
+                _ = try EventEnvelope(validating: whole)
+            } catch {
+                report.invalid = 1
+                report.problems.append(error.description)
+            }
+            return report
+        }
+        // JSON lines.
+        var lineNumber = 0
+        for line in data.split(separator: 0x0A, omittingEmptySubsequences: false) {
+            lineNumber += 1
+            let trimmed = line.filter { ![0x20, 0x09, 0x0D].contains($0) }
+            if trimmed.isEmpty { continue }
+            report.total += 1
+            do throws(EventValidationError) {
+                _ = try EventEnvelope(validating: Data(line))
+            } catch {
+                report.invalid += 1
+                report.problems.append("line \(lineNumber): \(error.description)")
+            }
+        }
+        return report
+    }
+}
+
+/// `dossier events schemas`: the schema of each event type, as compiled into the binary.
+struct EventsSchemasCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "schemas", abstract: "List the event JSON Schemas (draft 2020-12) built into dossier.")
+
+    func run() async throws {
+        for type in EventType.allCases {
+            print("\(type.rawValue)\t\(EventSchemas.fileName(for: type))")
+        }
+    }
+}
+
+/// `dossier events schema TYPE`: print one schema.
+struct EventsSchemaCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "schema",
+        abstract: "Print the JSON Schema of one event type (full name, or without the mission_dossier_ prefix).")
+
+    @Argument(help: "Event type, e.g. mission_dossier_artifact_indexed or artifact_indexed.") var type: String
+
+    func run() async throws {
+        guard let found = EventSchemas.schema(named: type) else {
+            QueueSupport.fail(
+                "unknown event type '\(type)'; expected one of "
+                    + EventType.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        QueueSupport.writeOut(Data(found.contents.utf8))
+    }
+}

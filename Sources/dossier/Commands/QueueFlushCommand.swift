@@ -1,0 +1,135 @@
+import ArgumentParser
+import DossierCore
+import Foundation
+
+/// `dossier queue flush [--endpoint URL] [--until-empty]`: deliver due events to the webhook endpoint (DESIGN §7).
+struct QueueFlushCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "flush",
+        abstract: "Deliver due events to the webhook endpoint and print a summary.",
+        discussion: """
+            The endpoint comes from --endpoint, else DOSSIER_WEBHOOK_URL, else url under [delivery] in
+            <state dir>/config.toml. The secret (whsec_<base64>) from --secret-file (must not be group/world
+            readable), else DOSSIER_WEBHOOK_SECRET, else secret_file / secret under [delivery].
+            A progress line goes to stderr; the summary to stdout (--json: {delivered, retried, dead, attempts,
+            released, paused, unreachable, unreachable_reason}). Exit 0 when the flush ran, 2 when the endpoint
+            is paused (auth/configuration answer) or unreachable, or on errors.
+            """)
+
+    @OptionGroup var state: StateOptions
+    @Option(name: .long, help: "Webhook URL (default: $DOSSIER_WEBHOOK_URL, else config.toml).") var endpoint: String?
+    @Option(name: .long, help: "File holding the whsec_ secret (mode 0600).") var secretFile: String?
+    @Flag(name: .long, help: "Keep going (waiting for retries to come due) until nothing is pending.")
+    var untilEmpty = false
+    @Flag(name: .long, help: "Print the summary as JSON.") var json = false
+    @Option(name: .long, help: ArgumentHelp("Comma-separated retry delays in seconds (default 5,300,1800,7200,18000,36000,36000).", visibility: .hidden))
+    var retryDelays: String?
+    @Option(name: .long, help: ArgumentHelp("Claim lease in seconds.", visibility: .hidden)) var leaseSeconds: Double?
+    @Option(name: .long, help: ArgumentHelp("Total request timeout in seconds.", visibility: .hidden))
+    var requestTimeout: Double?
+    @Option(name: .long, help: ArgumentHelp("Unanswered requests in a row before giving up.", visibility: .hidden))
+    var maxUnreachable: Int?
+
+    struct Output: Encodable {
+        var delivered: Int
+        var retried: Int
+        var dead: Int
+        var attempts: Int
+        var released: Int
+        var paused: String?
+        var unreachable: Bool
+        var unreachable_reason: String?
+
+        func encode(to encoder: any Encoder) throws {
+            enum K: String, CodingKey {
+                case delivered, retried, dead, attempts, released, paused, unreachable, unreachable_reason
+            }
+            var c = encoder.container(keyedBy: K.self)
+            try c.encode(delivered, forKey: .delivered)
+            try c.encode(retried, forKey: .retried)
+            try c.encode(dead, forKey: .dead)
+            try c.encode(attempts, forKey: .attempts)
+            try c.encode(released, forKey: .released)
+            try c.encode(paused, forKey: .paused)
+            try c.encode(unreachable, forKey: .unreachable)
+            try c.encode(unreachable_reason, forKey: .unreachable_reason)
+        }
+    }
+
+    func run() async throws {
+        let stateDir = QueueSupport.stateDirectory(state)
+        let env = ProcessInfo.processInfo.environment
+        var c: DeliveryConfiguration
+        do {
+            let config = try DeliverySettings.readConfig((stateDir as NSString).appendingPathComponent("config.toml"))
+            let url = try DeliverySettings.endpoint(flag: endpoint, environment: env, config: config)
+            let secret = try DeliverySettings.secret(secretFile: secretFile, environment: env, config: config)
+            c = DeliveryConfiguration(endpoint: url, secret: secret)
+        } catch {
+            QueueSupport.fail(error.description)
+        }
+        if let retryDelays {
+            let delays = retryDelays.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+            guard !delays.isEmpty, delays.count == retryDelays.split(separator: ",").count else {
+                QueueSupport.fail("--retry-delays '\(retryDelays)': expected comma-separated seconds")
+            }
+            c.schedule = RetrySchedule(delays: delays, jitter: 0.2, retryAfterCap: delays.max() ?? 1)
+        }
+        if let leaseSeconds { c.leaseSeconds = leaseSeconds }
+        if let requestTimeout { c.requestTimeout = requestTimeout }
+        if let maxUnreachable { c.maxConsecutiveUnreachable = max(1, maxUnreachable) }
+        let queue = try QueueSupport.openQueue(state)
+        let worker = DeliveryWorker(queue: queue, configuration: c)
+        let printer = ProgressLine()
+        let summary: FlushSummary
+        do {
+            summary = try await worker.flush(untilEmpty: untilEmpty) { printer.update($0) }
+        } catch {
+            await worker.shutdown()
+            QueueSupport.fail(error.description)
+        }
+        await worker.shutdown()
+        printer.finish()
+        if json {
+            QueueSupport.writeOut(
+                QueueSupport.json(
+                    Output(
+                        delivered: summary.delivered, retried: summary.retried, dead: summary.dead,
+                        attempts: summary.attempts, released: summary.released, paused: summary.paused,
+                        unreachable: summary.unreachable, unreachable_reason: summary.unreachableReason)))
+            QueueSupport.writeOut(Data("\n".utf8))
+        } else {
+            print("delivered \(summary.delivered), retried \(summary.retried), dead \(summary.dead), attempts \(summary.attempts)")
+            if let paused = summary.paused { print("endpoint \(c.displayEndpoint) paused: \(paused)") }
+            if summary.unreachable {
+                print("endpoint \(c.displayEndpoint) unreachable: \(summary.unreachableReason ?? "no answer"); events stay pending")
+            }
+        }
+        if summary.paused != nil || summary.unreachable { throw ExitCode(2) }
+    }
+}
+
+/// A throttled one-line progress display on stderr (`\r`-updated on a terminal, plain lines otherwise).
+final class ProgressLine: @unchecked Sendable {
+    private let lock = NSLock()
+    private var last = Date.distantPast
+    private var shown = false
+    private let tty = isatty(2) == 1
+
+    func update(_ s: FlushSummary) {
+        lock.lock()
+        defer { lock.unlock() }
+        let now = Date()
+        guard now.timeIntervalSince(last) >= (tty ? 0.1 : 1.0) else { return }
+        last = now
+        let line = "flush: delivered \(s.delivered), retried \(s.retried), dead \(s.dead), requests \(s.attempts)"
+        FileHandle.standardError.write(Data((tty ? "\r" + line + "\u{1B}[K" : line + "\n").utf8))
+        shown = true
+    }
+
+    func finish() {
+        lock.lock()
+        defer { lock.unlock() }
+        if shown && tty { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+}

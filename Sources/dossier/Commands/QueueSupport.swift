@@ -1,0 +1,68 @@
+import ArgumentParser
+import DossierCore
+import Foundation
+
+/// Shared helpers of the `queue` and `events` commands.
+enum QueueSupport {
+    /// The state directory: `--state-dir`, else `DOSSIER_STATE_DIR`, else `<repository root>/.dossier` when the
+    /// working directory is inside a repository (a `kitty-specs/` folder or `.git`), else `./.dossier`.
+    static func stateDirectory(_ options: StateOptions) -> String {
+        let cwd = FileManager.default.currentDirectoryPath
+        let root = RepositoryLocator.root(for: cwd)
+        let fm = FileManager.default
+        let isRepository =
+            fm.fileExists(atPath: (root as NSString).appendingPathComponent("kitty-specs"))
+            || fm.fileExists(atPath: (root as NSString).appendingPathComponent(".git"))
+        return StateDirectory.resolve(
+            explicit: options.stateDir, environment: ProcessInfo.processInfo.environment,
+            repositoryRoot: isRepository ? root : cwd)
+    }
+
+    /// Opens the queue of the resolved state directory, or prints the error and exits 2.
+    static func openQueue(_ options: StateOptions, capacity: Int = 100_000) throws -> EventQueue {
+        let dir = stateDirectory(options)
+        do {
+            return try EventQueue(path: (dir as NSString).appendingPathComponent("queue.sqlite"), capacity: capacity)
+        } catch {
+            fail(error.description)
+        }
+    }
+
+    /// Prints `dossier: message` to stderr and exits with status 2.
+    static func fail(_ message: String) -> Never {
+        FileHandle.standardError.write(Data("dossier: \(message)\n".utf8))
+        exit(2)
+    }
+
+    static func printErr(_ message: String) {
+        FileHandle.standardError.write(Data((message + "\n").utf8))
+    }
+
+    /// Writes bytes to stdout unbuffered (keeps order with `print`).
+    static func writeOut(_ data: Data) {
+        fflush(nil)
+        FileHandle.standardOutput.write(data)
+    }
+
+    /// `2026-11-24T18:00:00.123Z`
+    static func time(_ date: Date?) -> String { date.map(EventTimestamp.string(from:)) ?? "-" }
+
+    /// A human duration: `45s`, `3m05s`, `2h10m`, `3d4h`.
+    static func duration(_ seconds: Double) -> String {
+        let s = Int(seconds.rounded(.down))
+        if s < 60 { return "\(s)s" }
+        if s < 3600 { return String(format: "%dm%02ds", s / 60, s % 60) }
+        if s < 86400 { return String(format: "%dh%02dm", s / 3600, s % 3600 / 60) }
+        return "\(s / 86400)d\(s % 86400 / 3600)h"
+    }
+
+    /// Stable JSON for `--json` outputs: sorted keys, slashes unescaped.
+    static func json<T: Encodable>(_ value: T, pretty: Bool = true) -> Data {
+        let e = JSONEncoder()
+        e.outputFormatting =
+            pretty ? [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted] : [.sortedKeys, .withoutEscapingSlashes]
+        return (try? e.encode(value)) ?? Data("null".utf8)
+    }
+}
+
+extension QueueState: ExpressibleByArgument {}

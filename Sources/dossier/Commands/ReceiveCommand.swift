@@ -1,0 +1,99 @@
+import ArgumentParser
+import DossierCore
+import DossierReceiver
+import Foundation
+
+/// `dossier receive`: the reference webhook receiver on loopback (DESIGN §7).
+struct ReceiveCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "receive",
+        abstract: "Run the reference webhook receiver on loopback until SIGINT/SIGTERM.",
+        discussion: """
+            Endpoints: POST /webhook (Standard Webhooks v1 signed batches; answers {"results":[…]}),
+            GET /dossiers, GET /dossiers/<feature_slug>/baseline, GET /healthz.
+            The first stdout line is "listening on http://HOST:PORT" (with --port 0 a free port is chosen).
+            The secret comes from --secret, --secret-file (mode 0600), or DOSSIER_WEBHOOK_SECRET; it is never printed.
+            Fault flags make failures reproducible (same --seed, same faults).
+            """)
+
+    @OptionGroup var state: StateOptions
+    @Option(name: .long, help: "Port (0 picks a free one).") var port: Int = 8787
+    @Option(name: .long, help: "Address to bind (loopback by default).") var host: String = "127.0.0.1"
+    @Option(name: .long, help: "The whsec_ secret (prefer --secret-file: arguments are visible to other users).")
+    var secret: String?
+    @Option(name: .long, help: "File holding the whsec_ secret (mode 0600).") var secretFile: String?
+    @Option(name: .long, help: "Receiver database (default: <state dir>/receiver.sqlite).") var store: String?
+    @Option(name: .long, help: "Largest accepted request body in bytes (bigger gets 413).") var maxBodyBytes: Int = 1 << 20
+    @Option(name: .long, help: "Answer this fraction of requests with 500 (0…1).") var failRate: Double = 0
+    @Option(name: .long, help: "Answer the first requests with these statuses, e.g. 500,429,503.") var statusSequence: String?
+    @Option(name: .long, help: "Retry-After seconds sent with injected 429/503.") var retryAfter: Int?
+    @Option(name: .long, help: "Delay every webhook answer by this many milliseconds.") var latencyMs: Int = 0
+    @Option(name: .long, help: "Reject events of this event_type.") var rejectEventType: String?
+    @Flag(name: .long, help: "With --reject-event-type: refuse the whole batch with 422 and no per-event results.")
+    var rejectWholeBatch = false
+    @Option(name: .long, help: "Close this fraction of connections without answering (0…1).") var dropConnectionRate: Double = 0
+    @Option(name: .long, help: "Seed of the fault generator.") var seed: UInt64 = 1
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port \(port): expected 0…65535") }
+        guard (0...1).contains(failRate) else { throw ValidationError("--fail-rate \(failRate): expected 0…1") }
+        guard (0...1).contains(dropConnectionRate) else {
+            throw ValidationError("--drop-connection-rate \(dropConnectionRate): expected 0…1")
+        }
+        guard latencyMs >= 0 else { throw ValidationError("--latency-ms \(latencyMs): expected >= 0") }
+        if let statusSequence, Self.statuses(statusSequence) == nil {
+            throw ValidationError("--status-sequence '\(statusSequence)': expected comma-separated HTTP statuses 100…599")
+        }
+        if let rejectEventType, EventType(rawValue: rejectEventType) == nil {
+            throw ValidationError(
+                "--reject-event-type '\(rejectEventType)': expected one of "
+                    + EventType.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        if secret != nil && secretFile != nil { throw ValidationError("give --secret or --secret-file, not both") }
+    }
+
+    static func statuses(_ text: String) -> [Int]? {
+        let parts = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !parts.isEmpty, parts.allSatisfy({ $0.map { (100...599).contains($0) } ?? false }) else { return nil }
+        return parts.compactMap { $0 }
+    }
+
+    func run() async throws {
+        let webhookSecret: WebhookSecret
+        do {
+            if let secret {
+                do { webhookSecret = try WebhookSecret(secret) } catch {
+                    throw DeliverySettingsError.invalidSecret(source: "--secret", reason: error.description)
+                }
+            } else {
+                webhookSecret = try DeliverySettings.secret(
+                    secretFile: secretFile, environment: ProcessInfo.processInfo.environment, config: [:])
+            }
+        } catch let error as DeliverySettingsError {
+            QueueSupport.fail(error.description)
+        }
+        let storePath = store ?? (QueueSupport.stateDirectory(state) as NSString).appendingPathComponent("receiver.sqlite")
+        var faults = FaultConfiguration(
+            failRate: failRate, statusSequence: statusSequence.flatMap(Self.statuses) ?? [], retryAfter: retryAfter,
+            latencyMs: latencyMs, rejectEventType: rejectEventType, dropConnectionRate: dropConnectionRate, seed: seed)
+        faults.rejectWholeBatch = rejectWholeBatch
+        var configuration = ReceiverConfiguration(secret: webhookSecret, storePath: storePath, port: port, faults: faults)
+        configuration.host = host
+        configuration.maxBodyBytes = maxBodyBytes
+        let receiver: WebhookReceiver
+        do {
+            receiver = try WebhookReceiver(configuration: configuration)
+        } catch {
+            QueueSupport.fail("cannot open the receiver store \(storePath): \(error)")
+        }
+        let host = self.host
+        do {
+            try await receiver.run { bound in
+                QueueSupport.writeOut(Data("listening on http://\(host):\(bound)\n".utf8))
+                QueueSupport.printErr("POST /webhook · GET /dossiers · GET /dossiers/<slug>/baseline · store \(storePath)")
+            }
+        } catch {
+            QueueSupport.fail("receiver on \(host):\(port) failed: \(error)")
+        }
+    }
+}

@@ -1,0 +1,268 @@
+import DossierCore
+import Foundation
+import Testing
+
+/// Integration tests of the SQLite queue (real GRDB database in a temp folder).
+@Suite struct QueueTests {
+    static func tempDir() -> String {
+        let dir = (NSTemporaryDirectory() as NSString).appendingPathComponent("dossier-queue-\(UUID().uuidString)")
+        return dir
+    }
+
+    static func events(_ n: Int, slug: String = "f") -> [EventEnvelope] {
+        let emitter = EventEmitter(actor: nil, logger: .init(label: "t"))
+        let artifacts = (0..<n).map { i in
+            Artifact(
+                key: "k\(i)", artifactClass: .output, relativePath: "f\(i).md",
+                contentHashSHA256: String(repeating: "0", count: 63) + String(i % 10), sizeBytes: Int64(i),
+                requiredStatus: .optional, present: true)
+        }
+        let d = Dossier(
+            featureSlug: slug, featureDirectory: "/x", missionType: "m", currentStep: nil, stepSource: "none",
+            artifacts: artifacts, anomalies: [])
+        let s = Snapshot(
+            featureSlug: slug, missionType: "m", currentStep: nil,
+            counts: ArtifactCounts(
+                total: n, required: 0, requiredPresent: 0, requiredMissing: 0, optional: n, optionalPresent: n),
+            completeness: .unknown, parityHashSHA256: EventFixtures.hashA, snapshotID: "s")
+        return Array(emitter.events(for: d, snapshot: s, drift: nil).events.prefix(n))
+    }
+
+    func withQueue(capacity: Int = 100_000, _ body: (EventQueue, String) throws -> Void) throws {
+        let dir = Self.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let queue = try EventQueue(path: dir + "/state/queue.sqlite", capacity: capacity)
+        try body(queue, dir + "/state")
+    }
+
+    @Test func durabilitySettingsAndPermissions() throws {
+        try withQueue { queue, stateDir in
+            #expect(try queue.writerSynchronous() == 2, "synchronous must be FULL on the writer")
+            let dirMode = try FileManager.default.attributesOfItem(atPath: stateDir)[.posixPermissions] as? Int
+            let fileMode = try FileManager.default.attributesOfItem(atPath: queue.path)[.posixPermissions] as? Int
+            #expect(dirMode == 0o700)
+            #expect(fileMode == 0o600)
+            #expect(try queue.integrityCheck() == "ok")
+            // Reopening runs the migrator again without harm.
+            let again = try EventQueue(path: queue.path)
+            #expect(try again.writerSynchronous() == 2)
+        }
+    }
+
+    @Test func appendStoresCanonicalBytesAndIgnoresDuplicates() throws {
+        try withQueue { queue, _ in
+            let batch = EventFixtures.allFourTypes()
+            let first = try queue.append(batch)
+            #expect(first == AppendResult(inserted: batch.count, duplicates: 0))
+            let second = try queue.append(batch)
+            #expect(second == AppendResult(inserted: 0, duplicates: batch.count))
+            let listed = try queue.list()
+            #expect(listed.map(\.body) == batch.map { $0.canonicalJSON() })
+            #expect(listed.map(\.eventID) == batch.map(\.eventID))
+            #expect(listed.allSatisfy { $0.state == .pending && $0.attempts == 0 })
+            #expect(listed.map(\.featureSlug) == Array(repeating: "042-user-login", count: batch.count))
+            let decoded = try listed.map { try EventEnvelope(validating: $0.body) }
+            #expect(decoded == batch)
+        }
+    }
+
+    @Test func invalidEventRefusesTheWholeBatch() throws {
+        try withQueue { queue, _ in
+            var batch = EventFixtures.allFourTypes()
+            batch[2].eventID = "not-a-uuid"
+            #expect(throws: QueueError.self) { try queue.append(batch) }
+            let rows = try queue.list()
+            #expect(rows.isEmpty)
+        }
+    }
+
+    @Test func capRefusesWithClearErrorAndKeepsWhatIsQueued() throws {
+        try withQueue(capacity: 10) { queue, _ in
+            let first = Self.events(8)
+            try queue.append(first)
+            do {
+                try queue.append(Self.events(5, slug: "g"))
+                Issue.record("cap not enforced")
+            } catch {
+                #expect(error as? QueueError == .capacityExceeded(current: 8, incoming: 5, capacity: 10))
+                #expect("\(error)".contains("cap of 10"))
+            }
+            let status = try queue.status()
+            #expect(status.counts[.pending] == 8)
+            #expect(status.refusedCount == 5)
+            #expect(try queue.list().map(\.eventID) == first.map(\.eventID))
+            // Duplicates do not count against the cap; exactly reaching it is fine.
+            #expect(try queue.append(first + Self.events(2, slug: "h")).inserted == 2)
+        }
+    }
+
+    @Test func claimRespectsOrderLimitBytesAndLeases() throws {
+        try withQueue { queue, _ in
+            let batch = Self.events(10)
+            let now = Date()
+            try queue.append(batch, now: now)
+            let size = try queue.list(limit: 1)[0].body.count
+            let a = try queue.claimDue(now: now, limit: 4, maxBytes: 1_000_000, leaseSeconds: 30, owner: "a")
+            #expect(a.map(\.eventID) == Array(batch[0..<4]).map(\.eventID))
+            #expect(a.allSatisfy { $0.state == .inFlight && $0.leaseOwner == "a" })
+            let b = try queue.claimDue(
+                now: now, limit: 100, maxBytes: size * 2 + size / 2, leaseSeconds: 30, owner: "b")
+            #expect(b.count == 2, "maxBytes caps the batch")
+            let c = try queue.claimDue(now: now, limit: 100, maxBytes: 1, leaseSeconds: 30, owner: "c")
+            #expect(c.count == 1, "always at least one")
+            // Not yet due: nothing for a claim in the past.
+            #expect(
+                try queue.claimDue(
+                    now: now.addingTimeInterval(-10), limit: 100, maxBytes: 1 << 30, leaseSeconds: 30, owner: "d"
+                ).isEmpty)
+            // Leases expire: a's four come back to a new owner, in order with the rest.
+            let later = try queue.claimDue(
+                now: now.addingTimeInterval(31), limit: 100, maxBytes: 1 << 30, leaseSeconds: 30, owner: "e")
+            #expect(later.map(\.eventID) == batch.map(\.eventID))
+        }
+    }
+
+    @Test func completeAppliesOnlyTheOwnersOutcomes() throws {
+        try withQueue { queue, _ in
+            let batch = Self.events(5)
+            let now = Date()
+            try queue.append(batch, now: now)
+            let claimed = try queue.claimDue(now: now, limit: 5, maxBytes: 1 << 30, leaseSeconds: 30, owner: "w1")
+            #expect(claimed.count == 5)
+            let ids = batch.map(\.eventID)
+            let retryAt = now.addingTimeInterval(5)
+            let foreign = try queue.complete([.delivered(eventID: ids[0])], owner: "w2", now: now)
+            #expect(foreign.applied == 0 && foreign.ignored == [ids[0]])
+            let result = try queue.complete(
+                [
+                    .delivered(eventID: ids[0]),
+                    .retry(eventID: ids[1], at: retryAt, error: "HTTP 503", consumeAttempt: true),
+                    .dead(eventID: ids[2], reason: "rejected: schema"),
+                    .release(eventID: ids[3]),
+                    .delivered(eventID: "00000000-0000-4000-8000-00000000ffff"),
+                ], owner: "w1", now: now)
+            #expect(result.applied == 4)
+            let rows = Dictionary(uniqueKeysWithValues: try queue.list().map { ($0.eventID, $0) })
+            #expect(rows[ids[0]]?.state == .delivered && rows[ids[0]]?.deliveredAt != nil)
+            #expect(rows[ids[1]]?.state == .pending && rows[ids[1]]?.attempts == 1)
+            #expect(rows[ids[1]]?.lastError == "HTTP 503")
+            #expect(
+                abs((rows[ids[1]]?.nextAttemptAt.timeIntervalSince1970 ?? 0) - retryAt.timeIntervalSince1970) < 0.001)
+            #expect(rows[ids[2]]?.state == .dead && rows[ids[2]]?.lastError == "rejected: schema")
+            #expect(rows[ids[3]]?.state == .pending && rows[ids[3]]?.leaseOwner == nil)
+            #expect(rows[ids[4]]?.state == .inFlight)
+            // Retry dead, then purge delivered.
+            #expect(try queue.retryDead(eventIDs: nil) == 1)
+            #expect(try queue.list(state: .dead).isEmpty)
+            #expect(try queue.events(ids: [ids[2]]).first?.attempts == 0)
+            #expect(try queue.purgeDelivered(olderThan: now.addingTimeInterval(-60)) == 0)
+            #expect(try queue.purgeDelivered(olderThan: nil) == 1)
+            let status = try queue.status(now: now.addingTimeInterval(10))
+            #expect(status.counts == [.pending: 3, .inFlight: 1, .delivered: 0, .dead: 0])
+            #expect(status.oldestPendingAge.map { $0 >= 9.9 } == true)
+        }
+    }
+
+    @Test func concurrentClaimsFromTwoConnectionsNeverOverlap() async throws {
+        let dir = Self.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/queue.sqlite"
+        let q1 = try EventQueue(path: path)
+        let q2 = try EventQueue(path: path)
+        let batch = Self.events(400)
+        try q1.append(batch)
+        let now = Date()
+        async let a = Self.drain(q1, owner: "one", now: now)
+        async let b = Self.drain(q2, owner: "two", now: now)
+        let (ra, rb) = try await (a, b)
+        #expect(Set(ra).isDisjoint(with: Set(rb)))
+        #expect(Set(ra + rb) == Set(batch.map(\.eventID)))
+        #expect(ra.count + rb.count == 400)
+    }
+
+    static func drain(_ q: EventQueue, owner: String, now: Date) async throws -> [String] {
+        var got: [String] = []
+        while true {
+            let c = try q.claimDue(now: now, limit: 7, maxBytes: 1 << 30, leaseSeconds: 600, owner: owner)
+            if c.isEmpty { return got }
+            got += c.map(\.eventID)
+            await Task.yield()
+        }
+    }
+
+    @Test func dataVersionSeesOtherConnectionsWrites() throws {
+        try withQueue { queue, _ in
+            let other = try EventQueue(path: queue.path)
+            let v0 = try queue.dataVersion()
+            try other.append(Self.events(3))
+            let v1 = try queue.dataVersion()
+            #expect(v1 != v0)
+            try queue.append(Self.events(3, slug: "own"))
+            #expect(try queue.dataVersion() != v1)
+        }
+    }
+
+    @Test func recentAttemptsAndEndpointsReadWhatDeliveryWrites() throws {
+        try withQueue { queue, _ in
+            try queue.writeTransaction("test") { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO delivery_attempts(batch_id, endpoint, started_at, latency_ms, event_count,
+                            byte_count, status_code, error, outcome, next_retry_at, event_ids)
+                        VALUES ('b1', 'http://x', 10, 5.5, 2, 300, 200, NULL, 'delivered', NULL, '["a","b"]');
+                        INSERT INTO endpoint_state(endpoint, state, reason, updated_at, last_success_at)
+                        VALUES ('http://x', 'paused', 'HTTP 401', 20, 10);
+                        """)
+            }
+            let attempts = try queue.recentAttempts(limit: 5)
+            #expect(attempts.count == 1 && attempts[0].eventIDs == ["a", "b"] && attempts[0].statusCode == 200)
+            let status = try queue.status()
+            #expect(
+                status.endpoints == [
+                    EndpointStatus(
+                        endpoint: "http://x", state: "paused", reason: "HTTP 401",
+                        updatedAt: Date(timeIntervalSince1970: 20), lastSuccessAt: Date(timeIntervalSince1970: 10))
+                ])
+        }
+    }
+
+    @Test func corruptDatabaseGivesAClearErrorAndIsLeftAlone() throws {
+        let dir = Self.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let path = dir + "/queue.sqlite"
+        let garbage = Data(repeating: 0x5A, count: 8192)
+        #expect(FileManager.default.createFile(atPath: path, contents: garbage))
+        do {
+            _ = try EventQueue(path: path)
+            Issue.record("opened a corrupt database")
+        } catch {
+            guard case .corrupt(let p, _) = error else {
+                Issue.record("unexpected error \(error)")
+                return
+            }
+            #expect(p == path)
+            #expect(error.description.contains(path))
+        }
+        #expect(FileManager.default.contents(atPath: path) == garbage, "nothing overwritten")
+    }
+
+    @Test func readOnlyDatabaseRefusesWritesAndKeepsData() throws {
+        try withQueue { queue, _ in
+            let batch = Self.events(4)
+            try queue.append(batch)
+            let reader = try EventQueue(path: queue.path, readOnly: true)
+            #expect(try reader.list().count == 4)
+            do {
+                try reader.append(Self.events(2, slug: "ro"))
+                Issue.record("wrote to a read-only database")
+            } catch {
+                guard case .readOnly? = error as? QueueError else {
+                    Issue.record("unexpected \(error)")
+                    return
+                }
+            }
+            #expect(try queue.list().map(\.eventID) == batch.map(\.eventID))
+        }
+    }
+}

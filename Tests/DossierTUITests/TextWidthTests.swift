@@ -1,0 +1,43 @@
+import Testing
+
+@testable import DossierTUI
+
+@Suite struct DashboardTextWidthTests {
+    @Test func asciiIsOneColumnWideCharsTwoCombiningZero() {
+        #expect(TextWidth.width("abc") == 3)
+        #expect(TextWidth.width("世界") == 4)
+        #expect(TextWidth.width("e\u{301}") == 1)  // e + combining acute = one grapheme, one column
+        #expect(TextWidth.width("✓") == 1)
+        #expect(TextWidth.width("🙂") == 2)
+        #expect(TextWidth.width("한글") == 4)
+    }
+
+    @Test func clipNeverSplitsAWideCharacter() {
+        #expect(TextWidth.clip("ab世界", to: 3) == "ab")
+        #expect(TextWidth.clip("ab世界", to: 4) == "ab世")
+        #expect(TextWidth.clip("abc", to: 0) == "")
+        #expect(TextWidth.truncate("abcdef", to: 4) == "abc…")
+        #expect(TextWidth.truncate("世界世界", to: 5) == "世界…")
+        #expect(TextWidth.pad("世", to: 4) == "世  ")
+        #expect(TextWidth.padLeft("7", to: 3) == "  7")
+    }
+
+    @Test func controlCharactersAreNeverDrawnRaw() {
+        #expect(TextWidth.sanitize("a\tb\nc\u{1B}[31m") == "a?b?c?[31m")
+        var canvas = Canvas(width: 10, height: 1)
+        canvas.write("x\u{1B}y\r", x: 0, y: 0)
+        #expect(canvas.lines == ["x?y?      "])
+    }
+
+    @Test func canvasKeepsWideCharactersWholeWhenOverwritten() {
+        var canvas = Canvas(width: 6, height: 1)
+        #expect(canvas.write("世界abc", x: 0, y: 0) == 6)  // "世界ab" = 6 columns, "c" clipped
+        #expect(canvas.lines == ["世界ab"])
+        canvas.write("x", x: 1, y: 0)                       // overwrite the right half of 世
+        #expect(canvas.lines == [" x界ab"])
+        #expect(TextWidth.width(canvas.lines[0]) == 6)
+        var edge = Canvas(width: 3, height: 1)
+        edge.write("ab世", x: 0, y: 0)                      // 世 would need columns 2-3: not drawn
+        #expect(edge.lines == ["ab "])
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import Testing
+
+/// End-to-end on the default run: `dossier` outside any repository opens the bundled demo with a
+/// local reference receiver (20 % of requests answered 500, `artifact_missing` events rejected).
+@Suite(.enabled(if: TmuxHarness.isAvailable, "needs /usr/bin/tmux and the dossier binary"))
+struct DashboardDemoTests {
+    /// A demo dir and state dir of its own, and an empty working directory (no repository).
+    struct Demo: ~Copyable {
+        let root = NSTemporaryDirectory() + "dossier-demo-\(UUID().uuidString.prefix(8))"
+        var cwd: String { root + "/cwd" }
+        var demoDir: String { root + "/demo" }
+        var environment: [String: String] { ["DOSSIER_DEMO_DIR": demoDir, "DOSSIER_STATE_DIR": root + "/state"] }
+
+        init() throws { try FileManager.default.createDirectory(atPath: root + "/cwd", withIntermediateDirectories: true) }
+        deinit { try? FileManager.default.removeItem(atPath: root) }
+    }
+
+    @Test(arguments: [(120, 40), (80, 24)])
+    func defaultRunShowsTheDemoAndDelivers(width: Int, height: Int) async throws {
+        let demo = try Demo()
+        let t = try TmuxHarness(arguments: [], directory: demo.cwd, width: width, height: height, environment: demo.environment)
+        let start = try await t.waitFor("feature 001-demo-checkout", "/webhook", "Events (0)")
+        for title in DashboardTerminalTests.paneTitles { #expect(start.contains(title), "missing pane \(title)") }
+        try t.send("s")
+        try await t.waitFor("scan: 1 feature, 14 events queued")
+        // Auto-delivery to the demo receiver: 13 accepted (after retries of injected 500s), the
+        // artifact_missing event rejected → dead letter.
+        let screen = try await t.waitFor("sent 13", "DEAD 1", timeout: .seconds(60))
+        #expect(screen.contains("200 OK"))
+        #expect(screen.contains("DEAD ✗"))
+    }
+
+    @Test func flushKeyDeliversAndDeadEventsAreRetried() async throws {
+        let demo = try Demo()
+        let t = try TmuxHarness(arguments: ["--auto-flush", "0"], directory: demo.cwd, environment: demo.environment)
+        try await t.waitFor("feature 001-demo-checkout")
+        try t.send("s")
+        try await t.waitFor("pending 14")
+        // f until everything is settled (an injected 500 leaves events pending for a retry).
+        var settled = false
+        for _ in 0..<20 where !settled {
+            try t.send("f")
+            settled = (try? await t.waitFor("sent 13", "DEAD 1", timeout: .seconds(4))) != nil
+        }
+        let afterFlush = try await t.waitFor("sent 13", "DEAD 1", "pending 0")
+        #expect(afterFlush.contains("Deliveries ("))
+        #expect(afterFlush.contains("200 OK"))
+
+        try t.send("2")  // Queue pane: the dead event is listed first and selected
+        try await t.waitFor("[2 Queue (1)]")
+        try t.send("r")
+        try await t.waitFor("retry: 1 event back to pending (the selected event)", "pending 1", "DEAD 0")
+        for _ in 0..<20 {
+            try t.send("f")
+            if (try? await t.waitFor("DEAD 1", "pending 0", timeout: .seconds(4))) != nil { break }
+        }
+        try t.send("R")
+        try await t.waitFor("Retry all 1 dead event? y = yes")
+        try t.send("n")
+        try await t.waitFor("retry all: cancelled")
+        try t.send("R")
+        try await t.waitFor("Retry all 1 dead event?")
+        try t.send("y")
+        try await t.waitFor("retry: 1 event back to pending (all dead events)", "pending 1")
+    }
+
+    @Test func editingADemoFileShowsDriftWithDetails() async throws {
+        let demo = try Demo()
+        let t = try TmuxHarness(arguments: [], directory: demo.cwd, environment: demo.environment)
+        try await t.waitFor("feature 001-demo-checkout", "4 Drift (0)")
+        let spec = demo.demoDir + "/kitty-specs/001-demo-checkout/spec.md"
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: spec))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data("\nedited by the test\n".utf8))
+        try handle.close()
+        try await t.waitFor("4 Drift (1)", "WARNING 001-demo-checkout")
+        try t.send("4")
+        try t.send("Enter")
+        let details = try await t.waitFor("Drift · 001-demo-checkout · WARNING", "Changed: 1")
+        #expect(details.contains("~ spec  spec.md"))
+        #expect(details.contains("old ") && details.contains("new "))
+        try t.send("Escape")
+        try await t.waitUntil("details closed") { !$0.contains("Changed: 1") }
+    }
+
+    @Test func changesFromAnotherProcessAppearInTheOpenDashboard() async throws {
+        let demo = try Demo()
+        let t = try TmuxHarness(
+            arguments: ["--auto-flush", "0"], directory: demo.cwd, environment: demo.environment)
+        try await t.waitFor("feature 001-demo-checkout", "Events (0)")
+        // Another dossier process writes to the same queue.
+        let env = ["DOSSIER_STATE_DIR=\(demo.environment["DOSSIER_STATE_DIR"]!)"]
+        let r = tmuxSpawnAndWait(
+            [TmuxHarness.binary, "queue", "stress-append", "--count", "2", "--batches", "1"],
+            environment: TmuxHarness.environment + env, stderrToStdout: true)
+        #expect(r.status == 0, "\(r.stdout)")
+        try await t.waitFor("Events (3)", "pending 3", "snapshot stress-1")
+    }
+}

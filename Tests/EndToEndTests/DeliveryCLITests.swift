@@ -1,0 +1,100 @@
+import Foundation
+import Testing
+
+/// `dossier receive` and `dossier queue flush / retry / purge` as a user runs them: the real binary, real loopback
+/// HTTP, real SQLite on both sides.
+@Suite(.serialized) struct DeliveryCLITests {
+    /// A running `dossier receive` process.
+    final class ReceiverProcess {
+        let process = Process()
+        let url: String
+
+        init(_ args: [String]) throws {
+            process.executableURL = URL(fileURLWithPath: BinaryRunner.binary)
+            process.arguments = ["receive", "--port", "0"] + args
+            let out = Pipe()
+            process.standardOutput = out
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            var text = ""
+            while !text.contains("\n") {
+                let chunk = out.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                text += String(decoding: chunk, as: UTF8.self)
+            }
+            let first = text.split(separator: "\n").first.map(String.init) ?? ""
+            guard first.hasPrefix("listening on http://127.0.0.1:") else {
+                process.terminate()
+                throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "receiver did not start: \(text)"])
+            }
+            url = String(first.dropFirst("listening on ".count)) + "/webhook"
+        }
+
+        /// SIGTERM, then wait: returns the exit status.
+        func stop() -> Int32 {
+            process.terminate()
+            process.waitUntilExit()
+            return process.terminationStatus
+        }
+    }
+
+    @Test func flushRetryAndPurgeAgainstTheReferenceReceiver() throws {
+        let dir = try BinaryRunner.tempDirectory("delivery-cli")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let state = dir + "/state"
+        let secret = "whsec_" + Data((0..<24).map { _ in UInt8.random(in: 0...255) }).base64EncodedString()
+        let secretFile = dir + "/secret"
+        try Data(secret.utf8).write(to: URL(fileURLWithPath: secretFile))
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: secretFile)
+
+        // 2 synthetic scans of 99 artifacts + 1 snapshot each: 200 events, 2 of them snapshots.
+        let append = try BinaryRunner.run(["queue", "stress-append", "--state-dir", state, "--count", "99", "--batches", "2"])
+        #expect(append.exitCode == 0, "\(append.stderr)")
+
+        let poisoned = try ReceiverProcess([
+            "--secret-file", secretFile, "--store", dir + "/receiver.sqlite",
+            "--reject-event-type", "mission_dossier_snapshot_computed",
+        ])
+        let flushArgs = ["queue", "flush", "--state-dir", state, "--endpoint", poisoned.url, "--until-empty", "--json"]
+        let first = try BinaryRunner.run(flushArgs + ["--secret-file", secretFile])
+        #expect(first.exitCode == 0, "\(first.stderr)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: first.stdout) as? [String: Any])
+        #expect(summary["delivered"] as? Int == 198 && summary["dead"] as? Int == 2)
+        #expect(!first.stdoutText.contains(secret) && !first.stderr.contains(secret))
+        #expect(poisoned.stop() == 0)
+
+        // The secret may also come from the environment; a group-readable secret file is refused.
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: secretFile)
+        let refused = try BinaryRunner.run(flushArgs + ["--secret-file", secretFile])
+        #expect(refused.exitCode == 2)
+        #expect(refused.stderr.contains("chmod 600") && !refused.stderr.contains(secret))
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: secretFile)
+        let noEndpoint = try BinaryRunner.run(["queue", "flush", "--state-dir", state], environment: ["DOSSIER_WEBHOOK_SECRET": secret])
+        #expect(noEndpoint.exitCode == 2 && noEndpoint.stderr.contains("no webhook endpoint"))
+
+        // The receiver is fixed; `queue retry --all` requeues the dead ones and the next flush delivers them.
+        let fixed = try ReceiverProcess(["--secret-file", secretFile, "--store", dir + "/receiver.sqlite"])
+        let retry = try BinaryRunner.run(["queue", "retry", "--state-dir", state, "--all"])
+        #expect(retry.exitCode == 0 && retry.stdoutText.contains("requeued 2 dead events"))
+        let second = try BinaryRunner.run(
+            ["queue", "flush", "--state-dir", state, "--endpoint", fixed.url], environment: ["DOSSIER_WEBHOOK_SECRET": secret])
+        #expect(second.exitCode == 0, "\(second.stderr)")
+        #expect(second.stdoutText.contains("delivered 2, retried 0, dead 0"))
+        #expect(!second.stdoutText.contains(secret) && !second.stderr.contains(secret))
+
+        // A signature with another secret pauses the endpoint (401) with a visible reason; nothing is consumed.
+        _ = try BinaryRunner.run(["queue", "stress-append", "--state-dir", state, "--count", "9", "--batches", "1"])
+        let wrong = try BinaryRunner.run(
+            ["queue", "flush", "--state-dir", state, "--endpoint", fixed.url],
+            environment: ["DOSSIER_WEBHOOK_SECRET": "whsec_" + Data(repeating: 7, count: 24).base64EncodedString()])
+        #expect(wrong.exitCode == 2 && wrong.stdoutText.contains("paused: HTTP 401"))
+        #expect(fixed.stop() == 0)
+
+        let keep = try BinaryRunner.run(["queue", "purge", "--state-dir", state, "--delivered", "--older-than", "1h"])
+        #expect(keep.exitCode == 0 && keep.stdoutText.contains("purged 0 delivered events"))
+        let purge = try BinaryRunner.run(["queue", "purge", "--state-dir", state, "--delivered"])
+        #expect(purge.exitCode == 0 && purge.stdoutText.contains("purged 200 delivered events"))
+        let bad = try BinaryRunner.run(["queue", "purge", "--state-dir", state, "--delivered", "--older-than", "soon"])
+        #expect(bad.exitCode != 0 && bad.stderr.contains("--older-than"))
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+
+/// Drives the real `dossier` binary in a real terminal: a private tmux server (own socket, so
+/// tests run in parallel and never touch the user's tmux; `-f /dev/null` ignores ~/.tmux.conf)
+/// with one detached session. `deinit` kills the server.
+struct TmuxHarness: ~Copyable {
+    let socket = "dossier-e2e-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))"
+    let target = "t"
+
+    /// The `dossier` binary: $DOSSIER_BIN, else next to the test bundle in .build/<triple>/debug/.
+    static var binary: String {
+        if let path = ProcessInfo.processInfo.environment["DOSSIER_BIN"], !path.isEmpty { return path }
+        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        if dir.lastPathComponent.hasSuffix(".xctest") || dir.pathExtension == "xctest" { dir.deleteLastPathComponent() }
+        return dir.appendingPathComponent("dossier").path
+    }
+
+    /// The server (and so every pane) gets this environment, not the test runner's (P15): the
+    /// runner may have NO_COLOR, DOSSIER_* or a non-UTF-8 LANG set.
+    static let environment = [
+        "PATH=/usr/local/bin:/usr/bin:/bin",
+        "HOME=" + (ProcessInfo.processInfo.environment["HOME"] ?? "/tmp"),
+        "LANG=C.UTF-8",
+        "TERM=xterm-256color",
+    ]
+
+    static var isAvailable: Bool {
+        FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") && FileManager.default.isExecutableFile(atPath: binary)
+    }
+
+    /// Starts `dossier <arguments>` in `directory` inside `bash -c` (not sh: dash dies from the
+    /// same ^C the app handles, P12). After it exits the pane shows `EXIT=<status>` and the tty
+    /// modes (`icanon echo` once the terminal is restored).
+    init(
+        arguments: [String], directory: String, width: Int = 120, height: Int = 40, environment: [String: String] = [:]
+    ) throws {
+        let command = ([Self.binary] + arguments).map(Self.quote).joined(separator: " ")
+        let script =
+            "cd \(Self.quote(directory)) && \(command); echo EXIT=$?; "
+            + "stty -a | tr ' ' '\\n' | grep -E '^-?(icanon|echo)$' | paste -sd' '; sleep 600"
+        var args = ["new-session", "-d", "-s", target, "-x", "\(width)", "-y", "\(height)"]
+        for (k, v) in environment.sorted(by: { $0.key < $1.key }) { args += ["-e", "\(k)=\(v)"] }
+        try tmux(args + ["bash", "-c", script])
+    }
+
+    deinit { _ = try? tmux(["kill-server"]) }
+
+    static func quote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+
+    @discardableResult
+    func tmux(_ args: [String]) throws -> String {
+        let result = tmuxSpawnAndWait(["/usr/bin/tmux", "-L", socket, "-f", "/dev/null"] + args, environment: Self.environment)
+        guard result.status == 0 else { throw TmuxHarnessError.tmuxFailed(args, status: result.status) }
+        return result.stdout
+    }
+
+    /// Plain text of the visible pane; `escapes: true` keeps SGR color/attribute sequences.
+    func screen(escapes: Bool = false) throws -> String {
+        try tmux(["capture-pane", "-p", "-t", target] + (escapes ? ["-e"] : []))
+    }
+
+    func send(_ keys: String...) throws { try tmux(["send-keys", "-t", target] + keys) }
+
+    func resize(width: Int, height: Int) throws {
+        try tmux(["resize-window", "-t", target, "-x", "\(width)", "-y", "\(height)"])
+    }
+
+    /// Polls until the screen contains every one of `texts` (never sleep-then-assert, P16); throws
+    /// with the last screen attached.
+    @discardableResult
+    func waitFor(_ texts: String..., timeout: Duration = .seconds(15)) async throws -> String {
+        try await waitUntil("\(texts)", timeout: timeout) { screen in texts.allSatisfy { screen.contains($0) } }
+    }
+
+    /// Polls until `condition(screen)` holds.
+    @discardableResult
+    func waitUntil(_ what: String, timeout: Duration = .seconds(15), _ condition: (String) -> Bool) async throws -> String {
+        let clock = ContinuousClock()
+        let deadline = clock.now + timeout
+        var last = ""
+        while clock.now < deadline {
+            last = try screen()
+            if condition(last) { return last }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw TmuxHarnessError.timeout(waitingFor: what, screen: last)
+    }
+}
+
+enum TmuxHarnessError: Error, CustomStringConvertible {
+    case timeout(waitingFor: String, screen: String)
+    case tmuxFailed([String], status: Int32)
+    var description: String {
+        switch self {
+        case let .timeout(text, screen): "timed out waiting for \(text); screen was:\n\(screen)"
+        case let .tmuxFailed(args, status): "tmux \(args.joined(separator: " ")) exited with \(status)"
+        }
+    }
+}

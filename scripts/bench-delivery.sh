@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Sustained delivery throughput (DESIGN §7, issue 4): events/s from the durable queue (WAL, synchronous=FULL)
+# to the reference receiver on loopback (its own SQLite store, WAL, synchronous=FULL), signed batches of 100,
+# one request in flight. Each run: a fresh queue filled with EVENTS events, a fresh receiver, one
+# `dossier queue flush --until-empty` timed end to end (process start included). Prints each run and the median.
+#
+# Usage: scripts/bench-delivery.sh [RUNS] [EVENTS]      (default 5 runs of 20,000 events)
+# Env:   DOSSIER_BIN   use this binary instead of building release (e.g. .build/debug/dossier)
+#        BENCH_DIR     where throwaway state goes (default .bench-delivery/ in the repository: real disk)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="/opt/swift/usr/bin:$PATH"
+runs="${1:-5}"
+events="${2:-20000}"
+bench_dir="${BENCH_DIR:-$PWD/.bench-delivery}"
+if [[ -n "${DOSSIER_BIN:-}" ]]; then
+    bin="$DOSSIER_BIN"
+else
+    swift build -c release --product dossier >&2
+    bin="$(swift build -c release --product dossier --show-bin-path)/dossier"
+fi
+mkdir -p "$bench_dir"
+receiver_pid=""
+cleanup() {
+    if [[ -n "$receiver_pid" ]]; then kill "$receiver_pid" 2>/dev/null || true; fi
+    rm -rf "$bench_dir"
+}
+trap cleanup EXIT
+
+secret_file="$bench_dir/secret"
+python3 -c 'import base64,os; print("whsec_" + base64.b64encode(os.urandom(24)).decode())' > "$secret_file"
+chmod 600 "$secret_file"
+
+echo "# dossier delivery benchmark ($(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, $(df -T "$bench_dir" | awk 'NR==2{print $2}') disk, $bin)"
+rates=()
+for run in $(seq 1 "$runs"); do
+    state="$bench_dir/run-$run"
+    mkdir -p "$state"
+    "$bin" queue stress-append --state-dir "$state" --count $((events - 1)) --batches 1 >/dev/null
+    fifo="$state/receiver.out"
+    "$bin" receive --port 0 --secret-file "$secret_file" --store "$state/receiver.sqlite" >"$fifo" 2>/dev/null &
+    receiver_pid=$!
+    for _ in $(seq 1 100); do grep -q "listening on" "$fifo" 2>/dev/null && break; sleep 0.1; done
+    url="$(sed -n 's/^listening on //p' "$fifo" | head -1)/webhook"
+    start=$(date +%s.%N)
+    out="$("$bin" queue flush --state-dir "$state" --endpoint "$url" --secret-file "$secret_file" --until-empty --json 2>/dev/null)"
+    end=$(date +%s.%N)
+    kill "$receiver_pid"; wait "$receiver_pid" 2>/dev/null || true; receiver_pid=""
+    delivered=$(printf '%s' "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["delivered"])')
+    stored=$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from received_events").fetchone()[0])' "$state/receiver.sqlite")
+    rate=$(python3 -c "print(round($delivered / ($end - $start)))")
+    echo "run $run: delivered $delivered (receiver stored $stored) in $(python3 -c "print(round($end - $start, 3))") s = $rate events/s"
+    rates+=("$rate")
+    rm -rf "$state"
+done
+median=$(printf '%s\n' "${rates[@]}" | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}')
+echo "median: $median events/s over $runs runs of $events events"
