@@ -50,7 +50,10 @@ public enum BatchParser {
                             try p.skipValue()
                             list.append(Data(bytes[start..<p.index]))
                             try p.skipWhitespace()
-                            if p.peek() == UInt8(ascii: ",") { p.index += 1; continue }
+                            if p.peek() == UInt8(ascii: ",") {
+                                p.index += 1
+                                continue
+                            }
                             try p.expect(UInt8(ascii: "]"), "expected ',' or ']' in 'events'")
                             break
                         }
@@ -66,7 +69,10 @@ public enum BatchParser {
                     }
                 }
                 try p.skipWhitespace()
-                if p.peek() == UInt8(ascii: ",") { p.index += 1; continue }
+                if p.peek() == UInt8(ascii: ",") {
+                    p.index += 1
+                    continue
+                }
                 try p.expect(UInt8(ascii: "}"), "expected ',' or '}'")
                 break
             }

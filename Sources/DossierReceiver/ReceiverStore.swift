@@ -26,7 +26,11 @@ public final class ReceiverStore: Sendable {
             if !db.configuration.readonly { try db.execute(sql: "PRAGMA synchronous = FULL") }
         }
         pool = try DatabasePool(path: path, configuration: config)
-        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        try pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            // Fewer, larger checkpoints: each one stalls the committing request.
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 8000")
+        }
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
             try db.execute(
@@ -85,12 +89,13 @@ public final class ReceiverStore: Sendable {
                     verdicts.append(.rejected(rejections[index] ?? "invalid event"))
                     continue
                 }
-                let count = try Int.fetchOne(
-                    insert,
-                    arguments: [
-                        envelope.eventID, envelope.eventType.rawValue, envelope.payload.featureSlug,
-                        envelope.timestamp, raw[index], batchID, receivedAt,
-                    ]) ?? 1
+                let count =
+                    try Int.fetchOne(
+                        insert,
+                        arguments: [
+                            envelope.eventID, envelope.eventType.rawValue, envelope.payload.featureSlug,
+                            envelope.timestamp, raw[index], batchID, receivedAt,
+                        ]) ?? 1
                 if count > 1 {
                     verdicts.append(.duplicate)
                     continue

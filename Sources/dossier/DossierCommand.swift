@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// `dossier`: the audited index of spec-driven feature folders (DESIGN §8).
 /// With no subcommand it opens the dashboard.
@@ -18,4 +19,24 @@ struct DossierCommand: AsyncParsableCommand {
         ],
         defaultSubcommand: DashboardCommand.self
     )
+
+    /// Runs the command like ArgumentParser's own `main`, but maps usage errors (bad flags, missing arguments) to exit
+    /// status 2, the design's code for usage errors (ArgumentParser's default is 64).
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let code = exitCode(for: error)
+            if code == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }

@@ -1,5 +1,6 @@
-@testable import DossierCore
 import Testing
+
+@testable import DossierCore
 
 @Suite struct ClassificationTests {
     static let manifest: Manifest = {
@@ -9,24 +10,32 @@ import Testing
         return Manifest(
             missionType: "software-dev", manifestVersion: "1", steps: ["specify", "plan", "tasks_packages", "done"],
             requiredAlways: [],
-            requiredByStep: ["specify": [entry("spec", .output, "spec.md")], "plan": [entry("plan", .output, "plan.md")],
-                             "tasks_packages": [entry("work_package", .workflow, "tasks/WP*.md")]],
-            optionalAlways: [entry("contract", .output, "contracts/**"),
-                             Manifest.Entry(artifactKey: "meta", artifactClass: .runtime, pathPattern: "meta.json", blocking: false)])
+            requiredByStep: [
+                "specify": [entry("spec", .output, "spec.md")], "plan": [entry("plan", .output, "plan.md")],
+                "tasks_packages": [entry("work_package", .workflow, "tasks/WP*.md")],
+            ],
+            optionalAlways: [
+                entry("contract", .output, "contracts/**"),
+                Manifest.Entry(artifactKey: "meta", artifactClass: .runtime, pathPattern: "meta.json", blocking: false),
+            ])
     }()
 
     @Test func manifestMatchGivesKeyClassStepAndRequiredness() {
         let c = Classification.classify(relativePath: "plan.md", manifest: Self.manifest, currentStep: "plan")
-        #expect(c.candidateKey == "plan" && c.artifactClass == .output && c.stepID == "plan" && c.requiredStatus == .required)
+        #expect(
+            c.candidateKey == "plan" && c.artifactClass == .output && c.stepID == "plan"
+                && c.requiredStatus == .required)
         let early = Classification.classify(relativePath: "plan.md", manifest: Self.manifest, currentStep: "specify")
         #expect(early.requiredStatus == .optional)  // required only from the plan step on
     }
 
     @Test func wildcardPatternGetsPerFileSuffixAndWpID() {
-        let c = Classification.classify(relativePath: "tasks/WP01-Setup.md", manifest: Self.manifest, currentStep: "done")
+        let c = Classification.classify(
+            relativePath: "tasks/WP01-Setup.md", manifest: Self.manifest, currentStep: "done")
         #expect(c.candidateKey == "work_package.wp01-setup.md")
         #expect(c.wpID == "WP01" && c.stepID == "tasks_packages" && c.requiredStatus == .required)
-        let deep = Classification.classify(relativePath: "contracts/v1/api.yaml", manifest: Self.manifest, currentStep: "done")
+        let deep = Classification.classify(
+            relativePath: "contracts/v1/api.yaml", manifest: Self.manifest, currentStep: "done")
         #expect(deep.candidateKey == "contract.v1.api.yaml" && deep.requiredStatus == .optional)
     }
 
@@ -61,7 +70,8 @@ import Testing
 
     @Test func collisionsGetDeterministicSuffixesNeverDropped() {
         // "A.md" and "a.md" slug to the same key; byte order decides who keeps it.
-        #expect(Classification.uniqueKeys(["artifact.a.md", "artifact.a.md", "artifact.a.md~2"])
+        #expect(
+            Classification.uniqueKeys(["artifact.a.md", "artifact.a.md", "artifact.a.md~2"])
                 == ["artifact.a.md", "artifact.a.md~3", "artifact.a.md~2"])
         #expect(Classification.uniqueKeys(["spec"], reserved: [ByteString("spec")]) == ["spec~2"])
     }
@@ -80,7 +90,8 @@ import Testing
         let m = Self.manifest
         #expect(StepResolver.infer(manifest: m, presentPaths: []) == "specify")
         #expect(StepResolver.infer(manifest: m, presentPaths: ["spec.md", "tasks/WP01.md"]) == "tasks_packages")
-        #expect(m.isRequired(entryStep: "specify", at: "plan") && !m.isRequired(entryStep: "tasks_packages", at: "plan"))
+        #expect(
+            m.isRequired(entryStep: "specify", at: "plan") && !m.isRequired(entryStep: "tasks_packages", at: "plan"))
         #expect(m.isRequired(entryStep: nil, at: "specify"))
         let r = StepResolver.resolve(flag: nil, meta: "bogus", manifest: m, presentPaths: ["plan.md"])
         #expect(r.step == "plan" && r.source == .inferred && r.metaProblem?.contains("bogus") == true)

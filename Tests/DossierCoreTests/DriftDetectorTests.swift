@@ -6,23 +6,27 @@ import Testing
     static let h2 = String(repeating: "2", count: 64)
 
     static func artifact(_ key: String, _ path: String, _ hash: String, _ req: RequiredStatus) -> Artifact {
-        Artifact(key: key, artifactClass: .output, relativePath: path, contentHashSHA256: hash, sizeBytes: 1,
-                 requiredStatus: req, present: true)
+        Artifact(
+            key: key, artifactClass: .output, relativePath: path, contentHashSHA256: hash, sizeBytes: 1,
+            requiredStatus: req, present: true)
     }
 
     static func dossier(_ artifacts: [Artifact]) -> Dossier {
-        Dossier(featureSlug: "001-x", featureDirectory: "/r/kitty-specs/001-x", missionType: "software-dev",
-                currentStep: "plan", stepSource: "flag", artifacts: artifacts, anomalies: [])
+        Dossier(
+            featureSlug: "001-x", featureDirectory: "/r/kitty-specs/001-x", missionType: "software-dev",
+            currentStep: "plan", stepSource: "flag", artifacts: artifacts, anomalies: [])
     }
 
     static func baselineOf(_ artifacts: [Artifact]) -> Baseline {
         let d = dossier(artifacts)
-        return BaselineStore.baseline(from: d, snapshot: SnapshotBuilder.snapshot(of: d), acceptedAt: "t", source: "local")
+        return BaselineStore.baseline(
+            from: d, snapshot: SnapshotBuilder.snapshot(of: d), acceptedAt: "t", source: "local")
     }
 
     func report(_ base: [Artifact], _ now: [Artifact]) -> DriftReport {
         let d = Self.dossier(now)
-        return DriftDetector.compare(baseline: Self.baselineOf(base), dossier: d, snapshot: SnapshotBuilder.snapshot(of: d))
+        return DriftDetector.compare(
+            baseline: Self.baselineOf(base), dossier: d, snapshot: SnapshotBuilder.snapshot(of: d))
     }
 
     @Test func identicalMeansNoDrift() {
@@ -32,8 +36,9 @@ import Testing
     }
 
     @Test func requiredDisappearedIsError() {
-        let r = report([Self.artifact("spec", "spec.md", Self.h1, .required), Self.artifact("r", "r.md", Self.h1, .optional)],
-                       [Self.artifact("r", "r.md", Self.h1, .optional)])
+        let r = report(
+            [Self.artifact("spec", "spec.md", Self.h1, .required), Self.artifact("r", "r.md", Self.h1, .optional)],
+            [Self.artifact("r", "r.md", Self.h1, .optional)])
         #expect(r.hasDrift && r.severity == .error && r.missingInLocal == ["spec"])
     }
 
@@ -46,16 +51,28 @@ import Testing
     }
 
     @Test func changedRequiredIsWarningChangedOptionalOnlyIsInfo() {
-        let r = report([Self.artifact("spec", "spec.md", Self.h1, .required)], [Self.artifact("spec", "spec.md", Self.h2, .required)])
-        #expect(r.severity == .warning && r.changed == [ChangedArtifact(key: "spec", relativePath: "spec.md", baselineHash: Self.h1, localHash: Self.h2)])
-        let o = report([Self.artifact("n", "n.md", Self.h1, .optional)], [Self.artifact("n", "n.md", Self.h2, .optional)])
+        let r = report(
+            [Self.artifact("spec", "spec.md", Self.h1, .required)],
+            [Self.artifact("spec", "spec.md", Self.h2, .required)])
+        #expect(
+            r.severity == .warning
+                && r.changed == [
+                    ChangedArtifact(key: "spec", relativePath: "spec.md", baselineHash: Self.h1, localHash: Self.h2)
+                ])
+        let o = report(
+            [Self.artifact("n", "n.md", Self.h1, .optional)], [Self.artifact("n", "n.md", Self.h2, .optional)])
         #expect(o.hasDrift && o.severity == .info && o.changed.count == 1)
     }
 
     @Test func keysSortedByBytesNfcNfdDistinct() {
-        let nfc = "artifact.caf\u{E9}", nfd = "artifact.cafe\u{301}"
-        let r = report([], [Self.artifact(nfc, "a", Self.h1, .optional), Self.artifact(nfd, "b", Self.h1, .optional),
-                            Self.artifact("B", "c", Self.h1, .optional)])
+        let nfc = "artifact.caf\u{E9}"
+        let nfd = "artifact.cafe\u{301}"
+        let r = report(
+            [],
+            [
+                Self.artifact(nfc, "a", Self.h1, .optional), Self.artifact(nfd, "b", Self.h1, .optional),
+                Self.artifact("B", "c", Self.h1, .optional),
+            ])
         #expect(r.missingInBaseline.count == 3)
         #expect(r.missingInBaseline.map { Array($0.utf8) } == [Array("B".utf8), Array(nfd.utf8), Array(nfc.utf8)])
     }

@@ -172,3 +172,19 @@ import Testing
         }
     }
 }
+
+@Suite struct EventErrorMessageTests {
+    @Test func controlCharactersInValuesKeepTheMessageOnOneLine() {
+        var object = EventFixtures.object(EventFixtures.event(.artifactIndexed))
+        var payload = object["payload"] as! [String: Any]
+        payload["content_hash_sha256"] = "bad\nhash\t"
+        object["payload"] = payload
+        do {
+            _ = try EventEnvelope(validating: EventFixtures.data(object))
+            Issue.record("accepted")
+        } catch {
+            #expect(!error.description.contains("\n"))
+            #expect(error.description.contains(#""bad\u{a}hash\u{9}""#), "\(error)")
+        }
+    }
+}

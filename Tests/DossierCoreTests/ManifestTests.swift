@@ -1,6 +1,7 @@
-@testable import DossierCore
 import Foundation
 import Testing
+
+@testable import DossierCore
 
 @Suite struct ManifestTests {
     static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -14,7 +15,9 @@ import Testing
         for file in files {
             let bytes = try Data(contentsOf: URL(fileURLWithPath: dir + "/" + file))
             let embedded = EmbeddedManifests.yaml[String(file.dropLast(5))] ?? ""
-            #expect(Array(embedded.utf8) == Array(bytes), "run scripts/embed-assets.sh: \(file) differs from the embedded copy")
+            #expect(
+                Array(embedded.utf8) == Array(bytes),
+                "run scripts/embed-assets.sh: \(file) differs from the embedded copy")
         }
     }
 
@@ -24,8 +27,11 @@ import Testing
             #expect(loaded.manifest.missionType == mission && loaded.source == "<embedded>/\(mission).yaml")
         }
         let sd = try #require(try ManifestLoader.load(missionType: "software-dev", repositoryRoot: nil)).manifest
-        #expect(sd.steps == ["discovery", "specify", "plan", "tasks_outline", "tasks_packages", "tasks_finalize",
-                             "implement", "review", "done"])
+        #expect(
+            sd.steps == [
+                "discovery", "specify", "plan", "tasks_outline", "tasks_packages", "tasks_finalize",
+                "implement", "review", "done",
+            ])
         #expect(sd.requiredByStep["specify"]?.map(\.pathPattern) == ["spec.md"])
         #expect(sd.requiredByStep["tasks_packages"]?.map(\.pathPattern) == ["tasks/WP*.md"])
         #expect(try ManifestLoader.load(missionType: "astrology", repositoryRoot: nil) == nil)
@@ -56,8 +62,11 @@ import Testing
 
     @Test func malformedManifestsNameFileLineAndField() throws {
         #expect(error(Self.valid) == nil)
-        let badBool = try #require(error(Self.valid.replacingOccurrences(of: "blocking: true", with: "blocking: maybe")))
-        #expect(badBool.description == "manifest m.yaml:9: field 'required_by_step.b[0].blocking': expected a bool, got 'maybe'")
+        let badBool = try #require(
+            error(Self.valid.replacingOccurrences(of: "blocking: true", with: "blocking: maybe")))
+        #expect(
+            badBool.description
+                == "manifest m.yaml:9: field 'required_by_step.b[0].blocking': expected a bool, got 'maybe'")
         let badClass = try #require(error(Self.valid.replacingOccurrences(of: "class: output", with: "class: other")))
         #expect(badClass.line == 7 && badClass.field == "required_by_step.b[0].artifact_class")
         let badStep = try #require(error(Self.valid.replacingOccurrences(of: "  b:\n", with: "  zz:\n")))
@@ -78,7 +87,8 @@ import Testing
             .write(toFile: root + "/.dossier/manifests/software-dev.yaml", atomically: true, encoding: .utf8)
         let loaded = try #require(try ManifestLoader.load(missionType: "software-dev", repositoryRoot: root))
         #expect(loaded.manifest.steps == ["a", "b"] && loaded.source.hasSuffix(".dossier/manifests/software-dev.yaml"))
-        try "mission_type: research\n".write(toFile: root + "/.dossier/manifests/research.yaml", atomically: true, encoding: .utf8)
+        try "mission_type: research\n".write(
+            toFile: root + "/.dossier/manifests/research.yaml", atomically: true, encoding: .utf8)
         #expect(throws: ManifestError.self) { try ManifestLoader.load(missionType: "research", repositoryRoot: root) }
     }
 }

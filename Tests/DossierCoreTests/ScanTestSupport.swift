@@ -1,5 +1,6 @@
-@testable import DossierCore
 import Foundation
+
+@testable import DossierCore
 
 #if canImport(Glibc)
     import Glibc
@@ -39,13 +40,16 @@ struct ScanFixture {
     func scan(_ mission: String? = nil, step: String? = nil, fileSystem: any ScanFileSystem = PosixFileSystem())
         throws -> Dossier
     {
-        let result = try Scanner(fileSystem: fileSystem).scan(ScanRequest(path: feature, missionOverride: mission, stepOverride: step))
+        let result = try Scanner(fileSystem: fileSystem).scan(
+            ScanRequest(path: feature, missionOverride: mission, stepOverride: step))
         return result.dossiers[0]
     }
 }
 
 extension Dossier {
-    func artifact(_ path: String) -> Artifact? { artifacts.first { ByteOrder.equal($0.relativePath, path) && $0.present } }
+    func artifact(_ path: String) -> Artifact? {
+        artifacts.first { ByteOrder.equal($0.relativePath, path) && $0.present }
+    }
     func anomalies(_ kind: Anomaly.Kind) -> [Anomaly] {
         anomalies.filter { $0.kind == kind } + artifacts.compactMap(\.anomaly).filter { $0.kind == kind }
     }
@@ -78,5 +82,7 @@ struct InjectingFileSystem: ScanFileSystem {
         }
         return real.hash(file: path, validateUTF8: validateUTF8)
     }
-    func read(file path: [UInt8], limit: Int) -> Result<[UInt8], FileSystemError> { real.read(file: path, limit: limit) }
+    func read(file path: [UInt8], limit: Int) -> Result<[UInt8], FileSystemError> {
+        real.read(file: path, limit: limit)
+    }
 }

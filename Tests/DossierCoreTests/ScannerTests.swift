@@ -1,6 +1,8 @@
-@testable import DossierCore
 import Foundation
+import Synchronization
 import Testing
+
+@testable import DossierCore
 
 #if canImport(Glibc)
     import Glibc
@@ -96,7 +98,8 @@ import Testing
         let d: Dossier
         if geteuid() == 0 {
             // Root reads everything regardless of mode bits: inject EACCES at the file-system edge instead.
-            d = try f.scan(fileSystem: InjectingFileSystem(failList: ("/locked", EACCES), failHash: ("/secret.md", EACCES)))
+            d = try f.scan(
+                fileSystem: InjectingFileSystem(failList: ("/locked", EACCES), failHash: ("/secret.md", EACCES)))
         } else {
             chmod(f.feature + "/secret.md", 0)
             chmod(f.feature + "/locked", 0)
@@ -134,7 +137,9 @@ import Testing
         let missing = try ScanFixture(meta: nil)
         defer { missing.remove() }
         let d1 = try missing.scan()
-        #expect(d1.missionType == "software-dev" && d1.anomalies(.invalidMetadata).first?.detail.contains("not found") == true)
+        #expect(
+            d1.missionType == "software-dev"
+                && d1.anomalies(.invalidMetadata).first?.detail.contains("not found") == true)
 
         let bad = try ScanFixture(meta: "{ not json")
         defer { bad.remove() }
@@ -153,7 +158,9 @@ import Testing
         defer { unknown.remove() }
         try unknown.write("spec.md", "x")
         let d4 = try unknown.scan()
-        #expect(d4.currentStep == nil && d4.stepSource == "none" && SnapshotBuilder.snapshot(of: d4).completeness == .unknown)
+        #expect(
+            d4.currentStep == nil && d4.stepSource == "none"
+                && SnapshotBuilder.snapshot(of: d4).completeness == .unknown)
         #expect(d4.artifacts.allSatisfy { $0.requiredStatus == .optional })
     }
 
@@ -168,9 +175,14 @@ import Testing
         let later = try f.scan(step: "tasks_packages")
         #expect(later.artifacts.filter { !$0.present }.map(\.key) == ["tasks", "work_package"])
         #expect(SnapshotBuilder.snapshot(of: later).counts.requiredMissing == 2)
-        #expect(throws: ScanError.unknownStep(step: "bogus", missionType: "software-dev", validSteps: [
-            "discovery", "specify", "plan", "tasks_outline", "tasks_packages", "tasks_finalize", "implement", "review", "done",
-        ])) { try f.scan(step: "bogus") }
+        #expect(
+            throws: ScanError.unknownStep(
+                step: "bogus", missionType: "software-dev",
+                validSteps: [
+                    "discovery", "specify", "plan", "tasks_outline", "tasks_packages", "tasks_finalize", "implement",
+                    "review", "done",
+                ])
+        ) { try f.scan(step: "bogus") }
     }
 
     @Test func badPathsAreTypedErrors() throws {
@@ -180,7 +192,9 @@ import Testing
         #expect(throws: ScanError.notADirectory(path: f.feature + "/spec.md")) {
             try Scanner().scan(ScanRequest(path: f.feature + "/spec.md"))
         }
-        #expect(throws: ScanError.notFound(path: f.root + "/nope")) { try Scanner().scan(ScanRequest(path: f.root + "/nope")) }
+        #expect(throws: ScanError.notFound(path: f.root + "/nope")) {
+            try Scanner().scan(ScanRequest(path: f.root + "/nope"))
+        }
         #expect(ScanError.notADirectory(path: "/x/spec.md").description.contains("/x/spec.md: not a directory"))
     }
 
@@ -188,7 +202,8 @@ import Testing
         let f = try ScanFixture(slug: "010-b")
         defer { f.remove() }
         for slug in ["002-a", "001-Z", "notafeature"] {
-            try FileManager.default.createDirectory(atPath: f.root + "/kitty-specs/" + slug, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                atPath: f.root + "/kitty-specs/" + slug, withIntermediateDirectories: true)
         }
         let fromRoot = try Scanner().scan(ScanRequest(path: f.root))
         #expect(fromRoot.dossiers.map(\.featureSlug) == ["001-Z", "002-a", "010-b"])
@@ -198,10 +213,26 @@ import Testing
         #expect(RepositoryLocator.root(for: f.feature) == RepositoryLocator.canonical(f.root))
     }
 
+    @Test func progressIsReportedPerFile() throws {
+        let f = try ScanFixture()
+        defer { f.remove() }
+        for i in 0..<5 { try f.write("n\(i).md", "x") }
+        let seen = Mutex<[ScanProgress]>([])
+        _ = try Scanner().scan(ScanRequest(path: f.feature)) { p in seen.withLock { $0.append(p) } }
+        let all = seen.withLock { $0 }
+        #expect(all.map(\.filesDone) == [1, 2, 3, 4, 5, 6] && all.allSatisfy { $0.filesTotal == 6 && $0.featureSlug == "001-test" })
+    }
+
     @Test func stateDirectoryResolution() {
-        #expect(StateDirectory.resolve(explicit: "/s", environment: ["DOSSIER_STATE_DIR": "/e"], repositoryRoot: "/r") == "/s")
-        #expect(StateDirectory.resolve(explicit: nil, environment: ["DOSSIER_STATE_DIR": "/e"], repositoryRoot: "/r") == "/e")
-        #expect(StateDirectory.resolve(explicit: nil, environment: ["DOSSIER_STATE_DIR": ""], repositoryRoot: "/r") == "/r/.dossier")
+        #expect(
+            StateDirectory.resolve(explicit: "/s", environment: ["DOSSIER_STATE_DIR": "/e"], repositoryRoot: "/r")
+                == "/s")
+        #expect(
+            StateDirectory.resolve(explicit: nil, environment: ["DOSSIER_STATE_DIR": "/e"], repositoryRoot: "/r")
+                == "/e")
+        #expect(
+            StateDirectory.resolve(explicit: nil, environment: ["DOSSIER_STATE_DIR": ""], repositoryRoot: "/r")
+                == "/r/.dossier")
     }
 
     /// A 2 GiB sparse file is hashed in bounded memory (1 MiB chunks): the process peak RSS stays far below 2 GiB.
@@ -217,7 +248,9 @@ import Testing
         var after = rusage()
         getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &after)
         // head -c 2147483648 /dev/zero | sha256sum
-        #expect(d.artifact("big.bin")?.contentHashSHA256 == "a7c744c13cc101ed66c29f672f92455547889cc586ce6d44fe76ae824958ea51")
+        #expect(
+            d.artifact("big.bin")?.contentHashSHA256
+                == "a7c744c13cc101ed66c29f672f92455547889cc586ce6d44fe76ae824958ea51")
         #expect(d.artifact("big.bin")?.sizeBytes == 2 << 30)
         // Peak RSS of the whole test process (KiB): reading the file whole would need 2 GiB.
         #expect(after.ru_maxrss < 512 * 1024)

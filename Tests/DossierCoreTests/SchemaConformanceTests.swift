@@ -93,6 +93,31 @@ import Testing
         }
     }
 
+    /// The bundled demo mission, scanned by the real scanner and emitted by the real emitter, validates too.
+    @Test func demoMissionEventsValidate() throws {
+        let demo = SchemaEmbeddingTests.schemasDir.replacingOccurrences(of: "/schemas", with: "/assets/demo/kitty-specs")
+        let state = (NSTemporaryDirectory() as NSString).appendingPathComponent("dossier-demo-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(atPath: state) }
+        let result = try ScanPipeline.run(ScanRequest(path: demo), explicitStateDirectory: state, environment: [:])
+        #expect(!result.features.isEmpty)
+        let emitter = EventFixtures.emitter()
+        var events: [EventEnvelope] = []
+        for feature in result.features {
+            let emission = emitter.events(for: feature.dossier, snapshot: feature.snapshot, drift: feature.drift)
+            #expect(emission.rejected.isEmpty, "\(emission.rejected)")
+            events += emission.events
+        }
+        #expect(events.contains { $0.eventType == .artifactIndexed })
+        #expect(events.contains { $0.eventType == .snapshotComputed })
+        guard let results = try Self.validateWithPython(events.map { $0.canonicalJSON() }) else {
+            Self.skipNotice()
+            return
+        }
+        for (event, result) in zip(events, results) {
+            #expect(result == "ok", "demo \(event.eventType.rawValue): \(result)")
+        }
+    }
+
     /// What the models reject, the schemas reject too (except the documented cross-field count rules, which
     /// JSON Schema cannot express: the schema must accept those, proving the exception list is exact).
     @Test func schemasRejectWhatTheModelsReject() throws {

@@ -38,11 +38,17 @@ import Testing
             try StandardWebhooks.verify(
                 id: id + "x", timestamp: String(ts), signature: sig, body: body, secret: secret, now: ts)
         }
-        #expect(throws: WebhookVerificationError.timestampOutOfTolerance(timestamp: ts, now: ts + 301, toleranceSeconds: 300)) {
+        #expect(
+            throws: WebhookVerificationError.timestampOutOfTolerance(
+                timestamp: ts, now: ts + 301, toleranceSeconds: 300)
+        ) {
             try StandardWebhooks.verify(
                 id: id, timestamp: String(ts), signature: sig, body: body, secret: secret, now: ts + 301)
         }
-        #expect(throws: WebhookVerificationError.timestampOutOfTolerance(timestamp: ts, now: ts - 301, toleranceSeconds: 300)) {
+        #expect(
+            throws: WebhookVerificationError.timestampOutOfTolerance(
+                timestamp: ts, now: ts - 301, toleranceSeconds: 300)
+        ) {
             try StandardWebhooks.verify(
                 id: id, timestamp: String(ts), signature: sig, body: body, secret: secret, now: ts - 301)
         }
@@ -56,7 +62,8 @@ import Testing
             try StandardWebhooks.verify(id: "a", timestamp: "1", signature: "", body: body, secret: secret, now: 1)
         }
         #expect(throws: WebhookVerificationError.invalidTimestamp("12a")) {
-            try StandardWebhooks.verify(id: "a", timestamp: "12a", signature: "v1,x", body: body, secret: secret, now: 1)
+            try StandardWebhooks.verify(
+                id: "a", timestamp: "12a", signature: "v1,x", body: body, secret: secret, now: 1)
         }
     }
 

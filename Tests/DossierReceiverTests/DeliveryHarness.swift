@@ -74,9 +74,10 @@ final class DeliveryHarness: Sendable {
         RetrySchedule(delays: Array(repeating: 0.005, count: attempts - 1), jitter: 0.2, retryAfterCap: 0.02)
     }
 
-    func worker(port: Int, schedule: RetrySchedule = fastSchedule(), queue: EventQueue? = nil,
-        configure: (inout DeliveryConfiguration) -> Void = { _ in }) -> DeliveryWorker
-    {
+    func worker(
+        port: Int, schedule: RetrySchedule = fastSchedule(), queue: EventQueue? = nil,
+        configure: (inout DeliveryConfiguration) -> Void = { _ in }
+    ) -> DeliveryWorker {
         var c = DeliveryConfiguration(endpoint: "http://127.0.0.1:\(port)/webhook", secret: secret)
         c.schedule = schedule
         c.requestTimeout = 10

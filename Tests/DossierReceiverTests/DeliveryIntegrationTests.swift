@@ -28,7 +28,8 @@ import Testing
         #expect(attempts.count == 1 && attempts[0].statusCode == 200 && attempts[0].outcome == "delivered")
         #expect(try h.queue.status().endpoints.first?.state == "active")
         // The reduced state is served as a Baseline the drift command can decode.
-        let baseline = try await RemoteBaselineClient().fetch(endpoint: "http://127.0.0.1:\(port)/webhook", featureSlug: "feature-0")
+        let baseline = try await RemoteBaselineClient().fetch(
+            endpoint: "http://127.0.0.1:\(port)/webhook", featureSlug: "feature-0")
         #expect(baseline.featureSlug == "feature-0")
         #expect(!baseline.entries.isEmpty && baseline.parityHashSHA256.count == 64)
         await #expect(throws: RemoteBaselineError.self) {
@@ -56,30 +57,43 @@ import Testing
             await transport.post(url: url, headers: headers(good), body: tampered),
             await transport.post(
                 url: url,
-                headers: headers(StandardWebhooks.sign(id: batch.id, timestamp: now, body: batch.body, secret: .generate())),
+                headers: headers(
+                    StandardWebhooks.sign(id: batch.id, timestamp: now, body: batch.body, secret: .generate())),
                 body: batch.body),
             await transport.post(
                 url: url,
-                headers: headers(StandardWebhooks.sign(id: batch.id, timestamp: now - 600, body: batch.body, secret: h.secret)),
+                headers: headers(
+                    StandardWebhooks.sign(id: batch.id, timestamp: now - 600, body: batch.body, secret: h.secret)),
                 body: batch.body),
             await transport.post(url: url, headers: [], body: batch.body),
         ]
         for answer in answers {
-            guard case .http(let status, _, _, _) = answer else { Issue.record("no answer: \(answer)"); continue }
+            guard case .http(let status, _, _, _) = answer else {
+                Issue.record("no answer: \(answer)")
+                continue
+            }
             #expect(status == 401)
         }
         #expect(try receiver.store.eventCount() == 0)
         // The genuine request is accepted, and a replay is absorbed as duplicates.
         for expected in ["accepted", "duplicate"] {
-            guard case .http(200, let body, _, _) = await transport.post(url: url, headers: headers(good), body: batch.body) else {
-                Issue.record("genuine request refused"); continue
+            guard
+                case .http(200, let body, _, _) = await transport.post(
+                    url: url, headers: headers(good), body: batch.body)
+            else {
+                Issue.record("genuine request refused")
+                continue
             }
             let results = try #require(try JSONSerialization.jsonObject(with: body) as? [String: [[String: String]]])
             #expect(results["results"]?.map { $0["status"] } == [expected, expected, expected])
         }
         // Oversized body: 413.
-        guard case .http(413, _, _, _) = await transport.post(url: url, headers: headers(good), body: Data(count: 2 << 20)) else {
-            Issue.record("expected 413"); return
+        guard
+            case .http(413, _, _, _) = await transport.post(
+                url: url, headers: headers(good), body: Data(count: 2 << 20))
+        else {
+            Issue.record("expected 413")
+            return
         }
         #expect(try receiver.store.eventCount() == 3)
         await transport.shutdown()
@@ -90,7 +104,8 @@ import Testing
         let h = try DeliveryHarness()
         defer { h.cleanup() }
         // One poison (parity drift) event per 100; the rest cycle through the other three types.
-        var events = EventFactory.events(count: 990, typeCycle: [.artifactIndexed, .artifactMissing, .snapshotComputed])
+        var events = EventFactory.events(
+            count: 990, typeCycle: [.artifactIndexed, .artifactMissing, .snapshotComputed])
         let poison = EventFactory.events(count: 10, typeCycle: [.parityDriftDetected])
         for (i, p) in poison.enumerated() { events.insert(p, at: i * 100 + 37) }
         try h.queue.append(events)

@@ -23,7 +23,9 @@ import Testing
         """#
 
     func runPython(secret: WebhookSecret, body: Data, headers: WebhookHeaders, dir: String) throws -> [String] {
-        let secretPath = dir + "/secret", bodyPath = dir + "/body", headersPath = dir + "/headers.json"
+        let secretPath = dir + "/secret"
+        let bodyPath = dir + "/body"
+        let headersPath = dir + "/headers.json"
         let scriptPath = dir + "/verify.py"
         try Data(secret.encoded.utf8).write(to: URL(fileURLWithPath: secretPath))
         try body.write(to: URL(fileURLWithPath: bodyPath))
@@ -36,7 +38,8 @@ import Testing
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", scriptPath, secretPath, bodyPath, headersPath]
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         process.standardOutput = out
         process.standardError = err
         try process.run()

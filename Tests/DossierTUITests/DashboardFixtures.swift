@@ -9,8 +9,10 @@ enum DashboardFixtures {
 
     static func hash(_ c: Character) -> String { String(repeating: c, count: 64) }
 
-    static func event(_ n: Int, state: QueueState = .delivered, type: String = "mission_dossier_artifact_indexed",
-                      key: String? = nil) -> EventRow {
+    static func event(
+        _ n: Int, state: QueueState = .delivered, type: String = "mission_dossier_artifact_indexed",
+        key: String? = nil
+    ) -> EventRow {
         EventRow(
             id: "00000000-0000-4000-8000-\(String(format: "%012d", n))",
             eventType: type, key: key ?? "artifact.file-\(n)", featureSlug: "042-login",
@@ -22,19 +24,23 @@ enum DashboardFixtures {
     static var snapshot: Snapshot {
         Snapshot(
             featureSlug: "042-login", missionType: "software-dev", currentStep: "plan",
-            counts: ArtifactCounts(total: 4, required: 3, requiredPresent: 2, requiredMissing: 1, optional: 1, optionalPresent: 1),
+            counts: ArtifactCounts(
+                total: 4, required: 3, requiredPresent: 2, requiredMissing: 1, optional: 1, optionalPresent: 1),
             completeness: .incomplete, parityHashSHA256: "3fa2b1c4d5e6" + hash("0").dropFirst(12), snapshotID: "snap-1")
     }
 
     static var artifacts: [Artifact] {
         [
-            Artifact(key: "spec", artifactClass: .input, relativePath: "spec.md", contentHashSHA256: hash("a"),
-                     sizeBytes: 10, requiredStatus: .required, present: true),
-            Artifact(key: "plan", artifactClass: .output, relativePath: "plan.md", contentHashSHA256: nil,
-                     sizeBytes: nil, requiredStatus: .required, present: false),
-            Artifact(key: "research", artifactClass: .evidence, relativePath: "research-世界.md",
-                     contentHashSHA256: nil, sizeBytes: 5, requiredStatus: .optional, present: true,
-                     anomaly: Anomaly(kind: .unreadable, relativePath: "research-世界.md", detail: "permission denied")),
+            Artifact(
+                key: "spec", artifactClass: .input, relativePath: "spec.md", contentHashSHA256: hash("a"),
+                sizeBytes: 10, requiredStatus: .required, present: true),
+            Artifact(
+                key: "plan", artifactClass: .output, relativePath: "plan.md", contentHashSHA256: nil,
+                sizeBytes: nil, requiredStatus: .required, present: false),
+            Artifact(
+                key: "research", artifactClass: .evidence, relativePath: "research-世界.md",
+                contentHashSHA256: nil, sizeBytes: 5, requiredStatus: .optional, present: true,
+                anomaly: Anomaly(kind: .unreadable, relativePath: "research-世界.md", detail: "permission denied")),
         ]
     }
 
@@ -42,7 +48,9 @@ enum DashboardFixtures {
         DriftReport(
             featureSlug: "042-login", localParityHash: hash("1"), baselineParityHash: hash("2"),
             missingInLocal: ["tasks"], missingInBaseline: ["research"],
-            changed: [ChangedArtifact(key: "spec", relativePath: "spec.md", baselineHash: hash("b"), localHash: hash("a"))],
+            changed: [
+                ChangedArtifact(key: "spec", relativePath: "spec.md", baselineHash: hash("b"), localHash: hash("a"))
+            ],
             severity: .warning)
     }
 
@@ -58,7 +66,8 @@ enum DashboardFixtures {
             deliveries: [
                 AttemptRow(
                     id: "a2", batchID: "b2", startedAt: now.addingTimeInterval(-5), eventIDs: [evs[0].id],
-                    statusCode: 503, error: nil, latencyMs: 12, nextRetryAt: now.addingTimeInterval(5), outcome: "retry"),
+                    statusCode: 503, error: nil, latencyMs: 12, nextRetryAt: now.addingTimeInterval(5), outcome: "retry"
+                ),
                 AttemptRow(
                     id: "a1", batchID: "b1", startedAt: now.addingTimeInterval(-60), eventIDs: evs.suffix(3).map(\.id),
                     statusCode: 200, error: nil, latencyMs: 34, nextRetryAt: nil, outcome: "delivered 3"),

@@ -25,6 +25,12 @@ import Testing
         #expect(Format.due(now.addingTimeInterval(5), now: now) == "in 5s")
     }
 
+    @Test func countsFitInFourCharacters() {
+        #expect(
+            [0, 999, 9999, 12_345, 100_000, 999_999, 2_500_000, 3_000_000, 12_345_678].map(Format.count)
+                == ["0", "999", "9999", "12k", "100k", "999k", "2.5M", "3M", "12M"])
+    }
+
     @Test func clockIsUTCAndLocaleFree() {
         #expect(Format.clock("2026-11-24T18:03:04Z") == "18:03:04")
         #expect(Format.clock(Date(timeIntervalSince1970: 3600 + 61)) == "01:01:01")

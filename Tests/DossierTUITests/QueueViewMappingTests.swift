@@ -10,7 +10,8 @@ import Testing
     func attempt(_ id: Int64, ago: Double, status: Int?, events: Int) -> DeliveryAttemptRecord {
         DeliveryAttemptRecord(
             id: id, batchID: "b\(id)", endpoint: "http://x/webhook", startedAt: now.addingTimeInterval(-ago),
-            latencyMs: 12.4, eventCount: events, byteCount: 100, statusCode: status, error: status == nil ? "refused" : nil,
+            latencyMs: 12.4, eventCount: events, byteCount: 100, statusCode: status,
+            error: status == nil ? "refused" : nil,
             outcome: "o", nextRetryAt: nil, eventIDs: (0..<events).map { "e\($0)" })
     }
 
@@ -24,7 +25,9 @@ import Testing
     }
 
     @Test func parsesKeyTimestampAndPrettyEnvelope() {
-        let body = Data(#"{"event_id":"x","event_type":"mission_dossier_artifact_indexed","payload":{"artifact_key":"spec","feature_slug":"f"},"timestamp":"2026-11-24T18:03:04Z"}"#.utf8)
+        let body = Data(
+            #"{"event_id":"x","event_type":"mission_dossier_artifact_indexed","payload":{"artifact_key":"spec","feature_slug":"f"},"timestamp":"2026-11-24T18:03:04Z"}"#
+                .utf8)
         let p = QueueViewMapping.parse(body: body, featureSlug: "f")
         #expect(p.key == "spec")
         #expect(p.timestamp == "2026-11-24T18:03:04Z")
@@ -37,17 +40,28 @@ import Testing
 
     @Test func endpointStateInWords() {
         let rec = { (state: String, reason: String?) in
-            [EndpointStatus(endpoint: "http://x", state: state, reason: reason, updatedAt: self.now, lastSuccessAt: nil)]
+            [
+                EndpointStatus(
+                    endpoint: "http://x", state: state, reason: reason, updatedAt: self.now, lastSuccessAt: nil)
+            ]
         }
-        #expect(QueueViewMapping.endpointState(endpoint: nil, recorded: [], flushing: false, pending: 0) == .unconfigured)
-        #expect(QueueViewMapping.endpointState(endpoint: "http://x", recorded: [], flushing: true, pending: 1)
-            == .delivering(endpoint: "http://x"))
-        #expect(QueueViewMapping.endpointState(endpoint: "http://x", recorded: rec("active", nil), flushing: false, pending: 0)
-            == .idle(endpoint: "http://x"))
-        #expect(QueueViewMapping.endpointState(endpoint: "http://x", recorded: rec("paused", "HTTP 401"), flushing: false, pending: 3)
-            == .paused(endpoint: "http://x", reason: "HTTP 401"))
-        #expect(QueueViewMapping.endpointState(endpoint: "http://x", recorded: rec("unreachable", "refused"), flushing: false, pending: 3)
-            == .offline(endpoint: "http://x", reason: "refused"))
+        #expect(
+            QueueViewMapping.endpointState(endpoint: nil, recorded: [], flushing: false, pending: 0) == .unconfigured)
+        #expect(
+            QueueViewMapping.endpointState(endpoint: "http://x", recorded: [], flushing: true, pending: 1)
+                == .delivering(endpoint: "http://x"))
+        #expect(
+            QueueViewMapping.endpointState(
+                endpoint: "http://x", recorded: rec("active", nil), flushing: false, pending: 0)
+                == .idle(endpoint: "http://x"))
+        #expect(
+            QueueViewMapping.endpointState(
+                endpoint: "http://x", recorded: rec("paused", "HTTP 401"), flushing: false, pending: 3)
+                == .paused(endpoint: "http://x", reason: "HTTP 401"))
+        #expect(
+            QueueViewMapping.endpointState(
+                endpoint: "http://x", recorded: rec("unreachable", "refused"), flushing: false, pending: 3)
+                == .offline(endpoint: "http://x", reason: "refused"))
         #expect(EndpointState.offline(endpoint: "http://x", reason: "refused").label == "OFFLINE (refused) → http://x")
     }
 
@@ -55,7 +69,7 @@ import Testing
         let status = QueueStatus(
             counts: [.pending: 2, .inFlight: 1, .delivered: 7, .dead: 3], oldestPendingAge: 90,
             nextAttemptAt: now.addingTimeInterval(5), capacity: 100, refusedCount: 4, endpoints: [])
-        let s = QueueViewMapping.summary(status, attempts: [], now: now)
+        let s = QueueViewMapping.summary(status, attempts: [], statusTime: now, now: now.addingTimeInterval(7))
         #expect(s.pending == 2 && s.inFlight == 1 && s.delivered == 7 && s.dead == 3 && s.total == 13)
         #expect(s.oldestPendingAt == now.addingTimeInterval(-90))
         #expect(s.refused == 4 && s.capacity == 100)

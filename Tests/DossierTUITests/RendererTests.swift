@@ -49,14 +49,17 @@ import Testing
         let lines = frame(DashboardFixtures.data())
         // Events pane: x 0..<66, list starts at row 5 (header 4 rows + top border).
         let events = lines[5...9].map { String($0.prefix(41)) }
-        #expect(events == [
-            "│›pending 18:03:05 indexed  artifact.file",
-            "│ DEAD ✗  18:03:04 indexed  artifact.file",
-            "│ sent ✓  18:03:03 indexed  artifact.file",
-            "│ sent ✓  18:03:02 indexed  artifact.file",
-            "│ sent ✓  18:03:01 indexed  artifact.file",
-        ])
-        #expect(lines[39].hasPrefix(" Events: ? help  q quit  s scan  f flush  r retry  R retry all  Enter details  / filter"))
+        #expect(
+            events == [
+                "│›pending 18:03:05 indexed  artifact.file",
+                "│ DEAD ✗  18:03:04 indexed  artifact.file",
+                "│ sent ✓  18:03:03 indexed  artifact.file",
+                "│ sent ✓  18:03:02 indexed  artifact.file",
+                "│ sent ✓  18:03:01 indexed  artifact.file",
+            ])
+        #expect(
+            lines[39].hasPrefix(
+                " Events: ? help  q quit  s scan  f flush  r retry  R retry all  Enter details  / filter"))
         #expect(lines[39].hasSuffix("120x40 "))
     }
 
@@ -72,7 +75,9 @@ import Testing
     @Test func tooSmallTerminalSaysSoWithSizeAndMinimum() {
         let lines = frame(DashboardFixtures.data(), width: 79, height: 30)
         #expect(lines[0].hasPrefix("terminal too small (79x30, min 80x24)"))
-        #expect(frame(DashboardFixtures.data(), width: 100, height: 23)[0].hasPrefix("terminal too small (100x23, min 80x24)"))
+        #expect(
+            frame(DashboardFixtures.data(), width: 100, height: 23)[0].hasPrefix(
+                "terminal too small (100x23, min 80x24)"))
     }
 
     @Test func emptyDataExplainsWhatToDo() {
@@ -139,7 +144,10 @@ import Testing
             var col = 0
             var found: Character?
             for ch in row {
-                if col == border { found = ch; break }
+                if col == border {
+                    found = ch
+                    break
+                }
                 col += TextWidth.width(of: ch)
             }
             #expect(found == "│", "\(w)x\(h): \(row)")
@@ -150,7 +158,7 @@ import Testing
         var data = DashboardFixtures.data()
         data.queue.delivered = 12_345
         let text = frame(data, width: 80, height: 24).joined(separator: "\n")
-        #expect(text.contains("pend 1  fly 0  sent 12345  DEAD 1"))
+        #expect(text.contains("DEAD 1  pend 1  fly 0  sent 12k"))
         #expect(text.contains("oldest 4m12s · next in 28s"))
     }
 

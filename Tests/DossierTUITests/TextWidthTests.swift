@@ -33,11 +33,11 @@ import Testing
         var canvas = Canvas(width: 6, height: 1)
         #expect(canvas.write("世界abc", x: 0, y: 0) == 6)  // "世界ab" = 6 columns, "c" clipped
         #expect(canvas.lines == ["世界ab"])
-        canvas.write("x", x: 1, y: 0)                       // overwrite the right half of 世
+        canvas.write("x", x: 1, y: 0)  // overwrite the right half of 世
         #expect(canvas.lines == [" x界ab"])
         #expect(TextWidth.width(canvas.lines[0]) == 6)
         var edge = Canvas(width: 3, height: 1)
-        edge.write("ab世", x: 0, y: 0)                      // 世 would need columns 2-3: not drawn
+        edge.write("ab世", x: 0, y: 0)  // 世 would need columns 2-3: not drawn
         #expect(edge.lines == ["ab "])
     }
 }

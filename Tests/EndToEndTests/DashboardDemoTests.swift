@@ -12,18 +12,21 @@ struct DashboardDemoTests {
         var demoDir: String { root + "/demo" }
         var environment: [String: String] { ["DOSSIER_DEMO_DIR": demoDir, "DOSSIER_STATE_DIR": root + "/state"] }
 
-        init() throws { try FileManager.default.createDirectory(atPath: root + "/cwd", withIntermediateDirectories: true) }
+        init() throws {
+            try FileManager.default.createDirectory(atPath: root + "/cwd", withIntermediateDirectories: true)
+        }
         deinit { try? FileManager.default.removeItem(atPath: root) }
     }
 
     @Test(arguments: [(120, 40), (80, 24)])
     func defaultRunShowsTheDemoAndDelivers(width: Int, height: Int) async throws {
         let demo = try Demo()
-        let t = try TmuxHarness(arguments: [], directory: demo.cwd, width: width, height: height, environment: demo.environment)
+        let t = try TmuxHarness(
+            arguments: [], directory: demo.cwd, width: width, height: height, environment: demo.environment)
         let start = try await t.waitFor("feature 001-demo-checkout", "/webhook", "Events (0)")
         for title in DashboardTerminalTests.paneTitles { #expect(start.contains(title), "missing pane \(title)") }
         try t.send("s")
-        try await t.waitFor("scan: 1 feature, 14 events queued")
+        try await t.waitFor("Events (14)")  // (the scan's status message is soon replaced by the flush's)
         // Auto-delivery to the demo receiver: 13 accepted (after retries of injected 500s), the
         // artifact_missing event rejected → dead letter.
         let screen = try await t.waitFor("sent 13", "DEAD 1", timeout: .seconds(60))
@@ -36,7 +39,7 @@ struct DashboardDemoTests {
         let t = try TmuxHarness(arguments: ["--auto-flush", "0"], directory: demo.cwd, environment: demo.environment)
         try await t.waitFor("feature 001-demo-checkout")
         try t.send("s")
-        try await t.waitFor("pending 14")
+        try await t.waitFor("pending 14", "scan: 1 feature, 14 events queued")
         // f until everything is settled (an injected 500 leaves events pending for a retry).
         var settled = false
         for _ in 0..<20 where !settled {

@@ -6,7 +6,8 @@ struct DashboardE2EFixture: ~Copyable {
     let repository: String
     let stateDir: String
 
-    init(feature: String = "042-login", files: [String: String] = ["spec.md": "# Spec\n", "plan.md": "# Plan\n"]) throws {
+    init(feature: String = "042-login", files: [String: String] = ["spec.md": "# Spec\n", "plan.md": "# Plan\n"]) throws
+    {
         root = NSTemporaryDirectory() + "dossier-dash-\(UUID().uuidString.prefix(8))"
         repository = root + "/repo"
         stateDir = root + "/state"
@@ -15,7 +16,8 @@ struct DashboardE2EFixture: ~Copyable {
         try fm.createDirectory(atPath: feat, withIntermediateDirectories: true)
         for (name, text) in files {
             let path = feat + "/" + name
-            try fm.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try fm.createDirectory(
+                atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             try text.write(toFile: path, atomically: true, encoding: .utf8)
         }
     }

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// End-to-end: the real `dossier` binary in a real (tmux) terminal, asserting on the screen.
 @Suite(.enabled(if: TmuxHarness.isAvailable, "needs /usr/bin/tmux and the dossier binary"))
 struct DashboardTerminalTests {
@@ -9,7 +13,8 @@ struct DashboardTerminalTests {
     @Test(arguments: [(120, 40), (80, 24)])
     func showsAllPanesAndTheStatusBar(width: Int, height: Int) async throws {
         let f = try DashboardE2EFixture()
-        let t = try TmuxHarness(arguments: [], directory: f.repository, width: width, height: height, environment: f.environment)
+        let t = try TmuxHarness(
+            arguments: [], directory: f.repository, width: width, height: height, environment: f.environment)
         let screen = try await t.waitFor("[1 Events", "\(width)x\(height)")
         for title in Self.paneTitles { #expect(screen.contains(title), "missing pane \(title)") }
         #expect(screen.contains("? help  q quit"))
@@ -93,6 +98,38 @@ struct DashboardTerminalTests {
             let escaped = try plain.screen(escapes: true)
             #expect(!escaped.contains("\u{1B}[32m") && !escaped.contains("\u{1B}[31m"))
             #expect(escaped.contains("\u{1B}[7m"))  // reverse video status bar and focus: readable without color
+        }
+    }
+
+    @Test(arguments: [(SIGTERM, "EXIT=143"), (SIGHUP, "EXIT=129")])
+    func restoresTheTerminalOnTermAndHup(signal: Int32, expected: String) async throws {
+        let f = try DashboardE2EFixture()
+        let t = try TmuxHarness(arguments: [], directory: f.repository, environment: f.environment)
+        try await t.waitFor("[1 Events")
+        let shell = try #require(
+            Int32(
+                try t.tmux(["list-panes", "-t", t.target, "-F", "#{pane_pid}"])
+                    .trimmingCharacters(in: .whitespacesAndNewlines)))
+        let children = try String(contentsOfFile: "/proc/\(shell)/task/\(shell)/children", encoding: .utf8)
+        let dashboard = try #require(children.split(separator: " ").first.flatMap { Int32($0) })
+        #expect(kill(dashboard, signal) == 0)
+        let screen = try await t.waitFor("icanon echo")
+        #expect(screen.contains(expected))
+        #expect(!screen.contains("┌"))
+    }
+
+    @Test func wideFileNamesAreClippedByDisplayWidth() async throws {
+        let f = try DashboardE2EFixture(files: [
+            "spec.md": "# Spec\n", "notes/世界-\(String(repeating: "長", count: 40)).md": "wide\n",
+        ])
+        let t = try TmuxHarness(
+            arguments: [], directory: f.repository, width: 80, height: 24, environment: f.environment)
+        let screen = try await t.waitFor("notes/世界-長長")
+        // The clipped name stops at the left pane's border (column 44) and the line is still 80 columns.
+        for line in screen.split(separator: "\n") where line.contains("notes/世界") {
+            let width = line.unicodeScalars.reduce(0) { $0 + ((0x3000...0x9FFF).contains($1.value) ? 2 : 1) }
+            #expect(width == 80, "\(line)")
+            #expect(line.contains("長│") || line.contains("長 │"), "\(line)")
         }
     }
 }

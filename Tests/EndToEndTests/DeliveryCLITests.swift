@@ -25,7 +25,8 @@ import Testing
             let first = text.split(separator: "\n").first.map(String.init) ?? ""
             guard first.hasPrefix("listening on http://127.0.0.1:") else {
                 process.terminate()
-                throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "receiver did not start: \(text)"])
+                throw CocoaError(
+                    .fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "receiver did not start: \(text)"])
             }
             url = String(first.dropFirst("listening on ".count)) + "/webhook"
         }
@@ -48,7 +49,9 @@ import Testing
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: secretFile)
 
         // 2 synthetic scans of 99 artifacts + 1 snapshot each: 200 events, 2 of them snapshots.
-        let append = try BinaryRunner.run(["queue", "stress-append", "--state-dir", state, "--count", "99", "--batches", "2"])
+        let append = try BinaryRunner.run([
+            "queue", "stress-append", "--state-dir", state, "--count", "99", "--batches", "2",
+        ])
         #expect(append.exitCode == 0, "\(append.stderr)")
 
         let poisoned = try ReceiverProcess([
@@ -69,7 +72,8 @@ import Testing
         #expect(refused.exitCode == 2)
         #expect(refused.stderr.contains("chmod 600") && !refused.stderr.contains(secret))
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: secretFile)
-        let noEndpoint = try BinaryRunner.run(["queue", "flush", "--state-dir", state], environment: ["DOSSIER_WEBHOOK_SECRET": secret])
+        let noEndpoint = try BinaryRunner.run(
+            ["queue", "flush", "--state-dir", state], environment: ["DOSSIER_WEBHOOK_SECRET": secret])
         #expect(noEndpoint.exitCode == 2 && noEndpoint.stderr.contains("no webhook endpoint"))
 
         // The receiver is fixed; `queue retry --all` requeues the dead ones and the next flush delivers them.
@@ -77,7 +81,8 @@ import Testing
         let retry = try BinaryRunner.run(["queue", "retry", "--state-dir", state, "--all"])
         #expect(retry.exitCode == 0 && retry.stdoutText.contains("requeued 2 dead events"))
         let second = try BinaryRunner.run(
-            ["queue", "flush", "--state-dir", state, "--endpoint", fixed.url], environment: ["DOSSIER_WEBHOOK_SECRET": secret])
+            ["queue", "flush", "--state-dir", state, "--endpoint", fixed.url],
+            environment: ["DOSSIER_WEBHOOK_SECRET": secret])
         #expect(second.exitCode == 0, "\(second.stderr)")
         #expect(second.stdoutText.contains("delivered 2, retried 0, dead 0"))
         #expect(!second.stdoutText.contains(secret) && !second.stderr.contains(secret))

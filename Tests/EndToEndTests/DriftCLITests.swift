@@ -63,6 +63,7 @@ import Testing
         let repo = try BinaryRunner.demoCopy("drift-default")
         let accept = try BinaryRunner.run(["baseline", "accept"], cwd: repo + "/kitty-specs/001-demo-checkout")
         #expect(accept.exitCode == 0)
-        #expect(FileManager.default.fileExists(atPath: repo + "/.dossier/baselines/001-demo-checkout--software-dev.json"))
+        #expect(
+            FileManager.default.fileExists(atPath: repo + "/.dossier/baselines/001-demo-checkout--software-dev.json"))
     }
 }

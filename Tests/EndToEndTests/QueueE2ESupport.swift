@@ -43,8 +43,8 @@ enum QueueE2E {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let outPath = dir + "/out"
         let errPath = dir + "/err"
-        FileManager.default.createFile(atPath: outPath, contents: nil)
-        FileManager.default.createFile(atPath: errPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: outPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
         let p = Process()
         if launcher.isEmpty {
             p.executableURL = URL(fileURLWithPath: binary)
@@ -62,7 +62,7 @@ enum QueueE2E {
         p.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
         if let stdin {
             let inPath = dir + "/in"
-            FileManager.default.createFile(atPath: inPath, contents: stdin)
+            _ = FileManager.default.createFile(atPath: inPath, contents: stdin)
             p.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: inPath))
         } else {
             p.standardInput = FileHandle.nullDevice

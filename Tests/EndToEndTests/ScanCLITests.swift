@@ -20,7 +20,10 @@ import Testing
         let doc = try #require(try JSONSerialization.jsonObject(with: run.stdout) as? [String: Any])
         #expect(doc["format_version"] as? Int == 1)
         let volatile = try #require(doc["volatile"] as? [String: Any])
-        #expect(Set(volatile.keys) == ["scanned_at", "duration_ms", "repository_root", "state_directory", "feature_directories"])
+        #expect(
+            Set(volatile.keys) == [
+                "scanned_at", "duration_ms", "repository_root", "state_directory", "feature_directories",
+            ])
         let feature = try #require((doc["features"] as? [[String: Any]])?.first)
         #expect(feature["feature_slug"] as? String == "001-demo-checkout")
         #expect(feature["mission_type"] as? String == "software-dev")
@@ -28,11 +31,18 @@ import Testing
         #expect(feature["completeness"] as? String == "incomplete")
         #expect((feature["parity_hash_sha256"] as? String)?.count == 64)
         let counts = try #require(feature["counts"] as? [String: Int])
-        #expect(counts == ["total": 13, "required": 6, "required_present": 5, "required_missing": 1, "optional": 7, "optional_present": 7])
+        #expect(
+            counts == [
+                "total": 13, "required": 6, "required_present": 5, "required_missing": 1, "optional": 7,
+                "optional_present": 7,
+            ])
         let artifacts = try #require(feature["artifacts"] as? [[String: Any]])
         for a in artifacts {
-            #expect(Set(a.keys).isSuperset(of: ["key", "class", "relative_path", "content_hash_sha256", "size_bytes", "wp_id",
-                                                 "step_id", "required_status", "present", "anomaly"]))
+            #expect(
+                Set(a.keys).isSuperset(of: [
+                    "key", "class", "relative_path", "content_hash_sha256", "size_bytes", "wp_id",
+                    "step_id", "required_status", "present", "anomaly",
+                ]))
         }
         let tasks = try #require(artifacts.first { $0["relative_path"] as? String == "tasks.md" })
         #expect(tasks["present"] as? Bool == false && tasks["required_status"] as? String == "required")
@@ -89,8 +99,11 @@ import Testing
         let first = try BinaryRunner.run(["scan", feature, "--json"])
         let second = try BinaryRunner.run(["scan", feature, "--json"])
         let copied = try BinaryRunner.run(["scan", copy + "/" + Self.demoFeature, "--json"])
-        let variant1 = try BinaryRunner.run(["scan", feature, "--json"], environment: ["TZ": "Pacific/Kiritimati", "LANG": "tr_TR.UTF-8", "LC_ALL": "tr_TR.UTF-8"])
-        let variant2 = try BinaryRunner.run(["scan", feature, "--json"], environment: ["TZ": "America/St_Johns", "LANG": "C", "LC_ALL": "C"])
+        let variant1 = try BinaryRunner.run(
+            ["scan", feature, "--json"],
+            environment: ["TZ": "Pacific/Kiritimati", "LANG": "tr_TR.UTF-8", "LC_ALL": "tr_TR.UTF-8"])
+        let variant2 = try BinaryRunner.run(
+            ["scan", feature, "--json"], environment: ["TZ": "America/St_Johns", "LANG": "C", "LC_ALL": "C"])
         for run in [first, second, copied, variant1, variant2] { #expect(run.exitCode == 0, "\(run.stderr)") }
         let reference = try Self.stable(first.stdout)
         for run in [second, copied, variant1, variant2] { #expect(try Self.stable(run.stdout) == reference) }
@@ -100,18 +113,26 @@ import Testing
         let artifacts = try #require(((doc["features"] as? [[String: Any]])?.first?["artifacts"]) as? [[String: Any]])
         let paths = artifacts.compactMap { $0["relative_path"] as? String }
         let notes = paths.filter { $0.hasPrefix("notes/") }.map { Array($0.utf8) }
-        #expect(notes == [Array("notes/a\tb.md".utf8), Array("notes/cafe\u{301}.md".utf8), Array("notes/caf\u{E9}.md".utf8),
-                          Array("notes/latin1.txt".utf8)])
-        #expect(paths.map { Array($0.utf8) } == paths.map { Array($0.utf8) }.sorted { $0.lexicographicallyPrecedes($1) })
+        #expect(
+            notes == [
+                Array("notes/a\tb.md".utf8), Array("notes/cafe\u{301}.md".utf8), Array("notes/caf\u{E9}.md".utf8),
+                Array("notes/latin1.txt".utf8),
+            ])
+        #expect(
+            paths.map { Array($0.utf8) } == paths.map { Array($0.utf8) }.sorted { $0.lexicographicallyPrecedes($1) })
     }
 
     @Test func repositoryRootScansEveryFeature() throws {
         let repo = try BinaryRunner.demoCopy("scan-root")
-        try FileManager.default.copyItem(atPath: repo + "/" + Self.demoFeature, toPath: repo + "/kitty-specs/002-second")
+        try FileManager.default.copyItem(
+            atPath: repo + "/" + Self.demoFeature, toPath: repo + "/kitty-specs/002-second")
         let run = try BinaryRunner.run(["scan", "--json"], cwd: repo)
         #expect(run.exitCode == 0)
         let doc = try #require(try JSONSerialization.jsonObject(with: run.stdout) as? [String: Any])
-        #expect((doc["features"] as? [[String: Any]])?.compactMap { $0["feature_slug"] as? String } == ["001-demo-checkout", "002-second"])
+        #expect(
+            (doc["features"] as? [[String: Any]])?.compactMap { $0["feature_slug"] as? String } == [
+                "001-demo-checkout", "002-second",
+            ])
     }
 
     @Test func badInputExitsTwoWithPathAndProblem() throws {
@@ -124,9 +145,11 @@ import Testing
         #expect(missing.exitCode == 2 && missing.stderr.contains("\(dir)/nope: no such file or directory"))
         let repo = try BinaryRunner.demoCopy("scan-step")
         let badStep = try BinaryRunner.run(["scan", repo, "--step", "bogus"])
-        #expect(badStep.exitCode == 2 && badStep.stderr.contains("--step 'bogus': not a step of mission 'software-dev'"))
+        #expect(
+            badStep.exitCode == 2 && badStep.stderr.contains("--step 'bogus': not a step of mission 'software-dev'"))
         try FileManager.default.createDirectory(atPath: repo + "/.dossier/manifests", withIntermediateDirectories: true)
-        try Data("mission_type: software-dev\nsteps: [a\n".utf8).write(to: URL(fileURLWithPath: repo + "/.dossier/manifests/software-dev.yaml"))
+        try Data("mission_type: software-dev\nsteps: [a\n".utf8).write(
+            to: URL(fileURLWithPath: repo + "/.dossier/manifests/software-dev.yaml"))
         let badManifest = try BinaryRunner.run(["scan", repo])
         #expect(badManifest.exitCode == 2 && badManifest.stderr.contains(".dossier/manifests/software-dev.yaml:"))
     }

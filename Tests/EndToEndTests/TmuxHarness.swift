@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Drives the real `dossier` binary in a real terminal: a private tmux server (own socket, so
 /// tests run in parallel and never touch the user's tmux; `-f /dev/null` ignores ~/.tmux.conf)
 /// with one detached session. `deinit` kills the server.
@@ -25,7 +29,8 @@ struct TmuxHarness: ~Copyable {
     ]
 
     static var isAvailable: Bool {
-        FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") && FileManager.default.isExecutableFile(atPath: binary)
+        FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux")
+            && FileManager.default.isExecutableFile(atPath: binary)
     }
 
     /// Starts `dossier <arguments>` in `directory` inside `bash -c` (not sh: dash dies from the
@@ -49,14 +54,31 @@ struct TmuxHarness: ~Copyable {
 
     @discardableResult
     func tmux(_ args: [String]) throws -> String {
-        let result = tmuxSpawnAndWait(["/usr/bin/tmux", "-L", socket, "-f", "/dev/null"] + args, environment: Self.environment)
-        guard result.status == 0 else { throw TmuxHarnessError.tmuxFailed(args, status: result.status) }
+        let result = tmuxSpawnAndWait(
+            ["/usr/bin/tmux", "-L", socket, "-f", "/dev/null"] + args, environment: Self.environment)
+        guard result.status == 0 else {
+            // stdout only holds the answer; run once more with stderr to say why it failed.
+            let again = tmuxSpawnAndWait(
+                ["/usr/bin/tmux", "-L", socket, "-f", "/dev/null"] + args, environment: Self.environment,
+                stderrToStdout: true)
+            if again.status == 0 { return again.stdout }
+            throw TmuxHarnessError.tmuxFailed(args, status: result.status, output: again.stdout)
+        }
         return result.stdout
     }
 
     /// Plain text of the visible pane; `escapes: true` keeps SGR color/attribute sequences.
+    /// (Read-only, so a failed capture on a busy machine is simply retried.)
     func screen(escapes: Bool = false) throws -> String {
-        try tmux(["capture-pane", "-p", "-t", target] + (escapes ? ["-e"] : []))
+        var attempt = 0
+        while true {
+            do {
+                return try tmux(["capture-pane", "-p", "-t", target] + (escapes ? ["-e"] : []))
+            } catch  where attempt < 3 {
+                attempt += 1
+                usleep(100_000)
+            }
+        }
     }
 
     func send(_ keys: String...) throws { try tmux(["send-keys", "-t", target] + keys) }
@@ -74,7 +96,9 @@ struct TmuxHarness: ~Copyable {
 
     /// Polls until `condition(screen)` holds.
     @discardableResult
-    func waitUntil(_ what: String, timeout: Duration = .seconds(15), _ condition: (String) -> Bool) async throws -> String {
+    func waitUntil(_ what: String, timeout: Duration = .seconds(15), _ condition: (String) -> Bool) async throws
+        -> String
+    {
         let clock = ContinuousClock()
         let deadline = clock.now + timeout
         var last = ""
@@ -89,11 +113,12 @@ struct TmuxHarness: ~Copyable {
 
 enum TmuxHarnessError: Error, CustomStringConvertible {
     case timeout(waitingFor: String, screen: String)
-    case tmuxFailed([String], status: Int32)
+    case tmuxFailed([String], status: Int32, output: String)
     var description: String {
         switch self {
-        case let .timeout(text, screen): "timed out waiting for \(text); screen was:\n\(screen)"
-        case let .tmuxFailed(args, status): "tmux \(args.joined(separator: " ")) exited with \(status)"
+        case .timeout(let text, let screen): "timed out waiting for \(text); screen was:\n\(screen)"
+        case .tmuxFailed(let args, let status, let output):
+            "tmux \(args.joined(separator: " ")) exited with \(status): \(output)"
         }
     }
 }

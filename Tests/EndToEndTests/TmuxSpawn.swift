@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Runs `argv` to completion and returns its exit status and stdout (stderr goes to /dev/null
@@ -13,7 +13,9 @@ import Darwin
 /// ^C, resize and kill-server; and the daemonizing tmux server kept the stdout pipe open, so
 /// reading to EOF hung. posix_spawn with an empty mask, default dispositions and fds >= 3
 /// closed avoids both.
-func tmuxSpawnAndWait(_ argv: [String], environment: [String], stderrToStdout: Bool = false) -> (status: Int32, stdout: String) {
+func tmuxSpawnAndWait(_ argv: [String], environment: [String], stderrToStdout: Bool = false) -> (
+    status: Int32, stdout: String
+) {
     var fds: [Int32] = [-1, -1]
     guard pipe(&fds) == 0 else { return (-1, "") }
 

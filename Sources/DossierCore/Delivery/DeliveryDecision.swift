@@ -107,7 +107,8 @@ public struct DeliveryDecision: Sendable, Equatable {
                     + " not followed: fix the endpoint URL"
                 return paused(events, reason)
             case 401, 403:
-                return paused(events, "HTTP \(status): the endpoint refused our signature or credentials; check the secret")
+                return paused(
+                    events, "HTTP \(status): the endpoint refused our signature or credentials; check the secret")
             case 404, 410:
                 return paused(events, "HTTP \(status): no webhook endpoint at this URL; check the endpoint")
             case 413:
@@ -161,7 +162,8 @@ public struct DeliveryDecision: Sendable, Equatable {
     ) -> DeliveryOutcome {
         let consumed = event.attempts + 1
         guard let delay = schedule.delay(afterFailedAttempts: consumed, retryAfter: retryAfter, random: random()) else {
-            return .dead(event.id, reason: "attempts exhausted (\(consumed) of \(schedule.maxAttempts)); last: \(error)")
+            return .dead(
+                event.id, reason: "attempts exhausted (\(consumed) of \(schedule.maxAttempts)); last: \(error)")
         }
         return .retry(event.id, at: now.addingTimeInterval(delay), error: error, consumeAttempt: true)
     }
@@ -230,7 +232,8 @@ public struct DeliveryDecision: Sendable, Equatable {
         if retried > 0 { problems.append("\(retried) missing or malformed in the results") }
         if malformedEntries > 0 { problems.append("\(malformedEntries) malformed result entries ignored") }
         if unknownIDs > 0 { problems.append("\(unknownIDs) unknown event ids in the results ignored") }
-        let label = (rejected == 0 && retried == 0) ? "delivered" : (delivered == 0 && rejected == 0 ? "retry" : "partial")
+        let label =
+            (rejected == 0 && retried == 0) ? "delivered" : (delivered == 0 && rejected == 0 ? "retry" : "partial")
         let endpoint: EndpointVerdict =
             retried > 0 ? .failing("HTTP \(status): incomplete or malformed per-event results") : .healthy
         return DeliveryDecision(

@@ -57,9 +57,10 @@ public enum DeliverySettings {
         guard let data = FileManager.default.contents(atPath: path) else { return [:] }
         var table = ""
         var result: [String: String] = [:]
-        for (number, rawLine) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
-            .enumerated()
-        {
+        for (number, rawLine) in String(decoding: data, as: UTF8.self).split(
+            separator: "\n", omittingEmptySubsequences: false
+        )
+        .enumerated() {
             let line = rawLine.trimmingCharacters(in: .whitespaces)
             if line.isEmpty || line.hasPrefix("#") { continue }
             if line.hasPrefix("[") {
@@ -80,7 +81,8 @@ public enum DeliverySettings {
             }
             let rest = value[value.index(after: close)...].trimmingCharacters(in: .whitespaces)
             guard rest.isEmpty || rest.hasPrefix("#") else {
-                throw .configSyntax(path: path, line: number + 1, message: "unexpected text after the value of '\(key)'")
+                throw .configSyntax(
+                    path: path, line: number + 1, message: "unexpected text after the value of '\(key)'")
             }
             value = String(value[value.index(after: value.startIndex)..<close])
             result[key] = value

@@ -119,7 +119,7 @@ public final class DeliveryWorker: Sendable {
         var consecutiveUnreachable = 0
         let batcher = Batcher(maxEvents: c.maxEvents, maxBytes: c.maxBytes)
         var waitedSince: Date?
-        let writer = OrderedWriter()
+        let writer = OrderedWriter(queue: queue, owner: owner, groupSize: max(1, c.batchesPerClaim / 2))
         outer: while !Task.isCancelled {
             try await writer.drain()
             let now = c.now()
@@ -215,7 +215,9 @@ public final class DeliveryWorker: Sendable {
         let finished = c.now()
         let decision = DeliveryDecision.decide(
             answer: answer,
-            events: batch.items.map { DeliveryDecision.Event(id: $0.eventID, attempts: events[$0.eventID]?.attempts ?? 0) },
+            events: batch.items.map {
+                DeliveryDecision.Event(id: $0.eventID, attempts: events[$0.eventID]?.attempts ?? 0)
+            },
             schedule: c.schedule, now: finished, random: c.random)
         var result = SendResult()
         result.summary.attempts = 1
@@ -238,21 +240,18 @@ public final class DeliveryWorker: Sendable {
             latencyMs: finished.timeIntervalSince(started) * 1000, eventIDs: batch.eventIDs,
             byteCount: batch.body.count, statusCode: statusCode, error: decision.error, outcome: decision.label,
             nextRetryAt: nextRetry)
-        // The outcome write overlaps with the next request (one write in flight, in order). Safe: until it
-        // commits, the events stay in_flight under our lease, so a crash means a resend the receiver dedupes.
-        let queue = self.queue
-        let owner = self.owner
-        let verdict = decision.endpoint
-        try await writer.enqueue {
-            try queue.completeAndRecord(outcomes, owner: owner, now: finished, log: log, endpointState: verdict)
-        }
+        // Outcomes are group-committed in the background while the next requests go out. Safe: until they
+        // commit, the events stay in_flight under our lease, so a crash means a resend the receiver dedupes.
+        try await writer.enqueue(
+            AttemptCompletion(outcomes: outcomes, now: finished, log: log, verdict: decision.endpoint))
         switch decision.endpoint {
         case .paused, .unreachable: result.stop = decision.endpoint
         default: break
         }
         if decision.followUp != .none, let (left, right) = batch.halves() {
             progress?(running.adding(result.summary))
-            let first = try await send(left, events: events, progress: progress, running: running.adding(result.summary), writer: writer)
+            let first = try await send(
+                left, events: events, progress: progress, running: running.adding(result.summary), writer: writer)
             result.summary.add(first.summary)
             if let stop = first.stop {
                 try await writer.drain()
@@ -261,7 +260,8 @@ public final class DeliveryWorker: Sendable {
                 return result
             }
             progress?(running.adding(result.summary))
-            let second = try await send(right, events: events, progress: progress, running: running.adding(result.summary), writer: writer)
+            let second = try await send(
+                right, events: events, progress: progress, running: running.adding(result.summary), writer: writer)
             result.summary.add(second.summary)
             result.stop = second.stop
         }
@@ -296,31 +296,58 @@ extension DeliveryOutcome {
     public var queueOutcome: EventOutcome {
         switch self {
         case .delivered(let id): .delivered(eventID: id)
-        case .retry(let id, let at, let error, let consume): .retry(eventID: id, at: at, error: error, consumeAttempt: consume)
+        case .retry(let id, let at, let error, let consume):
+            .retry(eventID: id, at: at, error: error, consumeAttempt: consume)
         case .dead(let id, let reason): .dead(eventID: id, reason: reason)
         case .release(let id): .release(eventID: id)
         }
     }
 }
 
-/// Runs queue writes one at a time, in order, each overlapping with whatever the caller does next; the
-/// next `enqueue` (or `drain`) waits for the previous write and surfaces its error.
+/// Group-commits attempt completions, in order, one transaction at a time, in the background: completions are
+/// buffered and written when `groupSize` have gathered (while the caller sends the next batches) or on `drain`.
+/// The next write waits for the previous one and surfaces its error.
 final class OrderedWriter: @unchecked Sendable {
     // Only touched from the one flushing task (sequentially), so no lock is needed.
     private var inFlight: Task<Void, any Error>?
+    private var buffer: [AttemptCompletion] = []
+    let queue: EventQueue
+    let owner: String
+    let groupSize: Int
 
-    func enqueue(_ write: @escaping @Sendable () throws -> Void) async throws(DeliveryError) {
-        try await drain()
-        inFlight = Task.detached { try write() }
+    init(queue: EventQueue, owner: String, groupSize: Int) {
+        self.queue = queue
+        self.owner = owner
+        self.groupSize = groupSize
     }
 
-    func drain() async throws(DeliveryError) {
+    func enqueue(_ completion: AttemptCompletion) async throws(DeliveryError) {
+        buffer.append(completion)
+        if buffer.count >= groupSize { try await startWrite() }
+    }
+
+    private func startWrite() async throws(DeliveryError) {
+        try await waitForWrite()
+        guard !buffer.isEmpty else { return }
+        let group = buffer
+        buffer = []
+        let (queue, owner) = (self.queue, self.owner)
+        inFlight = Task.detached { try queue.completeAndRecord(group, owner: owner) }
+    }
+
+    private func waitForWrite() async throws(DeliveryError) {
         guard let task = inFlight else { return }
         inFlight = nil
         do {
             try await task.value
         } catch {
-            throw DeliveryError(message: "cannot record a delivery attempt: \(error)")
+            throw DeliveryError(message: "cannot record delivery attempts: \(error)")
         }
+    }
+
+    /// Writes everything buffered and waits until it is committed.
+    func drain() async throws(DeliveryError) {
+        try await startWrite()
+        try await waitForWrite()
     }
 }

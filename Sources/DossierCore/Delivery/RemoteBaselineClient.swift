@@ -33,7 +33,8 @@ public struct RemoteBaselineClient: Sendable {
         var root = baseURL
         while root.hasSuffix("/") { root.removeLast() }
         if root.hasSuffix("/webhook") { root.removeLast("/webhook".count) }
-        let slug = featureSlug.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? featureSlug
+        let slug =
+            featureSlug.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? featureSlug
         let url = root + "/dossiers/" + slug + "/baseline"
         guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? "") else {
             throw .invalidURL(DeliveryConfiguration.redact(baseURL))

@@ -42,7 +42,8 @@ public struct BaselineStore: Sendable {
         do {
             return try JSONDecoder().decode(Baseline.self, from: Data(bytes))
         } catch {
-            throw BaselineStoreError(path: file, problem: "malformed baseline file (\(Self.describe(error))); accept a new one")
+            throw BaselineStoreError(
+                path: file, problem: "malformed baseline file (\(Self.describe(error))); accept a new one")
         }
     }
 
@@ -77,21 +78,26 @@ public struct BaselineStore: Sendable {
     }
 
     /// The baseline a dossier would record: its parity hash and every present, hashed artifact in byte order.
-    public static func baseline(from dossier: Dossier, snapshot: Snapshot, acceptedAt: String, source: String) -> Baseline {
+    public static func baseline(from dossier: Dossier, snapshot: Snapshot, acceptedAt: String, source: String)
+        -> Baseline
+    {
         let entries = dossier.artifacts.compactMap { a -> BaselineEntry? in
             guard a.present, let hash = a.contentHashSHA256 else { return nil }
-            return BaselineEntry(key: a.key, relativePath: a.relativePath, contentHashSHA256: hash,
-                                 requiredStatus: a.requiredStatus)
+            return BaselineEntry(
+                key: a.key, relativePath: a.relativePath, contentHashSHA256: hash,
+                requiredStatus: a.requiredStatus)
         }.sorted { ByteOrder.less($0.relativePath, $1.relativePath) }
-        return Baseline(featureSlug: dossier.featureSlug, missionType: dossier.missionType,
-                        parityHashSHA256: snapshot.parityHashSHA256, entries: entries, acceptedAt: acceptedAt,
-                        source: source)
+        return Baseline(
+            featureSlug: dossier.featureSlug, missionType: dossier.missionType,
+            parityHashSHA256: snapshot.parityHashSHA256, entries: entries, acceptedAt: acceptedAt,
+            source: source)
     }
 
     static func fileName(_ s: String) -> String {
         var out = ""
         for b in s.utf8 {
-            let safe = (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
+            let safe =
+                (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
                 || b == UInt8(ascii: "-") || b == UInt8(ascii: "_") || b == UInt8(ascii: ".")
             out += safe ? String(UnicodeScalar(b)) : String(format: "%%%02X", b)
         }

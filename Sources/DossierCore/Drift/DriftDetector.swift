@@ -22,8 +22,10 @@ public enum DriftDetector {
             guard let entry = base[key], let now = local[key], let hash = now.contentHashSHA256,
                 hash != entry.contentHashSHA256
             else { continue }
-            changed.append(ChangedArtifact(key: key.string, relativePath: now.relativePath,
-                                           baselineHash: entry.contentHashSHA256, localHash: hash))
+            changed.append(
+                ChangedArtifact(
+                    key: key.string, relativePath: now.relativePath,
+                    baselineHash: entry.contentHashSHA256, localHash: hash))
             if entry.requiredStatus == .required || now.requiredStatus == .required { requiredChanged = true }
         }
         let severity: DriftSeverity

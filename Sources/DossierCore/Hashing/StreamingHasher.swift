@@ -51,14 +51,19 @@ public enum StreamingHasher {
         var st = stat()
         guard fstat(fd, &st) == 0 else { return .failure(FileSystemError(call: "fstat", code: errno)) }
         guard (st.st_mode & S_IFMT) == S_IFREG else { return .failure(FileSystemError(call: "fstat", code: EINVAL)) }
-        return hash(fileDescriptor: fd, validateUTF8: validateUTF8)
+        // Small files get a small buffer (a 1 MiB allocation per file costs page faults); reads still loop to EOF.
+        let bufferSize = min(chunkSize, max(16 << 10, Int(st.st_size) + 1))
+        return hash(fileDescriptor: fd, validateUTF8: validateUTF8, bufferSize: bufferSize)
     }
 
-    /// Hashes everything readable from an open descriptor.
-    public static func hash(fileDescriptor fd: Int32, validateUTF8: Bool) -> Result<FileDigest, FileSystemError> {
+    /// Hashes everything readable from an open descriptor, at most `bufferSize` bytes per `read`.
+    public static func hash(fileDescriptor fd: Int32, validateUTF8: Bool, bufferSize: Int = chunkSize)
+        -> Result<FileDigest, FileSystemError>
+    {
         var hasher = SHA256()
         var validator = UTF8Validator()
         var total: Int64 = 0
+        let chunkSize = max(1, bufferSize)
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
         defer { buffer.deallocate() }
         while true {
@@ -73,8 +78,10 @@ public enum StreamingHasher {
             if validateUTF8 { validator.feed(chunk.bindMemory(to: UInt8.self)) }
             total += Int64(n)
         }
-        return .success(FileDigest(sha256: hex(hasher.finalize()), size: total,
-                                   isValidUTF8: validateUTF8 ? validator.isComplete : nil))
+        return .success(
+            FileDigest(
+                sha256: hex(hasher.finalize()), size: total,
+                isValidUTF8: validateUTF8 ? validator.isComplete : nil))
     }
 
     /// Lowercase hex SHA-256 of in-memory bytes.

@@ -24,8 +24,9 @@ public enum ManifestLoader {
                 guard UTF8Validator.isValid(bytes) else {
                     throw ManifestError(file: path, line: nil, field: nil, problem: "not valid UTF-8")
                 }
-                return try checked(ManifestParser.parse(String(decoding: bytes, as: UTF8.self), file: path),
-                                   missionType: missionType, file: path)
+                return try checked(
+                    ManifestParser.parse(String(decoding: bytes, as: UTF8.self), file: path),
+                    missionType: missionType, file: path)
             case .failure(let error) where error.isGone:
                 break
             case .failure(let error):
@@ -41,8 +42,9 @@ public enum ManifestLoader {
         -> LoadedManifest
     {
         guard manifest.missionType == missionType else {
-            throw ManifestError(file: file, line: nil, field: "mission_type",
-                                problem: "says '\(manifest.missionType)' but the file is for '\(missionType)'")
+            throw ManifestError(
+                file: file, line: nil, field: "mission_type",
+                problem: "says '\(manifest.missionType)' but the file is for '\(missionType)'")
         }
         return LoadedManifest(manifest: manifest, source: file)
     }

@@ -44,7 +44,10 @@ public final class EventQueue: Sendable {
             pool = try DatabasePool(path: path, configuration: config)
             if !readOnly {
                 // GRDB sets synchronous=NORMAL on the writer when it enables WAL: restore FULL afterwards.
-                try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+                // A larger page cache on the writer keeps a big scan's index pages in memory until commit.
+                try pool.writeWithoutTransaction { db in
+                    try db.execute(sql: "PRAGMA synchronous = FULL; PRAGMA cache_size = -32768")
+                }
                 try QueueMigrations.migrator.migrate(pool)
             } else {
                 _ = try pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM events") }

@@ -11,7 +11,7 @@ public enum QueueError: Error, Sendable, Equatable, CustomStringConvertible {
     case corrupt(path: String, message: String)
     /// The database or its folder cannot be written.
     case readOnly(path: String, message: String)
-    /// No space left (or a file size limit was hit).
+    /// No space left, a file size limit was hit, or another write I/O error.
     case diskFull(path: String, message: String)
     /// Another process held the lock longer than the busy timeout.
     case busy(path: String, message: String)
@@ -32,7 +32,8 @@ public enum QueueError: Error, Sendable, Equatable, CustomStringConvertible {
         case .readOnly(let path, let message):
             return "queue database \(path) is read-only: \(message)"
         case .diskFull(let path, let message):
-            return "queue database \(path): disk full or file size limit reached: \(message); nothing was changed"
+            return "queue database \(path): write failed (disk full, file size limit or I/O error): \(message);"
+                + " nothing was changed"
         case .busy(let path, let message):
             return "queue database \(path) is locked by another process: \(message)"
         case .cannotOpen(let path, let message):
@@ -56,7 +57,7 @@ public enum QueueError: Error, Sendable, Equatable, CustomStringConvertible {
         case .SQLITE_BUSY, .SQLITE_LOCKED: return .busy(path: path, message: message)
         case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_AUTH: return .cannotOpen(path: path, message: message)
         case .SQLITE_IOERR:
-            return .diskFull(path: path, message: "I/O error while writing (\(message), \(db.extendedResultCode))")
+            return .diskFull(path: path, message: "\(message) (SQLite code \(db.extendedResultCode.rawValue))")
         default: return .database(path: path, operation: operation, message: message)
         }
     }

@@ -28,9 +28,20 @@ public struct FileClassification: Sendable, Equatable {
 public enum Classification {
     /// Classifies one feature-relative path against a manifest at a step (both may be nil).
     public static func classify(relativePath: String, manifest: Manifest?, currentStep: String?) -> FileClassification {
+        classify(
+            relativePath: relativePath, manifest: manifest, entries: manifest?.orderedEntries ?? [],
+            currentStep: currentStep)
+    }
+
+    /// As above, with `manifest.orderedEntries` computed once by the caller (the scanner classifies many files).
+    static func classify(
+        relativePath: String, manifest: Manifest?, entries: [(entry: Manifest.Entry, step: String?, optional: Bool)],
+        currentStep: String?
+    ) -> FileClassification {
         let wp = wpID(relativePath)
         if let manifest {
-            for (entry, step, optional) in manifest.orderedEntries where PathPattern.matches(entry.pathPattern, relativePath) {
+            for (entry, step, optional) in entries
+            where PathPattern.matches(entry.pathPattern, relativePath) {
                 var key = entry.artifactKey
                 if entry.isMultiple {
                     let prefix = PathPattern.literalDirectoryPrefix(entry.pathPattern)
@@ -38,7 +49,8 @@ public enum Classification {
                     if tail.starts(with: prefix.utf8) { tail.removeFirst(prefix.utf8.count) }
                     key += "." + slug(tail)
                 }
-                let required = !optional && entry.blocking
+                let required =
+                    !optional && entry.blocking
                     && (currentStep.map { manifest.isRequired(entryStep: step, at: $0) } ?? false)
                 return FileClassification(
                     candidateKey: key, artifactClass: entry.artifactClass, wpID: wp, stepID: step,
@@ -68,7 +80,9 @@ public enum Classification {
         {
             return .policy
         }
-        if lower == "tasks.md" || parts.first == "tasks" && parts.count > 1 || name.contains("workflow") { return .workflow }
+        if lower == "tasks.md" || parts.first == "tasks" && parts.count > 1 || name.contains("workflow") {
+            return .workflow
+        }
         if under("research", "inputs", "notes", "references", "sources") || lower == "research.md"
             || name.hasSuffix(".csv")
         {
@@ -84,7 +98,8 @@ public enum Classification {
         guard b.count >= prefix.count + 2 + 3, b.starts(with: prefix), b.suffix(3) == Array(".md".utf8)[...] else {
             return nil
         }
-        let d1 = b[prefix.count], d2 = b[prefix.count + 1]
+        let d1 = b[prefix.count]
+        let d2 = b[prefix.count + 1]
         guard (0x30...0x39).contains(d1), (0x30...0x39).contains(d2) else { return nil }
         guard !b[prefix.count...].contains(UInt8(ascii: "/")) else { return nil }
         return "WP" + String(decoding: [d1, d2], as: UTF8.self)
@@ -114,8 +129,9 @@ public enum Classification {
         var result: [String] = []
         result.reserveCapacity(candidates.count)
         // Exact candidates are claimed first so a literal `x~2` never loses its key to a suffixed duplicate.
-        let firstIndex = Dictionary(candidates.enumerated().map { (ByteString($0.element), $0.offset) },
-                                    uniquingKeysWith: { a, _ in a })
+        let firstIndex = Dictionary(
+            candidates.enumerated().map { (ByteString($0.element), $0.offset) },
+            uniquingKeysWith: { a, _ in a })
         for (key, _) in firstIndex where !reserved.contains(key) { taken.insert(key) }
         for (i, key) in candidates.enumerated() {
             let k = ByteString(key)

@@ -30,13 +30,17 @@ public struct MetaJSON: Sendable, Equatable {
         var meta = MetaJSON(missionType: nil, step: nil, problems: [])
         for key in ["mission_type", "mission"] where meta.missionType == nil {
             guard let value = dict[key] else { continue }
-            if let s = value as? String, !s.isEmpty { meta.missionType = s } else {
+            if let s = value as? String, !s.isEmpty {
+                meta.missionType = s
+            } else {
                 meta.problems.append("field '\(key)': expected a non-empty string, got \(describe(value))")
             }
         }
         for key in ["current_step", "step"] where meta.step == nil {
             guard let value = dict[key] else { continue }
-            if let s = value as? String, !s.isEmpty { meta.step = s } else {
+            if let s = value as? String, !s.isEmpty {
+                meta.step = s
+            } else {
                 meta.problems.append("field '\(key)': expected a non-empty string, got \(describe(value))")
             }
         }

@@ -55,7 +55,9 @@ public struct PosixFileSystem: ScanFileSystem {
             }
             let name: [UInt8] = withUnsafePointer(to: &entry.pointee.d_name) { tuple in
                 tuple.withMemoryRebound(to: UInt8.self, capacity: MemoryLayout.size(ofValue: tuple.pointee)) { p in
-                    Array(UnsafeBufferPointer(start: p, count: strlen(UnsafeRawPointer(p).assumingMemoryBound(to: CChar.self))))
+                    Array(
+                        UnsafeBufferPointer(
+                            start: p, count: strlen(UnsafeRawPointer(p).assumingMemoryBound(to: CChar.self))))
                 }
             }
             if name == [UInt8(ascii: ".")] || name == [UInt8(ascii: "."), UInt8(ascii: ".")] { continue }
@@ -68,8 +70,10 @@ public struct PosixFileSystem: ScanFileSystem {
         let result: [UInt8]? = CPath.with(path) { cPath in
             guard let r = realpath(cPath, nil) else { return nil }
             defer { free(r) }
-            return Array(UnsafeBufferPointer(start: UnsafeRawPointer(r).assumingMemoryBound(to: UInt8.self),
-                                             count: strlen(r)))
+            return Array(
+                UnsafeBufferPointer(
+                    start: UnsafeRawPointer(r).assumingMemoryBound(to: UInt8.self),
+                    count: strlen(r)))
         }
         if let result { return .success(result) }
         return .failure(FileSystemError(call: "realpath", code: errno))

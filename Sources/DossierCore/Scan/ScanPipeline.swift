@@ -45,8 +45,9 @@ public enum ScanPipeline {
         } catch {
             throw .scan(error)
         }
-        let state = StateDirectory.resolve(explicit: explicitStateDirectory, environment: environment,
-                                           repositoryRoot: result.repositoryRoot)
+        let state = StateDirectory.resolve(
+            explicit: explicitStateDirectory, environment: environment,
+            repositoryRoot: result.repositoryRoot)
         let store = BaselineStore(stateDirectory: state)
         var features: [FeatureOutcome] = []
         for dossier in result.dossiers {

@@ -39,11 +39,14 @@ public enum ScanError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .notFound(let path): return "\(path): no such file or directory"
-        case .notADirectory(let path): return "\(path): not a directory (expected a feature folder, kitty-specs/ or a repository root)"
+        case .notADirectory(let path):
+            return "\(path): not a directory (expected a feature folder, kitty-specs/ or a repository root)"
         case .unreadable(let path, let reason): return "\(path): cannot read: \(reason)"
         case .noFeatures(let path): return "\(path): no feature folders (NNN-*) found in kitty-specs/"
         case .unknownStep(let step, let mission, let valid):
-            return "--step '\(step)': not a step of mission '\(mission)' (expected one of \(valid.joined(separator: ", ")))"
+            return
+                "--step '\(step)': not a step of mission '\(mission)' "
+                + "(expected one of \(valid.joined(separator: ", ")))"
         case .manifest(let error): return error.description
         }
     }

@@ -38,8 +38,10 @@ public struct Scanner: Sendable {
         var manifests: [String: LoadedManifest?] = [:]
         var dossiers: [Dossier] = []
         for feature in features {
-            dossiers.append(try scanFeature(feature, repositoryRoot: repositoryRoot, request: request,
-                                            manifests: &manifests, progress: progress))
+            dossiers.append(
+                try scanFeature(
+                    feature, repositoryRoot: repositoryRoot, request: request,
+                    manifests: &manifests, progress: progress))
         }
         return ScanResult(repositoryRoot: repositoryRoot, dossiers: dossiers)
     }
@@ -105,20 +107,27 @@ public struct Scanner: Sendable {
                     metaMission = meta.missionType
                     metaStep = meta.step
                     for problem in meta.problems {
-                        anomalies.append(Anomaly(kind: .invalidMetadata, relativePath: "meta.json", detail: "meta.json: \(problem)"))
+                        anomalies.append(
+                            Anomaly(kind: .invalidMetadata, relativePath: "meta.json", detail: "meta.json: \(problem)"))
                     }
                 case .failure(let problem):
                     metaInvalid = problem.message
-                    anomalies.append(Anomaly(kind: .invalidMetadata, relativePath: "meta.json",
-                                             detail: "meta.json: \(problem.message); mission type defaults to software-dev"))
+                    anomalies.append(
+                        Anomaly(
+                            kind: .invalidMetadata, relativePath: "meta.json",
+                            detail: "meta.json: \(problem.message); mission type defaults to software-dev"))
                 }
             case .failure(let e):
-                anomalies.append(Anomaly(kind: .invalidMetadata, relativePath: "meta.json",
-                                         detail: "meta.json: cannot read (\(e)); mission type defaults to software-dev"))
+                anomalies.append(
+                    Anomaly(
+                        kind: .invalidMetadata, relativePath: "meta.json",
+                        detail: "meta.json: cannot read (\(e)); mission type defaults to software-dev"))
             }
         } else {
-            anomalies.append(Anomaly(kind: .invalidMetadata, relativePath: "meta.json",
-                                     detail: "meta.json not found in \(slug); mission type defaults to software-dev"))
+            anomalies.append(
+                Anomaly(
+                    kind: .invalidMetadata, relativePath: "meta.json",
+                    detail: "meta.json not found in \(slug); mission type defaults to software-dev"))
         }
         let mission = request.missionOverride ?? metaMission ?? "software-dev"
         let loaded: LoadedManifest?
@@ -126,7 +135,8 @@ public struct Scanner: Sendable {
             loaded = cached
         } else {
             do throws(ManifestError) {
-                loaded = try ManifestLoader.load(missionType: mission, repositoryRoot: repositoryRoot, fileSystem: fileSystem)
+                loaded = try ManifestLoader.load(
+                    missionType: mission, repositoryRoot: repositoryRoot, fileSystem: fileSystem)
             } catch {
                 throw .manifest(error)
             }
@@ -141,13 +151,16 @@ public struct Scanner: Sendable {
         var artifacts: [Artifact] = []
         artifacts.reserveCapacity(listed.count)
         let relativeStrings = listed.map { RawName.string(from: $0.relative) }
-        let resolution = StepResolver.resolve(flag: request.stepOverride, meta: metaStep, manifest: manifest,
-                                              presentPaths: relativeStrings)
+        let resolution = StepResolver.resolve(
+            flag: request.stepOverride, meta: metaStep, manifest: manifest,
+            presentPaths: relativeStrings)
         if let problem = resolution.metaProblem {
             anomalies.append(Anomaly(kind: .invalidMetadata, relativePath: "meta.json", detail: problem))
         }
+        let entries = manifest?.orderedEntries ?? []
         let classes = relativeStrings.map {
-            Classification.classify(relativePath: $0, manifest: manifest, currentStep: resolution.step)
+            Classification.classify(
+                relativePath: $0, manifest: manifest, entries: entries, currentStep: resolution.step)
         }
         for (i, item) in listed.enumerated() {
             let rel = relativeStrings[i]
@@ -161,17 +174,22 @@ public struct Scanner: Sendable {
                 hash = digest.sha256
                 size = digest.size
                 if digest.isValidUTF8 == false {
-                    problems.append(Anomaly(kind: .invalidFormat, relativePath: rel,
-                                            detail: "\(rel): text artifact is not valid UTF-8"))
+                    problems.append(
+                        Anomaly(
+                            kind: .invalidFormat, relativePath: rel,
+                            detail: "\(rel): text artifact is not valid UTF-8"))
                 } else if rel == "meta.json", let metaInvalid {
                     problems.append(Anomaly(kind: .invalidFormat, relativePath: rel, detail: "\(rel): \(metaInvalid)"))
                 }
                 if digest.size == 0 {
-                    problems.append(Anomaly(kind: .emptyFile, relativePath: rel, detail: "\(rel): empty file (0 bytes)"))
+                    problems.append(
+                        Anomaly(kind: .emptyFile, relativePath: rel, detail: "\(rel): empty file (0 bytes)"))
                 }
             case .failure(let e) where e.isGone || e.isSymlinkRace || e.code == EINVAL:
-                problems.append(Anomaly(kind: .deletedAfterScan, relativePath: rel,
-                                        detail: "\(rel): listed but gone or replaced before it was hashed (\(e))"))
+                problems.append(
+                    Anomaly(
+                        kind: .deletedAfterScan, relativePath: rel,
+                        detail: "\(rel): listed but gone or replaced before it was hashed (\(e))"))
             case .failure(let e):
                 problems.append(Anomaly(kind: .unreadable, relativePath: rel, detail: "\(rel): cannot read (\(e))"))
             }
@@ -181,10 +199,11 @@ public struct Scanner: Sendable {
             // The most serious problem goes on the artifact; the others are listed with the dossier's anomalies.
             problems.sort { Self.rank($0.kind) < Self.rank($1.kind) }
             anomalies += problems.dropFirst()
-            artifacts.append(Artifact(
-                key: c.candidateKey, artifactClass: c.artifactClass, relativePath: rel, contentHashSHA256: hash,
-                sizeBytes: size, wpID: c.wpID, stepID: c.stepID, requiredStatus: c.requiredStatus, present: true,
-                anomaly: problems.first, pathPattern: c.pathPattern))
+            artifacts.append(
+                Artifact(
+                    key: c.candidateKey, artifactClass: c.artifactClass, relativePath: rel, contentHashSHA256: hash,
+                    sizeBytes: size, wpID: c.wpID, stepID: c.stepID, requiredStatus: c.requiredStatus, present: true,
+                    anomaly: problems.first, pathPattern: c.pathPattern))
             progress?(ScanProgress(featureSlug: slug, filesDone: i + 1, filesTotal: listed.count))
         }
 
@@ -195,10 +214,11 @@ public struct Scanner: Sendable {
             where !optional && entry.blocking && manifest.isRequired(entryStep: entryStep, at: step)
                 && !relativeStrings.contains(where: { PathPattern.matches(entry.pathPattern, $0) })
             {
-                missing.append(Artifact(
-                    key: entry.artifactKey, artifactClass: entry.artifactClass, relativePath: entry.pathPattern,
-                    contentHashSHA256: nil, sizeBytes: nil, wpID: nil, stepID: entryStep, requiredStatus: .required,
-                    present: false, anomaly: nil, pathPattern: entry.pathPattern))
+                missing.append(
+                    Artifact(
+                        key: entry.artifactKey, artifactClass: entry.artifactClass, relativePath: entry.pathPattern,
+                        contentHashSHA256: nil, sizeBytes: nil, wpID: nil, stepID: entryStep, requiredStatus: .required,
+                        present: false, anomaly: nil, pathPattern: entry.pathPattern))
             }
         }
         let keys = Classification.uniqueKeys(artifacts.map(\.key), reserved: Set(missing.map { ByteString($0.key) }))
@@ -246,7 +266,8 @@ public struct Scanner: Sendable {
         switch fileSystem.list(directory: dir) {
         case .success(let n): names = n
         case .failure(let e):
-            let what = relative.isEmpty ? "feature folder \(String(decoding: dir, as: UTF8.self))" : "folder \(relString)"
+            let what =
+                relative.isEmpty ? "feature folder \(String(decoding: dir, as: UTF8.self))" : "folder \(relString)"
             let detail = e.isGone ? "\(what) vanished during the scan (\(e))" : "\(what) cannot be listed (\(e))"
             anomalies.append(Anomaly(kind: .unreadableDirectory, relativePath: relString, detail: detail))
             return
@@ -258,7 +279,9 @@ public struct Scanner: Sendable {
             let nameProblem = RawName.unusualReason(name)
             switch fileSystem.kind(of: abs) {
             case .failure(let e) where e.isGone:
-                anomalies.append(Anomaly(kind: .deletedAfterScan, relativePath: relS, detail: "\(relS): vanished while listing (\(e))"))
+                anomalies.append(
+                    Anomaly(
+                        kind: .deletedAfterScan, relativePath: relS, detail: "\(relS): vanished while listing (\(e))"))
             case .failure(let e):
                 anomalies.append(Anomaly(kind: .unreadable, relativePath: relS, detail: "\(relS): cannot stat (\(e))"))
             case .success(.directory):
@@ -266,32 +289,44 @@ public struct Scanner: Sendable {
             case .success(.regular):
                 listed.append(Listed(relative: rel, openPath: abs, nameProblem: nameProblem))
             case .success(.other):
-                anomalies.append(Anomaly(kind: .notRegularFile, relativePath: relS,
-                                         detail: "\(relS): not a regular file (FIFO, socket or device); skipped"))
+                anomalies.append(
+                    Anomaly(
+                        kind: .notRegularFile, relativePath: relS,
+                        detail: "\(relS): not a regular file (FIFO, socket or device); skipped"))
             case .success(.symlink):
                 switch fileSystem.realPath(abs) {
                 case .failure(let e):
                     let why = e.code == ELOOP ? "symlink loop" : "dangling symlink"
-                    anomalies.append(Anomaly(kind: .brokenSymlink, relativePath: relS, detail: "\(relS): \(why) (\(e)); skipped"))
+                    anomalies.append(
+                        Anomaly(kind: .brokenSymlink, relativePath: relS, detail: "\(relS): \(why) (\(e)); skipped"))
                 case .success(let target):
                     let inside = target == rootBytes || target.starts(with: rootBytes + [UInt8(ascii: "/")])
                     let targetS = RawName.string(from: target)
                     guard inside else {
-                        anomalies.append(Anomaly(kind: .symlinkOutsideRoot, relativePath: relS,
-                                                 detail: "\(relS): symlink to \(targetS), outside the repository; not followed"))
+                        anomalies.append(
+                            Anomaly(
+                                kind: .symlinkOutsideRoot, relativePath: relS,
+                                detail: "\(relS): symlink to \(targetS), outside the repository; not followed"))
                         continue
                     }
                     switch fileSystem.kind(of: target) {
                     case .success(.regular):
                         listed.append(Listed(relative: rel, openPath: target, nameProblem: nameProblem))
                     case .success(.directory):
-                        anomalies.append(Anomaly(kind: .directorySymlink, relativePath: relS,
-                                                 detail: "\(relS): symlink to folder \(targetS); folder symlinks are never traversed"))
+                        anomalies.append(
+                            Anomaly(
+                                kind: .directorySymlink, relativePath: relS,
+                                detail: "\(relS): symlink to folder \(targetS); folder symlinks are never traversed"))
                     case .success:
-                        anomalies.append(Anomaly(kind: .notRegularFile, relativePath: relS,
-                                                 detail: "\(relS): symlink to something that is not a regular file; skipped"))
+                        anomalies.append(
+                            Anomaly(
+                                kind: .notRegularFile, relativePath: relS,
+                                detail: "\(relS): symlink to something that is not a regular file; skipped"))
                     case .failure(let e):
-                        anomalies.append(Anomaly(kind: .brokenSymlink, relativePath: relS, detail: "\(relS): target \(targetS) (\(e)); skipped"))
+                        anomalies.append(
+                            Anomaly(
+                                kind: .brokenSymlink, relativePath: relS,
+                                detail: "\(relS): target \(targetS) (\(e)); skipped"))
                     }
                 }
             }

@@ -1,6 +1,8 @@
 /// Where the current step came from (the `step_source` of a dossier).
 public enum StepSource: String, Sendable, Equatable {
-    case flag, metaJSON = "meta.json", inferred, none
+    case flag
+    case metaJSON = "meta.json"
+    case inferred, none
 }
 
 /// Decides the current step (DESIGN §4): `--step`, else `meta.json`, else the furthest step in manifest order for
@@ -15,16 +17,19 @@ public enum StepResolver {
     }
 
     /// Resolves the step. A flag value the manifest does not know is the caller's error (checked before).
-    public static func resolve(flag: String?, meta: String?, manifest: Manifest?, presentPaths: [String]) -> Resolution {
+    public static func resolve(flag: String?, meta: String?, manifest: Manifest?, presentPaths: [String]) -> Resolution
+    {
         guard let manifest else { return Resolution(step: nil, source: .none, metaProblem: nil) }
         if let flag, manifest.stepIndex(flag) != nil { return Resolution(step: flag, source: .flag, metaProblem: nil) }
         var problem: String?
         if let meta {
             if manifest.stepIndex(meta) != nil { return Resolution(step: meta, source: .metaJSON, metaProblem: nil) }
-            problem = "meta.json: unknown step '\(meta)' for mission '\(manifest.missionType)' "
+            problem =
+                "meta.json: unknown step '\(meta)' for mission '\(manifest.missionType)' "
                 + "(expected one of \(manifest.steps.joined(separator: ", "))); the step is inferred instead"
         }
-        return Resolution(step: infer(manifest: manifest, presentPaths: presentPaths), source: .inferred, metaProblem: problem)
+        return Resolution(
+            step: infer(manifest: manifest, presentPaths: presentPaths), source: .inferred, metaProblem: problem)
     }
 
     /// The furthest step whose `required_by_step` entries match a present path; the first step when none do.

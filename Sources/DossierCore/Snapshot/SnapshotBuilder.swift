@@ -21,8 +21,10 @@ public enum SnapshotBuilder {
             optionalPresent: optional.filter(\.present).count)
         let completeness: Completeness =
             dossier.currentStep == nil ? .unknown : (counts.requiredMissing == 0 ? .complete : .incomplete)
-        let idSource = ["dossier-snapshot", dossier.featureSlug, dossier.missionType, dossier.currentStep ?? "", parity]
-            .joined(separator: "\n")
+        let idSource = [
+            "dossier-snapshot", dossier.featureSlug, dossier.missionType, dossier.currentStep ?? "", parity,
+        ]
+        .joined(separator: "\n")
         let h = Array(StreamingHasher.sha256Hex(Array(idSource.utf8)))
         let id = [h[0..<8], h[8..<12], h[12..<16], h[16..<20], h[20..<32]].map { String($0) }.joined(separator: "-")
         return Snapshot(

@@ -23,13 +23,34 @@ public struct UTF8Validator: Sendable {
                     continue
                 }
                 switch b {
-                case 0xC2...0xDF: needed = 1; lower = 0x80; upper = 0xBF
-                case 0xE0: needed = 2; lower = 0xA0; upper = 0xBF
-                case 0xE1...0xEC, 0xEE...0xEF: needed = 2; lower = 0x80; upper = 0xBF
-                case 0xED: needed = 2; lower = 0x80; upper = 0x9F
-                case 0xF0: needed = 3; lower = 0x90; upper = 0xBF
-                case 0xF1...0xF3: needed = 3; lower = 0x80; upper = 0xBF
-                case 0xF4: needed = 3; lower = 0x80; upper = 0x8F
+                case 0xC2...0xDF:
+                    needed = 1
+                    lower = 0x80
+                    upper = 0xBF
+                case 0xE0:
+                    needed = 2
+                    lower = 0xA0
+                    upper = 0xBF
+                case 0xE1...0xEC, 0xEE...0xEF:
+                    needed = 2
+                    lower = 0x80
+                    upper = 0xBF
+                case 0xED:
+                    needed = 2
+                    lower = 0x80
+                    upper = 0x9F
+                case 0xF0:
+                    needed = 3
+                    lower = 0x90
+                    upper = 0xBF
+                case 0xF1...0xF3:
+                    needed = 3
+                    lower = 0x80
+                    upper = 0xBF
+                case 0xF4:
+                    needed = 3
+                    lower = 0x80
+                    upper = 0x8F
                 default:
                     isValidSoFar = false
                     return

@@ -1,9 +1,9 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// How the dashboard runs (from the command line).
@@ -40,7 +40,9 @@ public enum DashboardApp {
     /// Runs until `q`, Ctrl-C, SIGTERM or SIGHUP and returns the process exit code (0, or 128 +
     /// the signal). The terminal is restored on every path before this returns.
     @MainActor
-    public static func run(dataSource: any DashboardDataSource, options: DashboardOptions) throws(DashboardError) -> Int32 {
+    public static func run(dataSource: any DashboardDataSource, options: DashboardOptions) throws(DashboardError)
+        -> Int32
+    {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else { throw .notATerminal }
         Signals.installTerminationHandlers()
         dataSource.start()
@@ -49,6 +51,8 @@ public enum DashboardApp {
         var state = UIState(readOnly: options.readOnly)
         let keyMap = KeyMap.standard
         var exitSignal: Int32 = 0
+
+        var cache = FrameCache()
 
         loop: while true {
             if let signal = Signals.pending {
@@ -59,20 +63,27 @@ public enum DashboardApp {
             let now = Date()
             let (width, height) = terminal.size
             let layout = Layout(width: width, height: height)
-            state.normalize(data: data, layout: layout, now: now)
-            terminal.draw(
-                Renderer.render(
-                    data: data, state: state, width: width, height: height, now: now, options: renderOptions,
-                    keyMap: keyMap))
+            if let canvas = cache.frame(
+                data: data, state: &state, width: width, height: height, now: now,
+                build: {
+                    Renderer.render(
+                        data: data, state: $0, width: width, height: height, now: now, options: renderOptions,
+                        keyMap: keyMap, rows: $1)
+                })
+            {
+                terminal.draw(canvas)
+            }
 
             guard let event = terminal.nextEvent() else { continue }
             switch event {
             case .resize:
                 terminal.rebuild()
+                cache.invalidate()
             case .unknown(let name):
                 state.notice = "\(name): no such key (? for help)"
             case .key(let key):
-                let commands = state.handle(key, data: dataSource.snapshot(), layout: layout, now: Date(), keyMap: keyMap)
+                let commands = state.handle(
+                    key, data: dataSource.snapshot(), layout: layout, now: Date(), keyMap: keyMap)
                 for command in commands {
                     switch command {
                     case .scan: dataSource.scan()
@@ -88,5 +99,52 @@ public enum DashboardApp {
         terminal.shutdown()  // restore the terminal first: nothing below may leave it raw
         dataSource.stop()
         return exitSignal == 0 ? 0 : 128 + exitSignal
+    }
+}
+
+/// Skips work while nothing changed: rows are rebuilt only when the data, the filters, the pause
+/// or the second (ages, "in 5s") changed; a frame only when that or the UI state or size changed.
+struct FrameCache {
+    private var rowsKey: RowsKey?
+    private var rowSet = PaneRowSet()
+    private var frameKey: FrameKey?
+
+    private struct RowsKey: Equatable {
+        var revision: Int
+        var filters: [Pane: String]
+        var paused: Bool
+        var second: Int
+    }
+
+    private struct FrameKey: Equatable {
+        var rows: RowsKey
+        var state: UIState
+        var width: Int
+        var height: Int
+    }
+
+    /// Normalizes `state` and returns a new frame, or nil when the last one is still exact.
+    mutating func frame(
+        data: DashboardData, state: inout UIState, width: Int, height: Int, now: Date,
+        build: (UIState, PaneRowSet) -> Canvas
+    ) -> Canvas? {
+        let key = RowsKey(
+            revision: data.revision, filters: state.filters, paused: state.paused,
+            second: Int(now.timeIntervalSince1970.rounded(.down)))
+        if key != rowsKey {
+            rowSet = state.rowSet(data: data, now: now)
+            rowsKey = key
+        }
+        state.normalize(rowSet: rowSet, layout: Layout(width: width, height: height))
+        let frame = FrameKey(rows: key, state: state, width: width, height: height)
+        guard frame != frameKey else { return nil }
+        frameKey = frame
+        return build(state, rowSet)
+    }
+
+    /// Forget everything (after a resize the terminal must be redrawn in full).
+    mutating func invalidate() {
+        rowsKey = nil
+        frameKey = nil
     }
 }

@@ -4,22 +4,24 @@ import Foundation
 /// Everything the dashboard shows, as one immutable value: the data source publishes it, the
 /// UI loop copies it out each tick and renders it with the UI state. No references, no I/O.
 public struct DashboardData: Sendable, Equatable {
+    /// Bumped by every change to any field: lets the UI reuse work (rows, frames) while it is unchanged.
+    public private(set) var revision = 0
     /// The dossiers known to the dashboard (one per scanned feature), in scan order.
-    public var features: [FeatureSummary]
+    public var features: [FeatureSummary] { didSet { revision &+= 1 } }
     /// Queue events, newest first (bounded by the data source, e.g. the latest 500).
-    public var events: [EventRow]
-    public var queue: QueueSummary
+    public var events: [EventRow] { didSet { revision &+= 1 } }
+    public var queue: QueueSummary { didSet { revision &+= 1 } }
     /// Recent delivery attempts, newest first.
-    public var deliveries: [AttemptRow]
+    public var deliveries: [AttemptRow] { didSet { revision &+= 1 } }
     /// One entry per feature that has a baseline and differs from it.
-    public var drift: [DriftReport]
-    public var endpoint: EndpointState
+    public var drift: [DriftReport] { didSet { revision &+= 1 } }
+    public var endpoint: EndpointState { didSet { revision &+= 1 } }
     /// What runs in the background right now (scan, flush, retry), with progress.
-    public var activity: Activity?
+    public var activity: Activity? { didSet { revision &+= 1 } }
     /// The last outcome or error of a command, shown in the status bar (e.g. "scan: 14 events queued").
-    public var message: Message?
+    public var message: Message? { didSet { revision &+= 1 } }
     /// Where the dashboard looks (repository or demo folder), for the header.
-    public var source: String
+    public var source: String { didSet { revision &+= 1 } }
 
     public init(
         features: [FeatureSummary] = [], events: [EventRow] = [], queue: QueueSummary = QueueSummary(),

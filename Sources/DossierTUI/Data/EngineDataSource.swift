@@ -36,6 +36,7 @@ public final class EngineDataSource: DashboardDataSource {
         var data: DashboardData
         var parsed: [String: QueueViewMapping.ParsedBody] = [:]
         var status: QueueStatus?
+        var statusTime = Date()
         var attempts: [DeliveryAttemptRecord] = []
         var lastVersion: Int?
         var scanning = false
@@ -130,7 +131,9 @@ public final class EngineDataSource: DashboardDataSource {
             let now = Date()
             shared.withLock { s in
                 if let status = s.status {
-                    s.data.queue = QueueViewMapping.summary(status, attempts: s.attempts, now: now)
+                    let summary = QueueViewMapping.summary(
+                        status, attempts: s.attempts, statusTime: s.statusTime, now: now)
+                    if summary != s.data.queue { s.data.queue = summary }  // unchanged: no new revision, no redraw work
                 }
             }
         }
@@ -164,10 +167,11 @@ public final class EngineDataSource: DashboardDataSource {
                 }
                 s.parsed = parsed
                 s.status = status
+                s.statusTime = now
                 s.attempts = attempts
                 s.data.events = events
                 s.data.deliveries = attempts.map(QueueViewMapping.attemptRow)
-                s.data.queue = QueueViewMapping.summary(status, attempts: attempts, now: now)
+                s.data.queue = QueueViewMapping.summary(status, attempts: attempts, statusTime: now, now: now)
                 s.data.endpoint = QueueViewMapping.endpointState(
                     endpoint: endpointLabel, recorded: status.endpoints, flushing: s.flushing,
                     pending: status.counts[.pending] ?? 0)
@@ -198,7 +202,8 @@ public final class EngineDataSource: DashboardDataSource {
                 let fraction = p.filesTotal > 0 ? Double(p.filesDone) / Double(p.filesTotal) : nil
                 self.shared.withLock {
                     $0.data.activity = Activity(
-                        title: "scanning", fraction: fraction, detail: "\(p.featureSlug) \(p.filesDone)/\(p.filesTotal) files")
+                        title: "scanning", fraction: fraction,
+                        detail: "\(p.featureSlug) \(p.filesDone)/\(p.filesTotal) files")
                 }
             }
             do {
@@ -211,18 +216,23 @@ public final class EngineDataSource: DashboardDataSource {
                 } else {
                     let options = engine.options
                     let request = ScanRequest(
-                        path: options.scanPath, missionOverride: options.missionOverride, stepOverride: options.stepOverride)
+                        path: options.scanPath, missionOverride: options.missionOverride,
+                        stepOverride: options.stepOverride)
                     features = try ScanPipeline.run(
                         request, explicitStateDirectory: engine.stateDirectory, environment: options.environment
                     ).features
                 }
                 shared.withLock { s in
                     s.scanning = false
-                    s.data.features = features.map {
-                        FeatureSummary(snapshot: $0.snapshot, artifacts: $0.dossier.artifacts, anomalies: $0.dossier.anomalies)
+                    let summaries = features.map {
+                        FeatureSummary(
+                            snapshot: $0.snapshot, artifacts: $0.dossier.artifacts, anomalies: $0.dossier.anomalies)
                     }
-                    s.data.drift = features.compactMap(\.drift).filter(\.hasDrift)
-                    s.data.activity = nil
+                    let drift = features.compactMap(\.drift).filter(\.hasDrift)
+                    // Assign only what changed: an unchanged silent rescan costs the UI nothing.
+                    if summaries != s.data.features { s.data.features = summaries }
+                    if drift != s.data.drift { s.data.drift = drift }
+                    if s.data.activity != nil { s.data.activity = nil }
                     if emit { s.data.message = Message(text: summary, at: Date()) }
                 }
             } catch {
@@ -254,7 +264,8 @@ public final class EngineDataSource: DashboardDataSource {
         guard let endpoint = endpointLabel else {
             if manual {
                 publish(
-                    message: "flush: no endpoint configured (set DOSSIER_WEBHOOK_URL and DOSSIER_WEBHOOK_SECRET, or .dossier/config.toml)",
+                    message:
+                        "flush: no endpoint configured (set DOSSIER_WEBHOOK_URL and DOSSIER_WEBHOOK_SECRET, or .dossier/config.toml)",
                     isError: true)
             }
             return
@@ -275,7 +286,9 @@ public final class EngineDataSource: DashboardDataSource {
             let message: Message?
             do {
                 let summary = try await engine.flush { progress in
-                    self.shared.withLock { $0.data.activity = Activity(title: "delivering", detail: progress.description) }
+                    self.shared.withLock {
+                        $0.data.activity = Activity(title: "delivering", detail: progress.description)
+                    }
                 }
                 message = manual || summary.attempts > 0 ? Message(text: "flush: \(summary)", at: Date()) : nil
             } catch {

@@ -21,7 +21,8 @@ public enum QueueViewMapping {
         let payload = object["payload"] as? [String: Any] ?? [:]
         let key = (payload["artifact_key"] as? String) ?? (payload["feature_slug"] as? String) ?? featureSlug
         let pretty =
-            (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]))
+            (try? JSONSerialization.data(
+                withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]))
             .map { String(decoding: $0, as: UTF8.self) } ?? String(decoding: body, as: UTF8.self)
         return ParsedBody(key: key, timestamp: object["timestamp"] as? String ?? "", pretty: pretty)
     }
@@ -35,17 +36,21 @@ public enum QueueViewMapping {
             lastError: e.lastError, envelopeJSON: parsed.pretty)
     }
 
-    /// The queue summary at `now`; `throughput` from the recent attempts.
-    public static func summary(_ s: QueueStatus, attempts: [DeliveryAttemptRecord], now: Date) -> QueueSummary {
+    /// The queue summary: `s` was read at `statusTime` (its ages are relative to that), the
+    /// throughput window ends at `now`.
+    public static func summary(_ s: QueueStatus, attempts: [DeliveryAttemptRecord], statusTime: Date, now: Date)
+        -> QueueSummary
+    {
         QueueSummary(
             pending: s.counts[.pending] ?? 0, inFlight: s.counts[.inFlight] ?? 0, delivered: s.counts[.delivered] ?? 0,
-            dead: s.counts[.dead] ?? 0, oldestPendingAt: s.oldestPendingAge.map { now.addingTimeInterval(-$0) },
+            dead: s.counts[.dead] ?? 0, oldestPendingAt: s.oldestPendingAge.map { statusTime.addingTimeInterval(-$0) },
             nextRetryAt: s.nextAttemptAt, capacity: s.capacity, refused: s.refusedCount,
             throughput: throughput(attempts, now: now, buckets: 30, interval: 2), throughputInterval: 2)
     }
 
     /// Events accepted per `interval` seconds over the last `buckets` intervals, oldest first.
-    public static func throughput(_ attempts: [DeliveryAttemptRecord], now: Date, buckets: Int, interval: Int) -> [Int] {
+    public static func throughput(_ attempts: [DeliveryAttemptRecord], now: Date, buckets: Int, interval: Int) -> [Int]
+    {
         var counts = Array(repeating: 0, count: buckets)
         for a in attempts where a.statusCode.map({ (200..<300).contains($0) }) ?? false {
             let age = now.timeIntervalSince(a.startedAt)

@@ -1,6 +1,7 @@
 /// The five focusable panes, in Tab order; the raw value is the digit key that focuses it.
 public enum Pane: Int, Sendable, CaseIterable, Hashable {
-    case events = 1, queue, deliveries, drift, artifacts
+    case events = 1
+    case queue, deliveries, drift, artifacts
 
     public var title: String {
         switch self {
@@ -47,7 +48,8 @@ public enum KeyInput: Sendable, Hashable {
 /// What a key does.
 public enum Action: Sendable, Hashable {
     case scan, flush, retrySelected, retryAllDead
-    case focusNext, focusPrevious, focus(Pane)
+    case focusNext, focusPrevious
+    case focus(Pane)
     case up, down, top, bottom, pageUp, pageDown
     case open, back, filter, pause, help, quit
 
@@ -91,7 +93,8 @@ public struct KeyMap: Sendable {
 
     /// The dashboard's keys (DESIGN §9).
     public static let standard = KeyMap(bindings: [
-        KeyBinding(keys: [.char("s")], action: .scan, hint: "scan", help: "scan the features now (progress in the header)"),
+        KeyBinding(
+            keys: [.char("s")], action: .scan, hint: "scan", help: "scan the features now (progress in the header)"),
         KeyBinding(keys: [.char("f")], action: .flush, hint: "flush", help: "deliver the due events now"),
         KeyBinding(
             keys: [.char("r")], action: .retrySelected, hint: "retry", help: "retry the selected dead event",
@@ -112,8 +115,12 @@ public struct KeyMap: Sendable {
         KeyBinding(keys: [.pageDown], action: .pageDown, hint: "page down", help: "one page down"),
         KeyBinding(keys: [.enter], action: .open, hint: "details", help: "show the details of the selected row"),
         KeyBinding(keys: [.escape], action: .back, hint: "back", help: "close the overlay, clear the filter"),
-        KeyBinding(keys: [.char("/")], action: .filter, hint: "filter", help: "filter the focused list (Enter keeps, Esc clears)"),
-        KeyBinding(keys: [.char("p")], action: .pause, hint: "pause", help: "pause / resume the live event feed", panes: [.events]),
+        KeyBinding(
+            keys: [.char("/")], action: .filter, hint: "filter",
+            help: "filter the focused list (Enter keeps, Esc clears)"),
+        KeyBinding(
+            keys: [.char("p")], action: .pause, hint: "pause", help: "pause / resume the live event feed",
+            panes: [.events]),
         KeyBinding(keys: [.char("?")], action: .help, hint: "help", help: "show / hide this help"),
         KeyBinding(keys: [.char("q")], action: .quit, hint: "quit", help: "quit (Ctrl-C also restores the terminal)"),
     ])
@@ -150,7 +157,9 @@ public struct KeyMap: Sendable {
 
     /// Status-bar hints for the focused pane: "s scan  f flush  j/↓ move  Enter details ...".
     public func hints(for pane: Pane, readOnly: Bool) -> [String] {
-        let shown: [Action] = [.help, .quit, .scan, .flush, .retrySelected, .retryAllDead, .open, .filter, .pause, .focusNext, .down]
+        let shown: [Action] = [
+            .help, .quit, .scan, .flush, .retrySelected, .retryAllDead, .open, .filter, .pause, .focusNext, .down,
+        ]
         return shown.compactMap { action in
             guard let b = binding(for: action) else { return nil }
             if let panes = b.panes, !panes.contains(pane) { return nil }

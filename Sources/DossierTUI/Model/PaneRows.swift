@@ -45,7 +45,8 @@ public enum PaneRows {
     }
 
     static func eventRow(_ e: EventRow) -> ListRow {
-        let text = TextWidth.pad(e.state.label, to: 8) + Format.clock(e.timestamp) + " "
+        let text =
+            TextWidth.pad(e.state.label, to: 8) + Format.clock(e.timestamp) + " "
             + TextWidth.pad(e.shortType, to: 9) + e.key
         return ListRow(id: e.id, text: text, style: style(for: e.state))
     }
@@ -77,7 +78,8 @@ public enum PaneRows {
     /// next retry, error text, then the time (least important, clipped first).
     static func attemptRow(_ a: AttemptRow, now: Date) -> ListRow {
         let status = a.statusCode.map { "\($0)" + (a.succeeded ? " OK" : " ERR") } ?? "NO ANSWER"
-        var text = TextWidth.pad(status, to: 9) + TextWidth.padLeft("\(a.eventIDs.count)", to: 3) + " ev "
+        var text =
+            TextWidth.pad(status, to: 9) + TextWidth.padLeft("\(a.eventIDs.count)", to: 3) + " ev "
             + TextWidth.padLeft(a.latencyMs.map { "\($0)ms" } ?? "—", to: 6) + "  "
         var outcome = a.outcome
         if let next = a.nextRetryAt, !a.succeeded {
@@ -91,7 +93,8 @@ public enum PaneRows {
     }
 
     static func driftRow(_ d: DriftReport) -> ListRow {
-        let text = TextWidth.pad(d.severity.rawValue.uppercased(), to: 8) + d.featureSlug + "  +\(d.missingInBaseline.count)"
+        let text =
+            TextWidth.pad(d.severity.rawValue.uppercased(), to: 8) + d.featureSlug + "  +\(d.missingInBaseline.count)"
             + " -\(d.missingInLocal.count) ~\(d.changed.count)"
         let style: Style =
             switch d.severity {
@@ -122,7 +125,8 @@ public enum PaneRows {
                     mark = "✓"
                     style = .normal
                 }
-                let text = (many ? slug + "/" : "") + a.relativePath + "  " + a.requiredStatus.rawValue + " "
+                let text =
+                    (many ? slug + "/" : "") + a.relativePath + "  " + a.requiredStatus.rawValue + " "
                     + a.artifactClass.rawValue + "  " + mark
                 return ListRow(id: slug + "/" + a.key, text: text, style: style)
             }

@@ -10,9 +10,18 @@ public enum Overlay: Sendable, Equatable {
     case confirmRetryAll(count: Int)
 }
 
+/// The rows of all panes for one frame (filter applied) and the unfiltered counts.
+public struct PaneRowSet: Sendable, Equatable {
+    public var rows: [Pane: [ListRow]] = [:]
+    public var totals: [Pane: Int] = [:]
+    public init() {}
+}
+
 /// What the UI asks the data source to do.
 public enum UICommand: Sendable, Equatable {
-    case scan, flush, retry(eventID: String), retryAllDead
+    case scan, flush
+    case retry(eventID: String)
+    case retryAllDead
 }
 
 /// Everything the user controls: a value type, mutated only by `handle(_:...)` on the UI thread.
@@ -48,6 +57,17 @@ public struct UIState: Sendable, Equatable {
             pane, data: data, events: pane == .events ? frozenEvents : nil, filter: filters[pane] ?? "", now: now)
     }
 
+    /// The rows of every pane for one frame, built once and shared by `normalize` and the renderer.
+    public func rowSet(data: DashboardData, now: Date) -> PaneRowSet {
+        var set = PaneRowSet()
+        for pane in Pane.allCases {
+            let all = PaneRows.all(pane, data: data, events: pane == .events ? frozenEvents : nil, now: now)
+            set.totals[pane] = all.count
+            set.rows[pane] = PaneRows.apply(filter: filters[pane] ?? "", to: all)
+        }
+        return set
+    }
+
     /// Index of the selection in `rows` (nil for an empty list): by id, else the last known
     /// index clamped to the list, else the first row.
     public func selection(_ pane: Pane, in rows: [ListRow]) -> Int? {
@@ -66,8 +86,13 @@ public struct UIState: Sendable, Equatable {
     /// Re-anchors every pane after the data changed: keeps the selection on its item (by id),
     /// or on the same index when the item left the list, and scrolls it into view.
     public mutating func normalize(data: DashboardData, layout: Layout?, now: Date) {
+        normalize(rowSet: rowSet(data: data, now: now), layout: layout)
+    }
+
+    /// `normalize` over rows already built for this frame.
+    public mutating func normalize(rowSet: PaneRowSet, layout: Layout?) {
         for pane in Pane.allCases {
-            let rows = rows(pane, data: data, now: now)
+            let rows = rowSet.rows[pane] ?? []
             guard let index = selection(pane, in: rows) else {
                 scrollTop[pane] = 0
                 continue
@@ -142,7 +167,9 @@ public struct UIState: Sendable, Equatable {
         return true
     }
 
-    private mutating func handleOverlay(_ current: Overlay, _ key: KeyInput, layout: Layout?, keyMap: KeyMap) -> [UICommand] {
+    private mutating func handleOverlay(_ current: Overlay, _ key: KeyInput, layout: Layout?, keyMap: KeyMap)
+        -> [UICommand]
+    {
         let page = max(1, (layout?.overlay.height ?? 10) - 3)
         var delta = 0
         switch keyMap.action(for: key) {
@@ -178,7 +205,8 @@ public struct UIState: Sendable, Equatable {
             return [.flush]
         case .retrySelected:
             guard focus == .events || focus == .queue, let row = selectedRow(focus, data: data, now: now),
-                let event = (frozenEvents ?? data.events).first(where: { $0.id == row.id }) ?? data.events.first(where: { $0.id == row.id })
+                let event = (frozenEvents ?? data.events).first(where: { $0.id == row.id })
+                    ?? data.events.first(where: { $0.id == row.id })
             else {
                 notice = "r: select a DEAD event in Events (1) or Queue (2)"
                 return []

@@ -32,11 +32,27 @@ public struct Canvas: Sendable, Equatable {
         guard y >= 0, y < height, x < width else { return 0 }
         let limit = min(width, x + (maxWidth ?? width))
         var col = x
-        for ch in TextWidth.sanitize(text) {
-            let w = TextWidth.width(of: ch)
-            if w == 0 { continue }
+        var last = -1  // cell index of the previous character, for combining marks
+        // Scalar by scalar (much faster than grapheme breaking): a zero-width scalar (combining mark,
+        // joiner, variation selector) joins the previous cell's character.
+        for scalar in text.unicodeScalars {
+            if TextWidth.isControl(scalar) {
+                guard col + 1 <= limit else { break }
+                if col >= 0 { put("?", 1, col, y, style) }
+                last = col >= 0 ? y * width + col : -1
+                col += 1
+                continue
+            }
+            let w = TextWidth.width(of: scalar)
+            if w == 0 {
+                if last >= 0 { chars[last] = Character(String(chars[last]) + String(scalar)) }
+                continue
+            }
             if col + w > limit { break }
-            if col >= 0 { put(ch, w, col, y, style) }
+            if col >= 0 {
+                put(Character(scalar), w, col, y, style)
+                last = y * width + col
+            }
             col += w
         }
         return max(0, col - x)

@@ -4,7 +4,9 @@ import Foundation
 /// The text of the detail overlay (Enter) for one item, looked up by id in the live data (pure).
 public enum DetailView {
     /// Title and lines for the item `id` of `pane`; says so when the item is gone.
-    public static func content(pane: Pane, id: String, data: DashboardData, now: Date) -> (title: String, lines: [String]) {
+    public static func content(pane: Pane, id: String, data: DashboardData, now: Date) -> (
+        title: String, lines: [String]
+    ) {
         switch pane {
         case .events, .queue:
             guard let e = data.events.first(where: { $0.id == id }) else { return gone("Event", id) }
@@ -22,7 +24,13 @@ public enum DetailView {
                     return ("Artifact · \(a.key)", artifact(a, slug: slug))
                 }
                 for (i, an) in f.anomalies.enumerated() where slug + "/!\(i)/" + an.relativePath == id {
-                    return ("Anomaly · \(an.kind.rawValue)", ["feature   \(slug)", "path      \(an.relativePath)", "kind      \(an.kind.rawValue)", "detail    \(an.detail)"])
+                    return (
+                        "Anomaly · \(an.kind.rawValue)",
+                        [
+                            "feature   \(slug)", "path      \(an.relativePath)", "kind      \(an.kind.rawValue)",
+                            "detail    \(an.detail)",
+                        ]
+                    )
                 }
             }
             return gone("Artifact", id)
@@ -66,7 +74,8 @@ public enum DetailView {
         let byID = Dictionary(data.events.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         for id in a.eventIDs {
             if let e = byID[id] {
-                lines.append("  " + TextWidth.pad(e.state.label, to: 8) + TextWidth.pad(e.shortType, to: 9) + e.key + "  " + id)
+                lines.append(
+                    "  " + TextWidth.pad(e.state.label, to: 8) + TextWidth.pad(e.shortType, to: 9) + e.key + "  " + id)
             } else {
                 lines.append("  " + id)
             }

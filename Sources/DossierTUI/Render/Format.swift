@@ -11,9 +11,10 @@ public enum Format {
         let glyphs = ascii ? asciiBlocks : blocks
         let tail = values.suffix(max(0, width))
         guard let top = tail.max(), top > 0 else { return String(repeating: glyphs[0], count: tail.count) }
-        return String(tail.map { v in
-            v <= 0 ? glyphs[0] : glyphs[max(1, min(glyphs.count - 1, (v * (glyphs.count - 1) + top - 1) / top))]
-        })
+        return String(
+            tail.map { v in
+                v <= 0 ? glyphs[0] : glyphs[max(1, min(glyphs.count - 1, (v * (glyphs.count - 1) + top - 1) / top))]
+            })
     }
 
     /// `[█████░░░░░]`, `ascii`: `[#####.....]`.
@@ -22,6 +23,14 @@ public enum Format {
         let filled = Int((Double(inner) * min(max(fraction, 0), 1)).rounded(.down))
         return "[" + String(repeating: ascii ? "#" : "█", count: filled)
             + String(repeating: ascii ? "." : "░", count: inner - filled) + "]"
+    }
+
+    /// A count in at most 4 characters: `999`, `9999`, `12k`, `100k`, `2.5M`.
+    public static func count(_ n: Int) -> String {
+        if n < 10_000 { return "\(n)" }
+        if n < 1_000_000 { return "\(n / 1000)k" }
+        let tenths = n / 100_000
+        return tenths % 10 == 0 || n >= 10_000_000 ? "\(n / 1_000_000)M" : "\(tenths / 10).\(tenths % 10)M"
     }
 
     /// A duration in seconds as `42s`, `4m12s`, `3h05m`, `2d04h`.

@@ -14,8 +14,9 @@ public enum Renderer {
     /// The whole screen as a canvas of `width` × `height` cells.
     public static func render(
         data: DashboardData, state: UIState, width: Int, height: Int, now: Date,
-        options: RenderOptions = RenderOptions(), keyMap: KeyMap = .standard
+        options: RenderOptions = RenderOptions(), keyMap: KeyMap = .standard, rows: PaneRowSet? = nil
     ) -> Canvas {
+        let rowSet = rows ?? state.rowSet(data: data, now: now)
         var canvas = Canvas(width: width, height: height)
         guard let layout = Layout(width: width, height: height) else {
             canvas.write(
@@ -24,7 +25,7 @@ public enum Renderer {
             return canvas
         }
         header(&canvas, layout, data, state, now, options)
-        for pane in Pane.allCases { self.pane(pane, &canvas, layout, data, state, now, options) }
+        for pane in Pane.allCases { self.pane(pane, &canvas, layout, data, state, now, options, rowSet) }
         statusBar(&canvas, layout, data, state, now, keyMap)
         if let overlay = state.overlay { self.overlay(overlay, &canvas, layout, data, state, now, options, keyMap) }
         return canvas
@@ -101,7 +102,9 @@ public enum Renderer {
             put("  ", row: row2)
             put(a.title, .warning, row: row2)
             if let fr = a.fraction {
-                put(" " + Format.progressBar(fraction: fr, width: 12, ascii: options.ascii) + " \(Int(fr * 100))%", .warning, row: row2)
+                put(
+                    " " + Format.progressBar(fraction: fr, width: 12, ascii: options.ascii) + " \(Int(fr * 100))%",
+                    .warning, row: row2)
             }
             if !a.detail.isEmpty { put(" " + a.detail, .dim, row: row2) }
         }
@@ -112,7 +115,9 @@ public enum Renderer {
         if !flags.isEmpty {
             let text = " " + flags.joined(separator: " · ") + " "
             let w = TextWidth.width(text)
-            if inner.width - w > x - inner.x { c.write(text, x: inner.x + inner.width - w, y: row2, style: .focusedTitle) }
+            if inner.width - w > x - inner.x {
+                c.write(text, x: inner.x + inner.width - w, y: row2, style: .focusedTitle)
+            }
         }
     }
 
@@ -120,12 +125,12 @@ public enum Renderer {
 
     static func pane(
         _ pane: Pane, _ c: inout Canvas, _ layout: Layout, _ data: DashboardData, _ state: UIState, _ now: Date,
-        _ options: RenderOptions
+        _ options: RenderOptions, _ rowSet: PaneRowSet
     ) {
         guard let rect = layout.panes[pane] else { return }
         let focused = state.focus == pane
-        let rows = state.rows(pane, data: data, now: now)
-        let total = PaneRows.all(pane, data: data, events: pane == .events ? state.frozenEvents : nil, now: now).count
+        let rows = rowSet.rows[pane] ?? []
+        let total = rowSet.totals[pane] ?? rows.count
         var title = "\(pane.rawValue) \(pane.title)"
         if let filter = state.filters[pane] {
             title += " /\(filter)\(focused && state.editingFilter ? "▏" : "") \(rows.count) of \(total)"
@@ -174,7 +179,9 @@ public enum Renderer {
         }
     }
 
-    static func queueSummary(_ c: inout Canvas, _ inner: Rect, _ data: DashboardData, _ now: Date, _ options: RenderOptions) {
+    static func queueSummary(
+        _ c: inout Canvas, _ inner: Rect, _ data: DashboardData, _ now: Date, _ options: RenderOptions
+    ) {
         let q = data.queue
         let x = inner.x + 1
         let w = inner.width - 2
@@ -183,15 +190,24 @@ public enum Renderer {
             col += c.write(text, x: col, y: row, style: style, maxWidth: x + w - col)
         }
         let compact = w < 44
-        let sep = compact ? "  " : " · "
-        put((compact ? "pend " : "pending ") + "\(q.pending)", q.pending > 0 ? .bold : .normal, inner.y)
-        put(sep + (compact ? "fly " : "sending ") + "\(q.inFlight)", q.inFlight > 0 ? .accent : .normal, inner.y)
-        put(sep + "sent \(q.delivered)", .ok, inner.y)
-        put(sep + "DEAD \(q.dead)", q.dead > 0 ? .error : .normal, inner.y)
+        if compact {
+            // Narrow: the actionable count first, big numbers abbreviated (12k), sent last.
+            put("DEAD \(Format.count(q.dead))", q.dead > 0 ? .error : .normal, inner.y)
+            put("  pend \(Format.count(q.pending))", q.pending > 0 ? .bold : .normal, inner.y)
+            put("  fly \(Format.count(q.inFlight))", q.inFlight > 0 ? .accent : .normal, inner.y)
+            put("  sent \(Format.count(q.delivered))", .ok, inner.y)
+        } else {
+            put("pending \(q.pending)", q.pending > 0 ? .bold : .normal, inner.y)
+            put(" · sending \(q.inFlight)", q.inFlight > 0 ? .accent : .normal, inner.y)
+            put(" · sent \(q.delivered)", .ok, inner.y)
+            put(" · DEAD \(q.dead)", q.dead > 0 ? .error : .normal, inner.y)
+        }
 
         col = x
         if let oldest = q.oldestPendingAt {
-            put((compact ? "oldest " : "oldest pending ") + Format.duration(now.timeIntervalSince(oldest)), .normal, inner.y + 1)
+            put(
+                (compact ? "oldest " : "oldest pending ") + Format.duration(now.timeIntervalSince(oldest)), .normal,
+                inner.y + 1)
         } else {
             put("no pending events", .dim, inner.y + 1)
         }
@@ -202,8 +218,13 @@ public enum Renderer {
         col = x
         put("sent/\(q.throughputInterval)s ", .dim, inner.y + 2)
         let sparkWidth = max(0, min(30, w - 28))
-        put(TextWidth.pad(Format.sparkline(q.throughput, width: sparkWidth, ascii: options.ascii), to: sparkWidth), .accent, inner.y + 2)
-        if let cap = q.capacity { put("  cap \(q.total)/\(cap)", q.total >= cap ? .error : .dim, inner.y + 2) }
+        put(
+            TextWidth.pad(Format.sparkline(q.throughput, width: sparkWidth, ascii: options.ascii), to: sparkWidth),
+            .accent, inner.y + 2)
+        if let cap = q.capacity {
+            let used = q.pending + q.inFlight + q.dead  // delivered rows do not count against the cap
+            put("  cap \(Format.count(used))/\(Format.count(cap))", used >= cap ? .error : .dim, inner.y + 2)
+        }
         if q.refused > 0 { put("  REFUSED \(q.refused)", .error, inner.y + 2) }
     }
 
@@ -223,7 +244,9 @@ public enum Renderer {
         if state.editingFilter {
             left = "/" + (state.filters[state.focus] ?? "") + "▏  Enter keep  Esc clear  (\(state.focus.title))"
         } else {
-            left = "\(state.focus.title): " + keyMap.hints(for: state.focus, readOnly: state.readOnly).joined(separator: "  ")
+            left =
+                "\(state.focus.title): "
+                + keyMap.hints(for: state.focus, readOnly: state.readOnly).joined(separator: "  ")
             let message = data.message.flatMap { now.timeIntervalSince($0.at) < 30 ? $0 : nil }
             if let notice = state.notice, message.map({ $0.at <= (state.noticeAt ?? .distantFuture) }) ?? true {
                 left = notice + "  │  " + left
@@ -256,7 +279,9 @@ public enum Renderer {
             textBox(&c, layout.overlay, title: "Help · keys (Esc closes)", lines: lines, scroll: scroll, options)
         case .detail(let pane, let id, let scroll):
             let content = DetailView.content(pane: pane, id: id, data: data, now: now)
-            textBox(&c, layout.overlay, title: content.title + " (Esc closes)", lines: content.lines, scroll: scroll, options)
+            textBox(
+                &c, layout.overlay, title: content.title + " (Esc closes)", lines: content.lines, scroll: scroll,
+                options)
         case .confirmRetryAll(let count):
             let text = "Retry all \(count) dead event\(count == 1 ? "" : "s")? y = yes, N/any other key = no"
             let w = min(layout.width - 4, TextWidth.width(text) + 4)
@@ -267,7 +292,9 @@ public enum Renderer {
         }
     }
 
-    static func textBox(_ c: inout Canvas, _ rect: Rect, title: String, lines: [String], scroll: Int, _ options: RenderOptions) {
+    static func textBox(
+        _ c: inout Canvas, _ rect: Rect, title: String, lines: [String], scroll: Int, _ options: RenderOptions
+    ) {
         c.fill(rect, style: .overlay)
         c.box(rect, title: "[\(title)]", titleStyle: .focusedTitle, borderStyle: .bold, ascii: options.ascii)
         let inner = rect.inner

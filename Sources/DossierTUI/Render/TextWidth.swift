@@ -33,14 +33,25 @@ public enum TextWidth {
         return result
     }
 
-    /// Columns a string occupies.
+    /// Columns a string occupies. Sums scalar widths (fast: no grapheme breaking), except when an
+    /// emoji variation selector asks for the per-character rule.
     public static func width<S: StringProtocol>(_ text: S) -> Int {
-        text.reduce(0) { $0 + width(of: $1) }
+        var total = 0
+        for scalar in text.unicodeScalars {
+            if scalar.value < 0x80 {
+                total += scalar.value >= 0x20 && scalar.value != 0x7F ? 1 : 0
+                continue
+            }
+            if scalar.value == 0xFE0F { return text.reduce(0) { $0 + width(of: $1) } }
+            total += width(of: scalar)
+        }
+        return total
     }
 
     /// Longest prefix of `text` that fits in `columns`, never splitting a wide character.
     public static func clip(_ text: String, to columns: Int) -> String {
         guard columns > 0 else { return "" }
+        if text.utf8.count <= columns, text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return text }
         var used = 0
         var out = ""
         for ch in text {

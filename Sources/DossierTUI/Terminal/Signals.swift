@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Last termination signal received (0 = none). Written by the C signal handler, polled by the
 /// UI loop every tick. A lock-free atomic store is async-signal-safe; calling `endwin()` from the

@@ -1,9 +1,9 @@
 import CNCursesW
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// `WINDOW *` (Debian builds ncurses with NCURSES_OPAQUE=0: a typed pointer).
@@ -32,7 +32,10 @@ final class Terminal {
     private var last: Canvas?
     private var active = false
 
-    private enum Pair: Int16 { case ok = 1, warning, error, accent }
+    private enum Pair: Int16 {
+        case ok = 1
+        case warning, error, accent
+    }
 
     /// Enters curses mode. `color`: false for `--no-color`; NO_COLOR and `has_colors()` are checked too.
     init(color: Bool) {

@@ -12,7 +12,8 @@ struct BaselineCommand: AsyncParsableCommand {
 
 struct BaselineAcceptCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "accept", abstract: "Store the current snapshot of each feature as its baseline (exit 2 on error).")
+        commandName: "accept", abstract: "Store the current snapshot of each feature as its baseline (exit 2 on error)."
+    )
 
     @Argument(help: "Feature folder, kitty-specs/ folder or repository root (default: current directory).")
     var path: String?
@@ -26,10 +27,15 @@ struct BaselineAcceptCommand: AsyncParsableCommand {
             let store = BaselineStore(stateDirectory: result.stateDirectory)
             let now = ScanJSON.timestamp(Date())
             for f in result.features {
-                let baseline = BaselineStore.baseline(from: f.dossier, snapshot: f.snapshot, acceptedAt: now, source: "local")
+                let baseline = BaselineStore.baseline(
+                    from: f.dossier, snapshot: f.snapshot, acceptedAt: now, source: "local")
                 try store.save(baseline)
-                CLIOutput.out("accepted \(f.dossier.featureSlug) (\(f.dossier.missionType)): parity \(baseline.parityHashSHA256), "
-                    + "\(baseline.entries.count) artifacts → \(store.path(featureSlug: baseline.featureSlug, missionType: baseline.missionType))")
+                CLIOutput.out(
+                    "accepted \(f.dossier.featureSlug) (\(f.dossier.missionType)): "
+                        + "parity \(baseline.parityHashSHA256), "
+                        + "\(baseline.entries.count) artifacts → "
+                        + store.path(featureSlug: baseline.featureSlug, missionType: baseline.missionType)
+                )
             }
         } catch {
             CLIOutput.error("baseline accept: \(error)")
@@ -72,14 +78,27 @@ struct BaselineShowCommand: AsyncParsableCommand {
             FileHandle.standardOutput.write(data)
         } else {
             for b in baselines {
-                CLIOutput.out("\(b.featureSlug) (\(b.missionType)) accepted \(b.acceptedAt) from \(b.source)\nparity \(b.parityHashSHA256)")
-                CLIOutput.out(ScanTable.table(header: ["req", "key", "path", "sha256"], rows: b.entries.map {
-                    [$0.requiredStatus == .required ? "req" : "opt", $0.key, $0.relativePath, String($0.contentHashSHA256.prefix(12))]
-                }).joined(separator: "\n"))
+                CLIOutput.out(
+                    "\(b.featureSlug) (\(b.missionType)) accepted \(b.acceptedAt) from \(b.source)\n"
+                        + "parity \(b.parityHashSHA256)"
+                )
+                CLIOutput.out(
+                    ScanTable.table(
+                        header: ["req", "key", "path", "sha256"],
+                        rows: b.entries.map {
+                            [
+                                $0.requiredStatus == .required ? "req" : "opt", $0.key, $0.relativePath,
+                                String($0.contentHashSHA256.prefix(12)),
+                            ]
+                        }
+                    ).joined(separator: "\n"))
             }
         }
         if !missing.isEmpty {
-            CLIOutput.error("baseline show: no baseline for \(missing.joined(separator: ", ")) in \(result.stateDirectory)/baselines")
+            CLIOutput.error(
+                "baseline show: no baseline for \(missing.joined(separator: ", ")) "
+                    + "in \(result.stateDirectory)/baselines"
+            )
             throw ExitCode(2)
         }
     }

@@ -37,6 +37,9 @@ struct DashboardCommand: AsyncParsableCommand {
 
     @Option(help: .hidden) var autoFlush: Double?
 
+    /// Hidden: render this many frames off-screen over the real queue and print timings (scripts/bench-tui.sh).
+    @Option(help: .hidden) var benchFrames: Int?
+
     @OptionGroup var state: StateOptions
 
     func run() async throws {
@@ -76,7 +79,8 @@ struct DashboardCommand: AsyncParsableCommand {
 
     /// Runs the UI over `engine`. `autoFlush`: deliver due events every 2 s (`--auto-flush SECONDS`,
     /// hidden, changes the period; 0 turns it off, for tests of `f`).
-    private func runDashboard(engine: DossierEngine, label: String, autoFlush: Bool, rescanInterval: Double) async throws
+    private func runDashboard(engine: DossierEngine, label: String, autoFlush: Bool, rescanInterval: Double)
+        async throws
         -> Int32
     {
         let autoFlush = autoFlush && (self.autoFlush ?? 2) > 0
@@ -89,6 +93,13 @@ struct DashboardCommand: AsyncParsableCommand {
                     rescanInterval: rescanInterval))
         } catch {
             throw DashboardLaunchError.queue(error.description)
+        }
+        if let frames = benchFrames {
+            let r = await DashboardBenchmark.measure(dataSource: source, frames: frames)
+            print(
+                "frames=\(r.frameMilliseconds.count) events_loaded=\(r.events) queue_total=\(r.queueTotal)"
+                    + " median_ms=\(String(format: "%.3f", r.median)) p95_ms=\(String(format: "%.3f", r.p95))")
+            return 0
         }
         return try await DashboardApp.run(
             dataSource: source, options: DashboardOptions(readOnly: readOnly, color: !noColor))
@@ -139,7 +150,8 @@ struct DashboardCommand: AsyncParsableCommand {
         // Short delays so retries are visible within a minute (the real default starts at 5 s, then 5 min).
         delivery.schedule = RetrySchedule(delays: [2, 4, 8, 15, 30, 60, 120])
         let engine = DossierEngine(
-            options: .init(scanPath: dir, explicitStateDirectory: stateDir, environment: environment, delivery: delivery),
+            options: .init(
+                scanPath: dir, explicitStateDirectory: stateDir, environment: environment, delivery: delivery),
             logger: Self.quietLogger)
         let code: Int32
         do {

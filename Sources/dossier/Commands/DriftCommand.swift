@@ -8,7 +8,7 @@ struct DriftCommand: AsyncParsableCommand {
         commandName: "drift",
         abstract: "Compare features with their accepted baselines.",
         discussion: """
-            Exit status: 0 no drift, 1 drift in at least one feature, 2 error (bad path, malformed baseline,
+            Exit status: 0 no drift, 1 drift in at least one feature, 2 error (bad path, malformed baseline, \
             or a feature with no accepted baseline: run `dossier baseline accept` first).
             """)
 
@@ -31,8 +31,9 @@ struct DriftCommand: AsyncParsableCommand {
         }
         let noBaseline = result.features.filter { $0.drift == nil }.map(\.dossier.featureSlug)
         guard noBaseline.isEmpty else {
-            CLIOutput.error("drift: no baseline for \(noBaseline.joined(separator: ", ")) in \(result.stateDirectory)/baselines; "
-                + "run `dossier baseline accept` first")
+            CLIOutput.error(
+                "drift: no baseline for \(noBaseline.joined(separator: ", ")) in \(result.stateDirectory)/baselines; "
+                    + "run `dossier baseline accept` first")
             throw ExitCode(2)
         }
         let reports = result.features.compactMap(\.drift)

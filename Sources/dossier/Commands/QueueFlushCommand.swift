@@ -22,7 +22,11 @@ struct QueueFlushCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Keep going (waiting for retries to come due) until nothing is pending.")
     var untilEmpty = false
     @Flag(name: .long, help: "Print the summary as JSON.") var json = false
-    @Option(name: .long, help: ArgumentHelp("Comma-separated retry delays in seconds (default 5,300,1800,7200,18000,36000,36000).", visibility: .hidden))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Comma-separated retry delays in seconds (default 5,300,1800,7200,18000,36000,36000).", visibility: .hidden)
+    )
     var retryDelays: String?
     @Option(name: .long, help: ArgumentHelp("Claim lease in seconds.", visibility: .hidden)) var leaseSeconds: Double?
     @Option(name: .long, help: ArgumentHelp("Total request timeout in seconds.", visibility: .hidden))
@@ -69,7 +73,9 @@ struct QueueFlushCommand: AsyncParsableCommand {
             QueueSupport.fail(error.description)
         }
         if let retryDelays {
-            let delays = retryDelays.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+            let delays = retryDelays.split(separator: ",").compactMap {
+                Double($0.trimmingCharacters(in: .whitespaces))
+            }
             guard !delays.isEmpty, delays.count == retryDelays.split(separator: ",").count else {
                 QueueSupport.fail("--retry-delays '\(retryDelays)': expected comma-separated seconds")
             }
@@ -99,10 +105,14 @@ struct QueueFlushCommand: AsyncParsableCommand {
                         unreachable: summary.unreachable, unreachable_reason: summary.unreachableReason)))
             QueueSupport.writeOut(Data("\n".utf8))
         } else {
-            print("delivered \(summary.delivered), retried \(summary.retried), dead \(summary.dead), attempts \(summary.attempts)")
+            print(
+                "delivered \(summary.delivered), retried \(summary.retried), dead \(summary.dead), attempts \(summary.attempts)"
+            )
             if let paused = summary.paused { print("endpoint \(c.displayEndpoint) paused: \(paused)") }
             if summary.unreachable {
-                print("endpoint \(c.displayEndpoint) unreachable: \(summary.unreachableReason ?? "no answer"); events stay pending")
+                print(
+                    "endpoint \(c.displayEndpoint) unreachable: \(summary.unreachableReason ?? "no answer"); events stay pending"
+                )
             }
         }
         if summary.paused != nil || summary.unreachable { throw ExitCode(2) }

@@ -5,7 +5,8 @@ import Foundation
 /// `dossier queue purge --delivered [--older-than D]`: prune delivered events.
 struct QueuePurgeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "purge", abstract: "Delete delivered events (all, or delivered more than D ago: 7d, 12h, 30m, 45s).")
+        commandName: "purge",
+        abstract: "Delete delivered events (all, or delivered more than D ago: 7d, 12h, 30m, 45s).")
 
     @OptionGroup var state: StateOptions
     @Flag(name: .long, help: "Purge delivered events (required; nothing else is ever purged).") var delivered = false

@@ -23,15 +23,18 @@ struct ReceiveCommand: AsyncParsableCommand {
     var secret: String?
     @Option(name: .long, help: "File holding the whsec_ secret (mode 0600).") var secretFile: String?
     @Option(name: .long, help: "Receiver database (default: <state dir>/receiver.sqlite).") var store: String?
-    @Option(name: .long, help: "Largest accepted request body in bytes (bigger gets 413).") var maxBodyBytes: Int = 1 << 20
+    @Option(name: .long, help: "Largest accepted request body in bytes (bigger gets 413).") var maxBodyBytes: Int =
+        1 << 20
     @Option(name: .long, help: "Answer this fraction of requests with 500 (0…1).") var failRate: Double = 0
-    @Option(name: .long, help: "Answer the first requests with these statuses, e.g. 500,429,503.") var statusSequence: String?
+    @Option(name: .long, help: "Answer the first requests with these statuses, e.g. 500,429,503.") var statusSequence:
+        String?
     @Option(name: .long, help: "Retry-After seconds sent with injected 429/503.") var retryAfter: Int?
     @Option(name: .long, help: "Delay every webhook answer by this many milliseconds.") var latencyMs: Int = 0
     @Option(name: .long, help: "Reject events of this event_type.") var rejectEventType: String?
     @Flag(name: .long, help: "With --reject-event-type: refuse the whole batch with 422 and no per-event results.")
     var rejectWholeBatch = false
-    @Option(name: .long, help: "Close this fraction of connections without answering (0…1).") var dropConnectionRate: Double = 0
+    @Option(name: .long, help: "Close this fraction of connections without answering (0…1).") var dropConnectionRate:
+        Double = 0
     @Option(name: .long, help: "Seed of the fault generator.") var seed: UInt64 = 1
 
     func validate() throws {
@@ -42,7 +45,8 @@ struct ReceiveCommand: AsyncParsableCommand {
         }
         guard latencyMs >= 0 else { throw ValidationError("--latency-ms \(latencyMs): expected >= 0") }
         if let statusSequence, Self.statuses(statusSequence) == nil {
-            throw ValidationError("--status-sequence '\(statusSequence)': expected comma-separated HTTP statuses 100…599")
+            throw ValidationError(
+                "--status-sequence '\(statusSequence)': expected comma-separated HTTP statuses 100…599")
         }
         if let rejectEventType, EventType(rawValue: rejectEventType) == nil {
             throw ValidationError(
@@ -72,12 +76,14 @@ struct ReceiveCommand: AsyncParsableCommand {
         } catch let error as DeliverySettingsError {
             QueueSupport.fail(error.description)
         }
-        let storePath = store ?? (QueueSupport.stateDirectory(state) as NSString).appendingPathComponent("receiver.sqlite")
+        let storePath =
+            store ?? (QueueSupport.stateDirectory(state) as NSString).appendingPathComponent("receiver.sqlite")
         var faults = FaultConfiguration(
             failRate: failRate, statusSequence: statusSequence.flatMap(Self.statuses) ?? [], retryAfter: retryAfter,
             latencyMs: latencyMs, rejectEventType: rejectEventType, dropConnectionRate: dropConnectionRate, seed: seed)
         faults.rejectWholeBatch = rejectWholeBatch
-        var configuration = ReceiverConfiguration(secret: webhookSecret, storePath: storePath, port: port, faults: faults)
+        var configuration = ReceiverConfiguration(
+            secret: webhookSecret, storePath: storePath, port: port, faults: faults)
         configuration.host = host
         configuration.maxBodyBytes = maxBodyBytes
         let receiver: WebhookReceiver
@@ -90,7 +96,8 @@ struct ReceiveCommand: AsyncParsableCommand {
         do {
             try await receiver.run { bound in
                 QueueSupport.writeOut(Data("listening on http://\(host):\(bound)\n".utf8))
-                QueueSupport.printErr("POST /webhook · GET /dossiers · GET /dossiers/<slug>/baseline · store \(storePath)")
+                QueueSupport.printErr(
+                    "POST /webhook · GET /dossiers · GET /dossiers/<slug>/baseline · store \(storePath)")
             }
         } catch {
             QueueSupport.fail("receiver on \(host):\(port) failed: \(error)")

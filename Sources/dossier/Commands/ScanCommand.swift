@@ -8,7 +8,7 @@ struct ScanCommand: AsyncParsableCommand {
         commandName: "scan",
         abstract: "Scan a feature folder (or every feature under kitty-specs/) into a dossier and snapshot.",
         discussion: """
-            Exit status: 0 when the scan ran (whatever the completeness), 2 on a usage or runtime error
+            Exit status: 0 when the scan ran (whatever the completeness), 2 on a usage or runtime error \
             (path missing or not a folder, unknown --step, malformed manifest or baseline).
             --json output is documented in docs/scan-json.md.
             """)
@@ -31,13 +31,15 @@ struct ScanCommand: AsyncParsableCommand {
     @OptionGroup var state: StateOptions
 
     func run() async throws {
-        let request = ScanRequest(path: path ?? FileManager.default.currentDirectoryPath, missionOverride: mission,
-                                  stepOverride: step)
+        let request = ScanRequest(
+            path: path ?? FileManager.default.currentDirectoryPath, missionOverride: mission,
+            stepOverride: step)
         let start = Date()
         let result: PipelineResult
         do {
-            result = try ScanPipeline.run(request, explicitStateDirectory: state.stateDir,
-                                          progress: ScanProgressPrinter.makeIfTerminal())
+            result = try ScanPipeline.run(
+                request, explicitStateDirectory: state.stateDir,
+                progress: ScanProgressPrinter.makeIfTerminal())
         } catch {
             ScanProgressPrinter.clearLine()
             CLIOutput.error("scan: \(error)")
@@ -46,7 +48,8 @@ struct ScanCommand: AsyncParsableCommand {
         ScanProgressPrinter.clearLine()
         let ms = Int(Date().timeIntervalSince(start) * 1000)
         if json {
-            FileHandle.standardOutput.write(ScanJSON.encode(result, scannedAt: ScanJSON.timestamp(start), durationMS: ms))
+            FileHandle.standardOutput.write(
+                ScanJSON.encode(result, scannedAt: ScanJSON.timestamp(start), durationMS: ms))
         } else {
             CLIOutput.out(ScanTable.render(result))
         }

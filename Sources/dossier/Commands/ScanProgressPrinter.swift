@@ -14,7 +14,8 @@ enum ScanProgressPrinter {
         guard isatty(STDERR_FILENO) == 1 else { return nil }
         return { p in
             guard p.filesTotal >= threshold, p.filesDone % 50 == 0 || p.filesDone == p.filesTotal else { return }
-            FileHandle.standardError.write(Data("\r\u{1B}[Kscanning \(p.featureSlug): \(p.filesDone)/\(p.filesTotal) files".utf8))
+            FileHandle.standardError.write(
+                Data("\r\u{1B}[Kscanning \(p.featureSlug): \(p.filesDone)/\(p.filesTotal) files".utf8))
         }
     }
 

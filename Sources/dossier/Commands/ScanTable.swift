@@ -9,11 +9,15 @@ enum ScanTable {
             if i > 0 { out.append("") }
             let d = f.dossier
             let s = f.snapshot
-            out.append("feature  \(d.featureSlug)   mission \(d.missionType)   step \(d.currentStep ?? "-") (\(d.stepSource))")
+            out.append(
+                "feature  \(d.featureSlug)   mission \(d.missionType)   step \(d.currentStep ?? "-") (\(d.stepSource))")
             let rows = d.artifacts.map { a -> [String] in
-                [a.present ? (a.anomaly == nil ? "ok" : "!") : "MISSING", a.requiredStatus == .required ? "req" : "opt",
-                 a.artifactClass.rawValue, a.relativePath, a.wpID ?? "", a.sizeBytes.map(String.init) ?? "-",
-                 a.contentHashSHA256.map { String($0.prefix(12)) } ?? "-", a.anomaly?.kind.rawValue ?? ""]
+                [
+                    a.present ? (a.anomaly == nil ? "ok" : "!") : "MISSING",
+                    a.requiredStatus == .required ? "req" : "opt",
+                    a.artifactClass.rawValue, a.relativePath, a.wpID ?? "", a.sizeBytes.map(String.init) ?? "-",
+                    a.contentHashSHA256.map { String($0.prefix(12)) } ?? "-", a.anomaly?.kind.rawValue ?? "",
+                ]
             }
             out += table(header: ["", "req", "class", "path", "wp", "bytes", "sha256", "anomaly"], rows: rows)
             let others = d.anomalies
@@ -23,14 +27,16 @@ enum ScanTable {
                 for a in onArtifacts + others { out.append("  \(a.kind.rawValue): \(a.detail)") }
             }
             let c = s.counts
-            out.append("completeness \(s.completeness.rawValue)   required \(c.requiredPresent)/\(c.required)   "
-                + "optional \(c.optionalPresent)/\(c.optional)   total \(c.total)")
+            out.append(
+                "completeness \(s.completeness.rawValue)   required \(c.requiredPresent)/\(c.required)   "
+                    + "optional \(c.optionalPresent)/\(c.optional)   total \(c.total)")
             out.append("parity \(s.parityHashSHA256)")
             if let drift = f.drift {
-                out.append(drift.hasDrift
-                    ? "drift \(drift.severity.rawValue): \(drift.missingInLocal.count) removed, "
-                        + "\(drift.missingInBaseline.count) added, \(drift.changed.count) changed (dossier drift)"
-                    : "drift none (matches the baseline)")
+                out.append(
+                    drift.hasDrift
+                        ? "drift \(drift.severity.rawValue): \(drift.missingInLocal.count) removed, "
+                            + "\(drift.missingInBaseline.count) added, \(drift.changed.count) changed (dossier drift)"
+                        : "drift none (matches the baseline)")
             } else {
                 out.append("drift no baseline (dossier baseline accept)")
             }

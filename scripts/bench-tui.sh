@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Dashboard benchmark with 100,000 events in the queue (issue 5 targets: < 2 ms a frame, < 1 % CPU when
+# idle, < 50 MB resident).
+#
+#   scripts/bench-tui.sh [path/to/dossier]
+#
+# Default binary: .build/release/dossier when it exists (swift build -c release --product dossier), else
+# .build/debug/dossier (debug frames are ~10x slower; say which one you measured).
+#
+# 1. Frame time: `dossier dashboard --bench-frames N` loads the real queue through the dashboard's data
+#    source and times the full work of a UI tick whose data changed (rows of all five panes, selection,
+#    frame of 120x40 cells) without terminal I/O. RUNS runs of FRAMES frames; the median of the run medians.
+# 2. Idle CPU and memory: the real dashboard in a private tmux server (120x40), left alone for IDLE_SECONDS;
+#    CPU = (utime + stime) delta from /proc/<pid>/stat over the window; RSS = VmRSS (and peak VmHWM).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+if [[ $# -ge 1 ]]; then BIN=$(realpath "$1")
+elif [[ -x "$ROOT/.build/release/dossier" ]]; then BIN="$ROOT/.build/release/dossier"
+else BIN="$ROOT/.build/debug/dossier"; fi
+[[ -x "$BIN" ]] || { echo "no dossier binary at $BIN (swift build -c release --product dossier)"; exit 2; }
+EVENTS=${EVENTS:-100000}
+RUNS=${RUNS:-5}
+FRAMES=${FRAMES:-1000}
+IDLE_SECONDS=${IDLE_SECONDS:-20}
+
+WORK=$(mktemp -d /tmp/dossier-bench-tui.XXXXXX)
+SOCK="bench-tui-$$"
+tm() { env -i PATH="$PATH" HOME="${HOME:-/tmp}" LANG=C.UTF-8 TERM=xterm-256color tmux -L "$SOCK" -f /dev/null "$@"; }
+cleanup() { tm kill-server 2>/dev/null || true; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+mkdir -p "$WORK/repo/kitty-specs/001-bench"
+printf '# Spec\n' > "$WORK/repo/kitty-specs/001-bench/spec.md"
+printf '# Plan\n' > "$WORK/repo/kitty-specs/001-bench/plan.md"
+STATE="$WORK/state"
+
+echo "binary: $BIN"
+echo "filling the queue with $EVENTS events..."
+"$BIN" queue stress-append --count $((EVENTS - 1)) --batches 1 --state-dir "$STATE" > /dev/null
+
+echo "frame time: $RUNS runs x $FRAMES frames at 120x40"
+medians=()
+for ((i = 1; i <= RUNS; i++)); do
+  line=$("$BIN" dashboard "$WORK/repo" --state-dir "$STATE" --bench-frames "$FRAMES")
+  echo "  run $i: $line"
+  medians+=("$(sed -n 's/.*median_ms=\([0-9.]*\).*/\1/p' <<< "$line")")
+done
+frame_ms=$(printf '%s\n' "${medians[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+
+echo "idle: the dashboard in tmux, untouched for ${IDLE_SECONDS}s"
+tm new-session -d -s t -x 120 -y 40 "exec '$BIN' dashboard '$WORK/repo' --state-dir '$STATE'"
+for ((i = 0; i < 100; i++)); do
+  tm capture-pane -p -t t | grep -qF "pending $EVENTS" && break
+  sleep 0.1
+done
+tm capture-pane -p -t t | grep -qF "pending $EVENTS" || { echo "dashboard did not show the queue:"; tm capture-pane -p -t t; exit 1; }
+PID=$(tm list-panes -t t -F '#{pane_pid}')
+sleep 3  # let the startup scan and first loads settle
+ticks() { awk '{print $14 + $15}' "/proc/$PID/stat"; }
+HZ=$(getconf CLK_TCK)
+t0=$(ticks); s0=$(date +%s.%N)
+sleep "$IDLE_SECONDS"
+t1=$(ticks); s1=$(date +%s.%N)
+cpu=$(awk -v a="$t0" -v b="$t1" -v hz="$HZ" -v s0="$s0" -v s1="$s1" 'BEGIN {printf "%.2f", (b - a) / hz / (s1 - s0) * 100}')
+rss_kb=$(awk '/^VmRSS:/ {print $2}' "/proc/$PID/status")
+hwm_kb=$(awk '/^VmHWM:/ {print $2}' "/proc/$PID/status")
+tm send-keys -t t q
+
+echo
+echo "RESULTS ($EVENTS events in the queue, 120x40)"
+printf '  frame render (median of %d run medians): %s ms   target < 2 ms\n' "$RUNS" "$frame_ms"
+printf '  idle CPU over %ss:                      %s %%    target < 1 %%\n' "$IDLE_SECONDS" "$cpu"
+printf '  resident memory:                         %d MB (peak %d MB)   target < 50 MB\n' $((rss_kb / 1024)) $((hwm_kb / 1024))
