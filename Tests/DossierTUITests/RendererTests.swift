@@ -13,13 +13,6 @@ import Testing
         return Renderer.render(data: data, state: s, width: width, height: height, now: now).lines
     }
 
-    @Test func printFrameForInspection() {
-        let lines = frame(DashboardFixtures.data())
-        print(lines.joined(separator: "\n"))
-        let small = frame(DashboardFixtures.data(), width: 80, height: 24)
-        print(small.joined(separator: "\n"))
-    }
-
     @Test func everyLineIsExactlyTheTerminalWidth() {
         for (w, h) in [(120, 40), (80, 24), (200, 60)] {
             let lines = frame(DashboardFixtures.data(), width: w, height: h)

@@ -37,13 +37,19 @@ public enum DashboardError: Error, CustomStringConvertible, Equatable {
 /// Runs on the main thread, which it keeps busy until quit: the data source does its work in
 /// detached tasks and publishes into a Mutex, never on the main actor (recipe rule 6).
 public enum DashboardApp {
+    /// Throws `.notATerminal` unless stdin and stdout are terminals: call it before any set-up
+    /// work (demo files, receiver) so scripts fail fast.
+    public static func checkTerminal() throws(DashboardError) {
+        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else { throw .notATerminal }
+    }
+
     /// Runs until `q`, Ctrl-C, SIGTERM or SIGHUP and returns the process exit code (0, or 128 +
     /// the signal). The terminal is restored on every path before this returns.
     @MainActor
     public static func run(dataSource: any DashboardDataSource, options: DashboardOptions) throws(DashboardError)
         -> Int32
     {
-        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else { throw .notATerminal }
+        try checkTerminal()
         Signals.installTerminationHandlers()
         dataSource.start()
         let terminal = Terminal(color: options.color)

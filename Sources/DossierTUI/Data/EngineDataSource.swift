@@ -19,12 +19,16 @@ public final class EngineDataSource: DashboardDataSource {
         public var silentRescan: Bool
         /// Also re-scan silently every this many seconds, so edits to the files show as drift (nil: never).
         public var rescanInterval: Double?
+        /// Run one real scan (events queued, as `s` does) at startup instead of the silent one: the demo's
+        /// first impression, so events flow and deliveries show without a key press.
+        public var scanAtStart: Bool
 
         public init(
             sourceLabel: String, autoFlushInterval: Double? = nil, eventLimit: Int = 500, silentRescan: Bool = true,
-            rescanInterval: Double? = nil
+            rescanInterval: Double? = nil, scanAtStart: Bool = false
         ) {
             self.rescanInterval = rescanInterval
+            self.scanAtStart = scanAtStart
             self.sourceLabel = sourceLabel
             self.autoFlushInterval = autoFlushInterval
             self.eventLimit = eventLimit
@@ -69,7 +73,11 @@ public final class EngineDataSource: DashboardDataSource {
 
     public func start() {
         refreshFromQueue(force: true)
-        if configuration.silentRescan { runScan(emit: false) }
+        if configuration.scanAtStart {
+            runScan(emit: true)
+        } else if configuration.silentRescan {
+            runScan(emit: false)
+        }
         let task = Task.detached { [self] in
             var tick = 0
             while !Task.isCancelled {

@@ -12,15 +12,16 @@ struct DashboardCommand: AsyncParsableCommand {
         commandName: "dashboard",
         abstract: "Watch scans, the queue, deliveries and drift live; scan, flush and retry from the keyboard.",
         discussion: """
-            Keys: s scan, f flush, r retry the selected dead event, R retry all dead (asks y/N), Tab/1-5 focus,
-            arrows or j/k move, Enter details, / filter, p pause the feed, ? help, q quit.
-            Honours NO_COLOR. Needs a terminal of at least 80x24.
+            Keys: s scan, f flush, r retry the selected dead event, R retry all dead (asks y/N), Tab or 1-5 \
+            focus, arrows or j/k move, Enter details, / filter, p pause the feed, ? help, q quit. Honours \
+            NO_COLOR. Needs a terminal of at least 80x24. Without PATH and outside a repository with \
+            kitty-specs/, opens the bundled demo.
             """)
 
     @Argument(help: "Repository, kitty-specs/ folder or feature folder (default: the working directory).")
     var path: String?
 
-    @Flag(help: "Open the bundled demo mission with a local receiver, even inside a repository.")
+    @Flag(help: "Open the bundled demo mission (scanned once at start) with a local receiver, even in a repository.")
     var demo = false
 
     @Flag(help: "Watch only: disable scan, flush and retry keys.")
@@ -57,6 +58,7 @@ struct DashboardCommand: AsyncParsableCommand {
 
     /// Opens the queue, builds the data source and runs the UI; returns the exit code.
     private func launch() async throws -> Int32 {
+        if benchFrames == nil { try DashboardApp.checkTerminal() }
         let environment = ProcessInfo.processInfo.environment
         let target = RepositoryLocator.canonical(path ?? FileManager.default.currentDirectoryPath)
         let root = RepositoryLocator.root(for: target)
@@ -79,7 +81,9 @@ struct DashboardCommand: AsyncParsableCommand {
 
     /// Runs the UI over `engine`. `autoFlush`: deliver due events every 2 s (`--auto-flush SECONDS`,
     /// hidden, changes the period; 0 turns it off, for tests of `f`).
-    private func runDashboard(engine: DossierEngine, label: String, autoFlush: Bool, rescanInterval: Double)
+    private func runDashboard(
+        engine: DossierEngine, label: String, autoFlush: Bool, rescanInterval: Double, scanAtStart: Bool = false
+    )
         async throws
         -> Int32
     {
@@ -90,7 +94,7 @@ struct DashboardCommand: AsyncParsableCommand {
                 engine: engine,
                 configuration: .init(
                     sourceLabel: label, autoFlushInterval: autoFlush ? (self.autoFlush ?? 2) : nil,
-                    rescanInterval: rescanInterval))
+                    rescanInterval: rescanInterval, scanAtStart: scanAtStart))
         } catch {
             throw DashboardLaunchError.queue(error.description)
         }
@@ -155,7 +159,11 @@ struct DashboardCommand: AsyncParsableCommand {
             logger: Self.quietLogger)
         let code: Int32
         do {
-            code = try await runDashboard(engine: engine, label: "demo \(dir)", autoFlush: !readOnly, rescanInterval: 2)
+            // First impression: one queued scan at start (not in --read-only), so events flow and the
+            // deliveries succeed and fail within seconds without a key press.
+            code = try await runDashboard(
+                engine: engine, label: "demo \(dir)", autoFlush: !readOnly, rescanInterval: 2,
+                scanAtStart: !readOnly && benchFrames == nil)
         } catch {
             await receiver.stop()
             throw error

@@ -18,22 +18,32 @@ struct DriftCommand: AsyncParsableCommand {
     @Flag(help: "Print a JSON array of drift reports.")
     var json = false
 
+    @Flag(help: "Compare with the baseline the receiver reduced from delivered events, not the local one.")
+    var remote = false
+
+    @Option(help: "Receiver URL for --remote (default: $DOSSIER_WEBHOOK_URL, else [delivery] url in config.toml).")
+    var endpoint: String?
+
     @OptionGroup var state: StateOptions
 
     func run() async throws {
         let request = ScanRequest(path: path ?? FileManager.default.currentDirectoryPath)
-        let result: PipelineResult
+        var result: PipelineResult
         do {
             result = try ScanPipeline.run(request, explicitStateDirectory: state.stateDir)
         } catch {
             CLIOutput.error("drift: \(error)")
             throw ExitCode(2)
         }
+        if remote { result = try await withRemoteBaselines(result) }
         let noBaseline = result.features.filter { $0.drift == nil }.map(\.dossier.featureSlug)
         guard noBaseline.isEmpty else {
             CLIOutput.error(
-                "drift: no baseline for \(noBaseline.joined(separator: ", ")) in \(result.stateDirectory)/baselines; "
-                    + "run `dossier baseline accept` first")
+                remote
+                    ? "drift: the receiver has no snapshot for \(noBaseline.joined(separator: ", ")); deliver first "
+                        + "(`dossier scan` then `dossier queue flush`)"
+                    : "drift: no baseline for \(noBaseline.joined(separator: ", ")) in \(result.stateDirectory)/baselines; "
+                        + "run `dossier baseline accept` first")
             throw ExitCode(2)
         }
         let reports = result.features.compactMap(\.drift)
@@ -60,5 +70,37 @@ struct DriftCommand: AsyncParsableCommand {
             CLIOutput.out(lines.joined(separator: "\n"))
         }
         if reports.contains(where: \.hasDrift) { throw ExitCode(1) }
+    }
+
+    /// Replaces each feature's local baseline and drift with the receiver's (`GET /dossiers/<slug>/baseline`).
+    private func withRemoteBaselines(_ local: PipelineResult) async throws -> PipelineResult {
+        let url: String
+        do {
+            let config = try DeliverySettings.readConfig(
+                (local.stateDirectory as NSString).appendingPathComponent("config.toml"))
+            url = try DeliverySettings.endpoint(
+                flag: endpoint, environment: ProcessInfo.processInfo.environment, config: config)
+        } catch {
+            CLIOutput.error("drift --remote: \(error)")
+            throw ExitCode(2)
+        }
+        var result = local
+        let client = RemoteBaselineClient()
+        for index in result.features.indices {
+            let feature = result.features[index]
+            do {
+                let baseline = try await client.fetch(endpoint: url, featureSlug: feature.dossier.featureSlug)
+                result.features[index].baseline = baseline
+                result.features[index].drift = DriftDetector.compare(
+                    baseline: baseline, dossier: feature.dossier, snapshot: feature.snapshot)
+            } catch .notFound {
+                result.features[index].baseline = nil
+                result.features[index].drift = nil
+            } catch {
+                CLIOutput.error("drift --remote: \(error)")
+                throw ExitCode(2)
+            }
+        }
+        return result
     }
 }

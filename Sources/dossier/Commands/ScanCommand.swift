@@ -1,6 +1,7 @@
 import ArgumentParser
 import DossierCore
 import Foundation
+import Logging
 
 /// `dossier scan [PATH] [--mission M] [--step S] [--json] [--no-emit]`: scan, snapshot and local drift (DESIGN §8).
 struct ScanCommand: AsyncParsableCommand {
@@ -25,34 +26,48 @@ struct ScanCommand: AsyncParsableCommand {
     @Flag(help: "Print the stable JSON document instead of the table.")
     var json = false
 
-    @Flag(name: .customLong("no-emit"), help: "Do not queue events (currently the only mode).")
+    @Flag(name: .customLong("no-emit"), help: "Do not queue events (by default every scan queues its events for delivery).")
     var noEmit = false
 
     @OptionGroup var state: StateOptions
 
     func run() async throws {
-        let request = ScanRequest(
-            path: path ?? FileManager.default.currentDirectoryPath, missionOverride: mission,
-            stepOverride: step)
         let start = Date()
-        let result: PipelineResult
+        let options = DossierEngine.Options(
+            scanPath: path ?? FileManager.default.currentDirectoryPath, missionOverride: mission, stepOverride: step,
+            explicitStateDirectory: state.stateDir, emit: !noEmit)
+        let engine = DossierEngine(options: options, logger: Self.errorsOnlyLogger)
+        let outcome: EngineScanOutcome
         do {
-            result = try ScanPipeline.run(
-                request, explicitStateDirectory: state.stateDir,
-                progress: ScanProgressPrinter.makeIfTerminal())
+            outcome = try engine.scan(progress: ScanProgressPrinter.makeIfTerminal())
         } catch {
             ScanProgressPrinter.clearLine()
             CLIOutput.error("scan: \(error)")
             throw ExitCode(2)
         }
         ScanProgressPrinter.clearLine()
+        let result = outcome.pipeline
         let ms = Int(Date().timeIntervalSince(start) * 1000)
         if json {
-            FileHandle.standardOutput.write(
-                ScanJSON.encode(result, scannedAt: ScanJSON.timestamp(start), durationMS: ms))
+            FileHandle.standardOutput.write(ScanJSON.encode(result, scannedAt: ScanJSON.timestamp(start), durationMS: ms))
         } else {
             CLIOutput.out(ScanTable.render(result))
         }
+        for rejected in outcome.rejected { CLIOutput.error("scan: event not queued: \(rejected)") }
+        if let appended = outcome.appended {
+            // On stderr with --json, so stdout stays one JSON document.
+            let line = "queued \(appended.inserted) event(s)"
+                + (appended.duplicates > 0 ? " (\(appended.duplicates) already queued)" : "")
+                + " in \(result.stateDirectory)/queue.sqlite; deliver with `dossier queue flush`"
+            if json { CLIOutput.error(line) } else { CLIOutput.out(line) }
+        }
+    }
+
+    /// Only errors reach stderr (an invalid event is also reported by the command itself).
+    static var errorsOnlyLogger: Logger {
+        var logger = Logger(label: "dossier.scan")
+        logger.logLevel = .error
+        return logger
     }
 }
 
