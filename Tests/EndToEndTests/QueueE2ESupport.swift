@@ -2,22 +2,10 @@ import Foundation
 
 /// Runs the real `dossier` binary for the queue, events and crash tests.
 enum QueueE2E {
-    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().path
+    static var repositoryRoot: String { BinaryRunner.repositoryRoot }
 
-    /// The `dossier` binary next to the test bundle (SwiftPM builds it first: EndToEndTests depends on it).
-    static let binary: String = {
-        var dir = URL(fileURLWithPath: CommandLine.arguments.first ?? "").deletingLastPathComponent()
-        for _ in 0..<4 {
-            let candidate = dir.appendingPathComponent("dossier").path
-            var isDir: ObjCBool = false
-            if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDir), !isDir.boolValue {
-                return candidate
-            }
-            dir = dir.deletingLastPathComponent()
-        }
-        return repositoryRoot + "/.build/debug/dossier"
-    }()
+    /// The `dossier` binary next to the test bundle (located once, by `BinaryRunner`).
+    static var binary: String { BinaryRunner.binary }
 
     static func tempDir(_ tag: String) throws -> String {
         let dir = (NSTemporaryDirectory() as NSString).appendingPathComponent(

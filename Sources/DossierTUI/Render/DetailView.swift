@@ -53,7 +53,7 @@ public enum DetailView {
         if let next = e.nextAttemptAt { lines.append("next try  \(Format.relative(next, now: now))") }
         if let err = e.lastError { lines.append("last error \(err)") }
         lines.append("")
-        lines.append("Envelope (the exact bytes queued, signed and sent):")
+        lines.append("Envelope (as queued, signed and sent; pretty-printed here):")
         lines += e.envelopeJSON.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }
         return lines
     }
