@@ -68,6 +68,10 @@ logs="$work/logs"
 mkdir -p "$repo/kitty-specs" "$logs"
 chmod 700 "$work"
 
+# A private copy of the binary: a `swift build` relinking it mid-soak must not break runs ("Text file busy").
+cp "$bin" "$work/dossier" || { echo "soak: cannot copy $bin" >&2; exit 2; }
+bin="$work/dossier"
+
 tmux_sock="soak-$$"
 tm() { env -i PATH="$PATH" HOME="${HOME:-/tmp}" LANG=C.UTF-8 TERM=xterm-256color tmux -L "$tmux_sock" -f /dev/null "$@"; }
 receiver_pid=""

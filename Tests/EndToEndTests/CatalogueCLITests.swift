@@ -123,9 +123,7 @@ import Testing
 
     /// `DOSSIER_WEBHOOK_SECRET=` (empty) counts as unset; `DOSSIER_WEBHOOK_URL=` (empty) should too, so that
     /// config.toml's url is used.
-    @Test(
-        .disabled(
-            "bug: an empty DOSSIER_WEBHOOK_URL hides config.toml's url ('no webhook endpoint'); see issue-6 report"))
+    @Test
     func emptyEndpointVariableFallsBackToConfig() throws {
         let w = try CatalogueWorld("empty-url")
         defer { w.cleanup() }
@@ -251,7 +249,7 @@ import Testing
 
     /// Duplicate keys make an event ambiguous (parsers disagree which value wins); the bytes are queued and signed
     /// verbatim, so the receiver could read a different value than the validator did.
-    @Test(.disabled("bug: events validate accepts an object with a duplicate key ('actor' twice); see issue-6 report"))
+    @Test
     func duplicateKeysAreRejected() throws {
         let dir = try QueueE2E.tempDir("catdup")
         defer { try? FileManager.default.removeItem(atPath: dir) }

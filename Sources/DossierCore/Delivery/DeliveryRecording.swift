@@ -60,10 +60,13 @@ extension EventQueue {
             [AttemptCompletion(outcomes: outcomes, now: now, log: log, verdict: verdict)], owner: owner)
     }
 
-    /// Several attempts' `completeAndRecord` in ONE transaction, in order (group commit).
+    /// Several attempts' `completeAndRecord` in ONE transaction, in order (group commit). `maxAttempts` is the
+    /// delivery schedule's (it decides when retries are exhausted); nil uses the queue's own cap.
     @discardableResult
-    public func completeAndRecord(_ completions: [AttemptCompletion], owner: String) throws(QueueError) -> Int {
-        let maxAttempts = self.maxAttempts
+    public func completeAndRecord(_ completions: [AttemptCompletion], owner: String, maxAttempts: Int? = nil)
+        throws(QueueError) -> Int
+    {
+        let maxAttempts = maxAttempts ?? self.maxAttempts
         return try writeTransaction("complete delivery attempts") { db in
             var applied = 0
             for completion in completions {

@@ -94,7 +94,9 @@ public enum DeliverySettings {
     public static func endpoint(flag: String?, environment: [String: String], config: [String: String])
         throws(DeliverySettingsError) -> String
     {
-        guard let url = flag ?? environment["DOSSIER_WEBHOOK_URL"] ?? config["url"], !url.isEmpty else {
+        // An empty variable counts as unset, like DOSSIER_WEBHOOK_SECRET.
+        let fromEnvironment = environment["DOSSIER_WEBHOOK_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        guard let url = flag ?? fromEnvironment ?? config["url"], !url.isEmpty else {
             throw .noEndpoint
         }
         guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""),

@@ -90,6 +90,10 @@ public final class DeliveryWorker: Sendable {
 
     public init(queue: EventQueue, configuration: DeliveryConfiguration, transport: (any WebhookTransport)? = nil) {
         self.queue = queue
+        // A lease shorter than one request would hand every claim straight back and spin: keep it long enough
+        // for at least one request (timeout + 2 s) so every claim makes progress.
+        var configuration = configuration
+        configuration.leaseSeconds = max(configuration.leaseSeconds, configuration.requestTimeout + 2)
         self.configuration = configuration
         self.transport =
             transport
@@ -119,7 +123,8 @@ public final class DeliveryWorker: Sendable {
         var consecutiveUnreachable = 0
         let batcher = Batcher(maxEvents: c.maxEvents, maxBytes: c.maxBytes)
         var waitedSince: Date?
-        let writer = OrderedWriter(queue: queue, owner: owner, groupSize: max(1, c.batchesPerClaim / 2))
+        let writer = OrderedWriter(
+            queue: queue, owner: owner, groupSize: max(1, c.batchesPerClaim / 2), maxAttempts: c.schedule.maxAttempts)
         outer: while !Task.isCancelled {
             try await writer.drain()
             let now = c.now()
@@ -314,11 +319,14 @@ final class OrderedWriter: @unchecked Sendable {
     let queue: EventQueue
     let owner: String
     let groupSize: Int
+    /// The retry schedule's attempt limit: it, not the queue's default cap, decides when retries are exhausted.
+    let maxAttempts: Int
 
-    init(queue: EventQueue, owner: String, groupSize: Int) {
+    init(queue: EventQueue, owner: String, groupSize: Int, maxAttempts: Int) {
         self.queue = queue
         self.owner = owner
         self.groupSize = groupSize
+        self.maxAttempts = maxAttempts
     }
 
     func enqueue(_ completion: AttemptCompletion) async throws(DeliveryError) {
@@ -331,8 +339,8 @@ final class OrderedWriter: @unchecked Sendable {
         guard !buffer.isEmpty else { return }
         let group = buffer
         buffer = []
-        let (queue, owner) = (self.queue, self.owner)
-        inFlight = Task.detached { try queue.completeAndRecord(group, owner: owner) }
+        let (queue, owner, maxAttempts) = (self.queue, self.owner, self.maxAttempts)
+        inFlight = Task.detached { try queue.completeAndRecord(group, owner: owner, maxAttempts: maxAttempts) }
     }
 
     private func waitForWrite() async throws(DeliveryError) {

@@ -41,6 +41,14 @@ public struct EventEnvelope: Sendable, Equatable {
             throw EventValidationError(
                 kind: .malformedJSON, eventType: nil, field: "", value: "", expected: Self.describeMalformed(data))
         }
+        if let duplicate = DuplicateKeyScanner.firstDuplicate(in: data) {
+            var typeName: String?
+            if case .object(let o) = value, case .string(let s)? = o["event_type"] { typeName = s }
+            let field = duplicate.path.isEmpty ? duplicate.key : "\(duplicate.path).\(duplicate.key)"
+            throw EventValidationError(
+                kind: .invalidValue, eventType: typeName, field: field, value: EventRules.quoted(duplicate.key),
+                expected: "each key once per object (duplicate keys are ambiguous)")
+        }
         try self.init(validating: value)
     }
 

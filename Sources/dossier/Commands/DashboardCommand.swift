@@ -43,6 +43,14 @@ struct DashboardCommand: AsyncParsableCommand {
 
     @OptionGroup var state: StateOptions
 
+    func validate() throws {
+        // `dossier typo` lands here as a PATH: say so before any terminal check.
+        if let path, !FileManager.default.fileExists(atPath: path) {
+            throw ValidationError(
+                "'\(path)': no such file or directory, and not a subcommand (see `dossier --help`)")
+        }
+    }
+
     func run() async throws {
         do {
             let code = try await launch()

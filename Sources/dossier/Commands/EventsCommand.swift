@@ -77,6 +77,14 @@ enum EventFileValidator {
                 return report
             }
             guard case .array(let items) = value else { return report }
+            if let duplicate = DuplicateKeyScanner.firstDuplicate(in: data) {
+                report.total = items.count
+                report.invalid = 1
+                report.problems.append(
+                    "\(duplicate.path.isEmpty ? "array" : duplicate.path): key '\(duplicate.key)' appears twice in one "
+                        + "object (duplicate keys are ambiguous)")
+                return report
+            }
             for (i, item) in items.enumerated() {
                 report.total += 1
                 do throws(EventValidationError) {
@@ -92,7 +100,7 @@ enum EventFileValidator {
         if let whole = try? JSONDecoder().decode(JSONValue.self, from: data), case .object = whole {
             report.total = 1
             do throws(EventValidationError) {
-                _ = try EventEnvelope(validating: whole)
+                _ = try EventEnvelope(validating: data)
             } catch {
                 report.invalid = 1
                 report.problems.append(error.description)
