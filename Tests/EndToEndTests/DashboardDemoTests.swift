@@ -10,7 +10,11 @@ struct DashboardDemoTests {
         let root = NSTemporaryDirectory() + "dossier-demo-\(UUID().uuidString.prefix(8))"
         var cwd: String { root + "/cwd" }
         var demoDir: String { root + "/demo" }
-        var environment: [String: String] { ["DOSSIER_DEMO_DIR": demoDir, "DOSSIER_STATE_DIR": root + "/state"] }
+        var environment: [String: String] { [
+                "DOSSIER_DEMO_DIR": demoDir, "DOSSIER_STATE_DIR": root + "/state",
+                // The same injected failures every run: the demo receiver's random 500s stay, but reproducibly.
+                "DOSSIER_DEMO_SEED": "7",
+            ] }
 
         init() throws {
             try FileManager.default.createDirectory(atPath: root + "/cwd", withIntermediateDirectories: true)

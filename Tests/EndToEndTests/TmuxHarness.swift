@@ -102,9 +102,12 @@ struct TmuxHarness: ~Copyable {
         let clock = ContinuousClock()
         let deadline = clock.now + timeout
         var last = ""
-        while clock.now < deadline {
+        // Always look once more after the deadline: when other suites block the test pool's threads, this task
+        // may resume only after the deadline, and the app (another process) has drawn in the meantime.
+        while true {
             last = try screen()
             if condition(last) { return last }
+            if clock.now >= deadline { break }
             try await Task.sleep(for: .milliseconds(100))
         }
         throw TmuxHarnessError.timeout(waitingFor: what, screen: last)

@@ -146,7 +146,9 @@ struct DashboardCommand: AsyncParsableCommand {
 
         let secret = WebhookSecret.generate()
         let faults = FaultConfiguration(
-            failRate: 0.2, rejectEventType: "mission_dossier_artifact_missing", seed: UInt64.random(in: 1...UInt64.max))
+            failRate: 0.2, rejectEventType: "mission_dossier_artifact_missing",
+            // DOSSIER_DEMO_SEED replays the same injected failures (tests, bug reports); random otherwise.
+            seed: environment["DOSSIER_DEMO_SEED"].flatMap(UInt64.init) ?? UInt64.random(in: 1...UInt64.max))
         let receiver: WebhookReceiver
         let port: Int
         do {
