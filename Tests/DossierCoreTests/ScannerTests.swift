@@ -235,8 +235,8 @@ import Testing
                 == "/r/.dossier")
     }
 
-    /// A 2 GiB sparse file is hashed in bounded memory (1 MiB chunks): the process peak RSS stays far below 2 GiB.
-    @Test func twoGigabyteFileHashedInBoundedMemory() throws {
+    /// A 2 GiB sparse file is hashed right through the streaming path (its memory bound: ScanMemoryTests, real binary).
+    @Test func twoGigabyteFileIsHashedByStreaming() throws {
         let f = try ScanFixture()
         defer { f.remove() }
         let path = f.feature + "/big.bin"
@@ -245,14 +245,12 @@ import Testing
         #expect(ftruncate(fd, 2 << 30) == 0)
         close(fd)
         let d = try f.scan()
-        var after = rusage()
-        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &after)
         // head -c 2147483648 /dev/zero | sha256sum
         #expect(
             d.artifact("big.bin")?.contentHashSHA256
                 == "a7c744c13cc101ed66c29f672f92455547889cc586ce6d44fe76ae824958ea51")
         #expect(d.artifact("big.bin")?.sizeBytes == 2 << 30)
-        // Peak RSS of the whole test process (KiB): reading the file whole would need 2 GiB.
-        #expect(after.ru_maxrss < 512 * 1024)
+        // Bounded memory is measured on the real binary alone (ScanMemoryTests): this process's peak RSS also holds
+        // every other test running in parallel.
     }
 }
