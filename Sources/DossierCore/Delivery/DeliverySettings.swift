@@ -51,6 +51,22 @@ public enum DeliverySettings {
         }
     }
 
+    /// The `[delivery]` table of `<stateDirectory>/config.toml` (empty when the file does not exist).
+    public static func readConfig(stateDirectory: String) throws(DeliverySettingsError) -> [String: String] {
+        try readConfig((stateDirectory as NSString).appendingPathComponent("config.toml"))
+    }
+
+    /// Endpoint and secret from flags, then the environment, then `<stateDirectory>/config.toml`: the one
+    /// resolution every command that delivers uses. The endpoint is resolved first, so `.noEndpoint` means none is set.
+    public static func configuration(
+        endpointFlag: String?, secretFile: String?, environment: [String: String], stateDirectory: String
+    ) throws(DeliverySettingsError) -> DeliveryConfiguration {
+        let config = try readConfig(stateDirectory: stateDirectory)
+        let url = try endpoint(flag: endpointFlag, environment: environment, config: config)
+        let secret = try secret(secretFile: secretFile, environment: environment, config: config)
+        return DeliveryConfiguration(endpoint: url, secret: secret)
+    }
+
     /// Parses the `[delivery]` table of a tiny TOML subset: `key = "value"` lines, `#` comments, `[table]`
     /// headers. Other tables are skipped. Returns an empty map when the file does not exist.
     public static func readConfig(_ path: String) throws(DeliverySettingsError) -> [String: String] {

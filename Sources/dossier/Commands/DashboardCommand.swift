@@ -196,15 +196,10 @@ struct DashboardCommand: AsyncParsableCommand {
         endpoint: String?, secretFile: String?, environment: [String: String], stateDir: String
     ) throws -> DeliveryConfiguration? {
         do {
-            let config = try DeliverySettings.readConfig((stateDir as NSString).appendingPathComponent("config.toml"))
-            let url: String
-            do {
-                url = try DeliverySettings.endpoint(flag: endpoint, environment: environment, config: config)
-            } catch .noEndpoint {
-                return nil
-            }
-            let secret = try DeliverySettings.secret(secretFile: secretFile, environment: environment, config: config)
-            return DeliveryConfiguration(endpoint: url, secret: secret)
+            return try DeliverySettings.configuration(
+                endpointFlag: endpoint, secretFile: secretFile, environment: environment, stateDirectory: stateDir)
+        } catch .noEndpoint {
+            return nil
         } catch {
             throw DashboardLaunchError.delivery(error.description)
         }

@@ -76,8 +76,7 @@ struct DriftCommand: AsyncParsableCommand {
     private func withRemoteBaselines(_ local: PipelineResult) async throws -> PipelineResult {
         let url: String
         do {
-            let config = try DeliverySettings.readConfig(
-                (local.stateDirectory as NSString).appendingPathComponent("config.toml"))
+            let config = try DeliverySettings.readConfig(stateDirectory: local.stateDirectory)
             url = try DeliverySettings.endpoint(
                 flag: endpoint, environment: ProcessInfo.processInfo.environment, config: config)
         } catch {

@@ -65,10 +65,8 @@ struct QueueFlushCommand: AsyncParsableCommand {
         let env = ProcessInfo.processInfo.environment
         var c: DeliveryConfiguration
         do {
-            let config = try DeliverySettings.readConfig((stateDir as NSString).appendingPathComponent("config.toml"))
-            let url = try DeliverySettings.endpoint(flag: endpoint, environment: env, config: config)
-            let secret = try DeliverySettings.secret(secretFile: secretFile, environment: env, config: config)
-            c = DeliveryConfiguration(endpoint: url, secret: secret)
+            c = try DeliverySettings.configuration(
+                endpointFlag: endpoint, secretFile: secretFile, environment: env, stateDirectory: stateDir)
         } catch {
             QueueSupport.fail(error.description)
         }
