@@ -1,0 +1,190 @@
+import Foundation
+import Testing
+
+/// `dossier events export|validate|reduce --format spec-kitty-events`, checked with the spec-kitty-events package
+/// itself (every interpreter of `DOSSIER_SPEC_KITTY_PYTHONS`): its `Event` and payload models accept every exported
+/// line, its reducer over the export gives the parity hash, counts and drift of `dossier scan --json`, and its
+/// conformance fixtures are accepted, rejected and reduced by dossier as the package does.
+@Suite(.serialized, .enabled(if: SpecKittyPythons.enabled, SpecKittyPythons.disabledReason))
+struct SpecKittyEventsTests {
+    /// Scans `repo` to JSON, exports it (scan or queue), and runs every check on every interpreter.
+    /// Returns the export folder's files.
+    @discardableResult
+    func exportAndCheck(
+        _ repo: String, work: String, fromQueue: Bool = false, compareReducers: Int = .max, expectDrift: Bool = false
+    ) throws -> [String: Data] {
+        let scan = try QueueE2E.run(["scan", repo, "--json", "--no-emit"])
+        try #require(scan.status == 0, "scan: \(scan.stderr)")
+        let scanJSON = work + "/scan.json"
+        try scan.stdoutData.write(to: URL(fileURLWithPath: scanJSON))
+        let out = work + "/export-\(UUID().uuidString)"
+        let export = try QueueE2E.run(
+            ["events", "export", repo, "--output", out] + (fromQueue ? ["--from-queue"] : []))
+        try #require(export.status == 0, "export: \(export.stderr)")
+        let names = try FileManager.default.contentsOfDirectory(atPath: out).filter { $0.hasSuffix(".jsonl") }.sorted()
+        #expect(!names.isEmpty)
+        var files: [String: Data] = [:]
+        for name in names { files[name] = FileManager.default.contents(atPath: out + "/" + name) ?? Data() }
+
+        for name in names {
+            let ours = try QueueE2E.run(["events", "validate", "--format", "spec-kitty-events", out + "/" + name])
+            #expect(ours.status == 0, "\(name): \(ours.stderr)")
+        }
+        for python in SpecKittyPythons.interpreters() {
+            let r = try SpecKittyPythons.check(python, ["check-export", out, scanJSON])
+            #expect(r.status == 0, "\(python): \(r.stderr.prefix(4000))")
+            let summary = SpecKittyPythons.json(r.stdout) as? [String: Any]
+            #expect((summary?["files"] as? Int) == names.count, "\(r.stdout)")
+            if expectDrift { #expect(((summary?["drift_features"] as? Int) ?? 0) >= 1, "\(r.stdout)") }
+            for name in names.prefix(compareReducers) {
+                let theirs = try SpecKittyPythons.check(python, ["reduce", out + "/" + name])
+                #expect(theirs.status == 0, "\(theirs.stderr)")
+                let mine = try QueueE2E.run(["events", "reduce", out + "/" + name])
+                #expect(mine.status == 0, "\(mine.stderr)")
+                #expect(
+                    SpecKittyPythons.sameJSON(SpecKittyPythons.json(mine.stdout), SpecKittyPythons.json(theirs.stdout)),
+                    "\(name): dossier events reduce differs from reduce_mission_dossier\nours: \(mine.stdout)\ntheirs: \(theirs.stdout)")
+            }
+        }
+        return files
+    }
+
+    @Test func demoExportWithAddedRemovedAndChangedArtifactsPassesThePackage() throws {
+        let repo = try BinaryRunner.demoCopy("ske-demo")
+        let work = try QueueE2E.tempDir("ske-demo-work")
+        defer {
+            try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: repo).deletingLastPathComponent().path)
+            try? FileManager.default.removeItem(atPath: work)
+        }
+        let accept = try QueueE2E.run(["baseline", "accept", repo])
+        try #require(accept.status == 0, "\(accept.stderr)")
+        let feature = repo + "/kitty-specs/001-demo-checkout"
+        try Data("# Spec\n\nchanged after the baseline\n".utf8).write(to: URL(fileURLWithPath: feature + "/spec.md"))
+        try Data("added after the baseline\n".utf8).write(to: URL(fileURLWithPath: feature + "/notes/added.md"))
+        try FileManager.default.removeItem(atPath: feature + "/quickstart.md")
+        try exportAndCheck(repo, work: work, expectDrift: true)
+
+        // The project UUID is persisted owner-only and reused.
+        let uuidFile = repo + "/.dossier/project-uuid"
+        let attributes = try FileManager.default.attributesOfItem(atPath: uuidFile)
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+        let first = try String(contentsOfFile: uuidFile, encoding: .utf8)
+        let again = try QueueE2E.run(["events", "export", repo])
+        #expect(again.status == 0, "\(again.stderr)")
+        let line = again.stdout.split(separator: "\n").first.map(String.init) ?? ""
+        let envelope = SpecKittyPythons.json(line) as? [String: Any]
+        #expect((envelope?["project_uuid"] as? String) == first.trimmingCharacters(in: .whitespacesAndNewlines))
+        #expect((envelope?["build_id"] as? String)?.hasPrefix("dossier/") == true)
+    }
+
+    @Test func queueExportPassesThePackageAndIsByteIdenticalWhenRepeated() throws {
+        let repo = try BinaryRunner.demoCopy("ske-queue")
+        let work = try QueueE2E.tempDir("ske-queue-work")
+        defer {
+            try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: repo).deletingLastPathComponent().path)
+            try? FileManager.default.removeItem(atPath: work)
+        }
+        let scan = try QueueE2E.run(["scan", repo])
+        try #require(scan.status == 0, "\(scan.stderr)")
+        let first = try exportAndCheck(repo, work: work, fromQueue: true)
+        let out = work + "/again"
+        let again = try QueueE2E.run(["events", "export", repo, "--from-queue", "--output", out])
+        #expect(again.status == 0, "\(again.stderr)")
+        for (name, bytes) in first {
+            #expect(FileManager.default.contents(atPath: out + "/" + name) == bytes, "\(name) differs between exports")
+        }
+        // The same events in dossier's own format validate with the dossier validator.
+        let flat = try QueueE2E.run(["events", "export", repo, "--from-queue", "--format", "dossier"])
+        #expect(flat.status == 0, "\(flat.stderr)")
+        let flatFile = work + "/flat.jsonl"
+        try flat.stdoutData.write(to: URL(fileURLWithPath: flatFile))
+        let validated = try QueueE2E.run(["events", "validate", flatFile])
+        #expect(validated.status == 0, "\(validated.stderr)")
+    }
+
+    @Test func conformanceFixturesAreAcceptedRejectedAndReducedAsThePackageDoes() throws {
+        for python in SpecKittyPythons.interpreters() {
+            let info = try SpecKittyPythons.check(python, ["info"])
+            try #require(info.status == 0, "\(info.stderr)")
+            let document = SpecKittyPythons.json(info.stdout) as? [String: Any]
+            let fixtures = try #require(document?["fixtures"] as? [[String: Any]])
+            let version = document?["version"] as? String ?? "?"
+            var payloads = 0
+            var replays = 0
+            var canonical: String?
+            for fixture in fixtures {
+                let path = fixture["abs_path"] as? String ?? ""
+                let type = fixture["event_type"] as? String ?? ""
+                let expected = fixture["expected_result"] as? String
+                switch fixture["fixture_type"] as? String {
+                case nil:
+                    payloads += 1
+                    let r = try QueueE2E.run(
+                        ["events", "validate", "--format", "spec-kitty-events", "--event-type", type, path])
+                    if expected == "valid" {
+                        #expect(r.status == 0, "\(version) \(path): \(r.stderr)")
+                        let inferred = try QueueE2E.run(["events", "validate", "--format", "spec-kitty-events", path])
+                        #expect(inferred.status == 0, "\(version) \(path) (type inferred): \(inferred.stderr)")
+                    } else {
+                        #expect(r.status == 2, "\(version) \(path) accepted: \(r.stdout)")
+                        let fields = fixture["package_fields"] as? [String] ?? []
+                        #expect(!fields.isEmpty)
+                        #expect(
+                            fields.contains { r.stderr.contains("'\($0)'") },
+                            "\(version) \(path): message names none of the package's fields \(fields): \(r.stderr)")
+                    }
+                case "replay_stream":
+                    replays += 1
+                    let mine = try QueueE2E.run(["events", "reduce", path])
+                    #expect(mine.status == 0, "\(mine.stderr)")
+                    let theirs = try SpecKittyPythons.check(python, ["reduce", path])
+                    #expect(theirs.status == 0, "\(theirs.stderr)")
+                    #expect(
+                        SpecKittyPythons.sameJSON(SpecKittyPythons.json(mine.stdout), SpecKittyPythons.json(theirs.stdout)),
+                        "\(version) \(path)\nours: \(mine.stdout)\ntheirs: \(theirs.stdout)")
+                    if path.hasSuffix("dossier_happy_path.jsonl") { canonical = mine.stdout }
+                case "reducer_output":
+                    let expectedState = SpecKittyPythons.json(
+                        String(decoding: FileManager.default.contents(atPath: path) ?? Data(), as: UTF8.self))
+                    let happy = (path as NSString).deletingLastPathComponent + "/dossier_happy_path.jsonl"
+                    let mine = try QueueE2E.run(["events", "reduce", happy])
+                    #expect(
+                        SpecKittyPythons.sameJSON(SpecKittyPythons.json(mine.stdout), expectedState),
+                        "\(version): reduce of the happy path differs from canonical_output_snapshot.json: \(mine.stdout)")
+                default:
+                    Issue.record("\(version): unexpected fixture type in \(fixture)")
+                }
+            }
+            #expect(payloads >= 13, "\(version): only \(payloads) payload fixtures found")
+            #expect(replays == 2, "\(version): \(replays) replay streams found")
+            #expect(canonical != nil)
+        }
+    }
+
+    /// The synthetic 412-feature corpus (`scripts/make-corpus.sh`), with drift in a few features.
+    @Test func syntheticCorpusExportPassesThePackage() throws {
+        let work = try QueueE2E.tempDir("ske-corpus")
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let repo = work + "/repo"
+        let generator = BinaryRunner.repositoryRoot + "/scripts/make-corpus.sh"
+        if FileManager.default.isExecutableFile(atPath: generator) {
+            let r = try SpecKittyPythons.run("/bin/bash", [generator, repo])
+            try #require(r.status == 0, "make-corpus.sh: \(r.stderr)")
+        } else if let copy = ProcessInfo.processInfo.environment["DOSSIER_SPEC_KITTY_CORPUS"] {
+            try FileManager.default.createDirectory(atPath: repo, withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: copy + "/kitty-specs", toPath: repo + "/kitty-specs")
+        } else {
+            Issue.record("scripts/make-corpus.sh is missing (or set DOSSIER_SPEC_KITTY_CORPUS to a corpus copy)")
+            return
+        }
+        let accept = try QueueE2E.run(["baseline", "accept", repo])
+        try #require(accept.status == 0, "\(accept.stderr)")
+        let features = try FileManager.default.contentsOfDirectory(atPath: repo + "/kitty-specs").sorted()
+        #expect(features.count >= 400, "\(features.count) features")
+        for slug in features.prefix(3) {
+            let dir = repo + "/kitty-specs/" + slug
+            try Data("added after the baseline\n".utf8).write(to: URL(fileURLWithPath: dir + "/added-\(slug).md"))
+        }
+        try exportAndCheck(repo, work: work, compareReducers: 5, expectDrift: true)
+    }
+}
