@@ -215,12 +215,12 @@ public enum SpecKittyMapper {
     }
 
     /// A UUID-shaped id derived from a dossier event id and a drift kind (RFC 9562 version 8, SHA-256 based).
-    static func derivedID(_ eventID: String, _ kind: String) -> String {
-        var h = Array(StreamingHasher.sha256Hex(Array("dossier-export\n\(eventID)\n\(kind)".utf8)).prefix(32))
+    public static func derivedID(_ eventID: String, _ kind: String) -> String {
+        var h = Array(StreamingHasher.sha256Hex(Array("dossier-export\n\(eventID)\n\(kind)".utf8)).utf8.prefix(32))
         h[12] = UInt8(ascii: "8")
-        let variant = Array("89ab".utf8)
-        let nibble = h[16] >= UInt8(ascii: "a") ? h[16] - UInt8(ascii: "a") + 10 : h[16] - UInt8(ascii: "0")
-        h[16] = variant[Int(nibble & 3)]
+        let hexDigits = Array("0123456789abcdef".utf8)
+        let nibble = hexDigits.firstIndex(of: h[16]) ?? 0
+        h[16] = Array("89ab".utf8)[nibble & 3]
         let s = String(decoding: h, as: UTF8.self)
         let a = Array(s)
         return [a[0..<8], a[8..<12], a[12..<16], a[16..<20], a[20..<32]].map { String($0) }.joined(separator: "-")

@@ -1,3 +1,5 @@
+import Foundation
+
 /// `target_branch` of a feature: `meta.json`'s `target_branch`, else the branch checked out in the repository
 /// (read from `.git/HEAD`, following a worktree's `gitdir:` file; a detached HEAD has no branch), else `main`.
 public enum TargetBranchResolver {

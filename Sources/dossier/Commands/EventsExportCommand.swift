@@ -54,10 +54,12 @@ struct EventsExportCommand: AsyncParsableCommand {
                 let pipeline = try engine.scan().pipeline
                 let clock = ExportClockStore(stateDirectory: engine.stateDirectory)
                 let emitter = EventEmitter(actor: options.actor, logger: ScanCommand.errorsOnlyLogger)
-                (features, rejected) = try ExportSources.fromScan(
+                let built = try ExportSources.fromScan(
                     pipeline, emitter: emitter, resolver: &resolver, firstSequence: { n throws(ExportError) in
                         try clock.reserve(n)
                     })
+                features = built.features
+                rejected = built.rejected
             }
             if let feature {
                 let known = features.map(\.slug)
