@@ -144,6 +144,11 @@ struct SpecKittyEventsTests {
                         "\(version) \(path)\nours: \(mine.stdout)\ntheirs: \(theirs.stdout)")
                     if path.hasSuffix("dossier_happy_path.jsonl") { canonical = mine.stdout }
                 case "reducer_output":
+                    // 6.1.0 lists this file in its manifest but its wheel does not ship it; 11.x does.
+                    guard FileManager.default.fileExists(atPath: path) else {
+                        #expect(!version.hasPrefix("11."), "\(version): \(path) is missing")
+                        continue
+                    }
                     let expectedState = SpecKittyPythons.json(
                         String(decoding: FileManager.default.contents(atPath: path) ?? Data(), as: UTF8.self))
                     let happy = (path as NSString).deletingLastPathComponent + "/dossier_happy_path.jsonl"
