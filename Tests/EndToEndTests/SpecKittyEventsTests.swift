@@ -103,12 +103,19 @@ struct SpecKittyEventsTests {
     }
 
     @Test func conformanceFixturesAreAcceptedRejectedAndReducedAsThePackageDoes() throws {
+        var versions: Set<String> = []
+        defer {
+            if SpecKittyPythons.isCI {
+                #expect(versions.isSuperset(of: ["11.0.0", "6.1.0"]), "CI must check both pinned versions: \(versions)")
+            }
+        }
         for python in SpecKittyPythons.interpreters() {
             let info = try SpecKittyPythons.check(python, ["info"])
             try #require(info.status == 0, "\(info.stderr)")
             let document = SpecKittyPythons.json(info.stdout) as? [String: Any]
             let fixtures = try #require(document?["fixtures"] as? [[String: Any]])
             let version = document?["version"] as? String ?? "?"
+            versions.insert(version)
             var payloads = 0
             var replays = 0
             var canonical: String?
