@@ -31,19 +31,26 @@ import Testing
     static let baseline = Baseline(
         featureSlug: "042-user-login", missionType: "software-dev", parityHashSHA256: EventFixtures.hashA,
         entries: [
-            BaselineEntry(key: "plan", relativePath: "plan.md", contentHashSHA256: EventFixtures.hashB, requiredStatus: .required),
-            BaselineEntry(key: "spec", relativePath: "spec.md", contentHashSHA256: EventFixtures.hashC, requiredStatus: .required),
+            BaselineEntry(
+                key: "plan", relativePath: "plan.md", contentHashSHA256: EventFixtures.hashB,
+                requiredStatus: .required),
+            BaselineEntry(
+                key: "spec", relativePath: "spec.md", contentHashSHA256: EventFixtures.hashC,
+                requiredStatus: .required),
         ], acceptedAt: "2026-11-24T18:00:00.000Z", source: "local")
 
     @Test func mapsEveryEventToAValidContractEnvelope() throws {
         let manifest = try ManifestLoader.load(missionType: "software-dev", repositoryRoot: nil)?.manifest
-        let out = try SpecKittyMapper.map(Self.feature(baseline: Self.baseline, manifest: manifest), context: Self.context)
-        #expect(out.map(\.eventType.rawValue) == [
-            "MissionDossierArtifactIndexed", "MissionDossierArtifactIndexed", "MissionDossierArtifactIndexed",
-            "MissionDossierArtifactMissing", "MissionDossierArtifactMissing", "MissionDossierArtifactMissing",
-            "MissionDossierSnapshotComputed", "MissionDossierParityDriftDetected", "MissionDossierParityDriftDetected",
-            "MissionDossierParityDriftDetected",
-        ])
+        let out = try SpecKittyMapper.map(
+            Self.feature(baseline: Self.baseline, manifest: manifest), context: Self.context)
+        #expect(
+            out.map(\.eventType.rawValue) == [
+                "MissionDossierArtifactIndexed", "MissionDossierArtifactIndexed", "MissionDossierArtifactIndexed",
+                "MissionDossierArtifactMissing", "MissionDossierArtifactMissing", "MissionDossierArtifactMissing",
+                "MissionDossierSnapshotComputed", "MissionDossierParityDriftDetected",
+                "MissionDossierParityDriftDetected",
+                "MissionDossierParityDriftDetected",
+            ])
         for event in out {
             let parsed = try JSONDecoder().decode(JSONValue.self, from: Data(event.line()))
             #expect(throws: Never.self) { try SpecKittyValidator.validateEnvelope(parsed) }
@@ -78,11 +85,12 @@ import Testing
             #expect(drift.causationID == out[6].eventID, "drift is caused by the snapshot it was measured on")
             #expect(p["expected_hash"] == .string(EventFixtures.hashA))
         }
-        #expect(kinds == [
-            "artifact_added": ["kitty-specs/042-user-login/notes.txt"],
-            "artifact_removed": ["kitty-specs/042-user-login/plan.md"],
-            "artifact_mutated": ["kitty-specs/042-user-login/spec.md"],
-        ])
+        #expect(
+            kinds == [
+                "artifact_added": ["kitty-specs/042-user-login/notes.txt"],
+                "artifact_removed": ["kitty-specs/042-user-login/plan.md"],
+                "artifact_mutated": ["kitty-specs/042-user-login/spec.md"],
+            ])
     }
 
     @Test func withoutItsBaselineRemovedArtifactsKeepOnlyTheirKeysAndNoManifestMeansRequiredAlways() throws {
@@ -113,21 +121,34 @@ import Testing
         #expect(Array(id)[14] == "8")
     }
 
-    static func payload(_ text: String) throws -> JSONValue { try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) }
+    static func payload(_ text: String) throws -> JSONValue {
+        try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+    }
 
-    static let ns = #"{"project_uuid":"p","mission_slug":"m","target_branch":"main","mission_type":"software-dev","manifest_version":"1"}"#
+    static let ns =
+        #"{"project_uuid":"p","mission_slug":"m","target_branch":"main","mission_type":"software-dev","#
+        + #""manifest_version":"1"}"#
+    static let goodID = #"{"path":"p","artifact_class":"input","mission_type":"x"}"#
+    static let goodRef = #"{"hash":"ab","algorithm":"sha256"}"#
+
+    /// An indexed payload (namespace as `NS`) with the given artifact id, content ref and extra fields.
+    static func indexed(id: String = goodID, ref: String = goodRef, time: String = "t", extra: String = "") -> String {
+        #"{"namespace":NS,"artifact_id":"# + id + #","content_ref":"# + ref + #","indexed_at":""# + time + "\""
+            + extra + "}"
+    }
 
     @Test(arguments: [
-        (#"{"namespace":NS,"artifact_id":{"artifact_class":"input","mission_type":"x"},"content_ref":{"hash":"ab","algorithm":"sha256"},"indexed_at":"t"}"#,
-            "artifact_id.path", SpecKittyValidationError.Kind.missingField),
-        (#"{"namespace":NS,"artifact_id":{"path":"p","artifact_class":"BAD","mission_type":"x"},"content_ref":{"hash":"ab","algorithm":"sha256"},"indexed_at":"t"}"#,
-            "artifact_id.artifact_class", .invalidValue),
-        (#"{"namespace":NS,"artifact_id":{"path":"p","artifact_class":"input","mission_type":"x"},"content_ref":{"hash":"ab","algorithm":"sha256","size_bytes":-1},"indexed_at":"t"}"#,
-            "content_ref.size_bytes", .invalidValue),
-        (#"{"namespace":NS,"artifact_id":{"path":"p","artifact_class":"input","mission_type":"x"},"content_ref":{"hash":"ab","algorithm":"sha256"},"indexed_at":"t","colour":"red"}"#,
-            "colour", .unknownField),
-        (#"{"namespace":NS,"artifact_id":{"path":"p","artifact_class":"input","mission_type":"x"},"content_ref":{"hash":"ab","algorithm":"sha256"},"indexed_at":"t","context_diagnostics":{"blocking":true}}"#,
-            "context_diagnostics.blocking", .wrongType),
+        (
+            indexed(id: #"{"artifact_class":"input","mission_type":"x"}"#), "artifact_id.path",
+            SpecKittyValidationError.Kind.missingField
+        ),
+        (
+            indexed(id: #"{"path":"p","artifact_class":"BAD","mission_type":"x"}"#), "artifact_id.artifact_class",
+            .invalidValue
+        ),
+        (indexed(ref: #"{"hash":"ab","algorithm":"sha256","size_bytes":-1}"#), "content_ref.size_bytes", .invalidValue),
+        (indexed(extra: #","colour":"red""#), "colour", .unknownField),
+        (indexed(extra: #","context_diagnostics":{"blocking":true}"#), "context_diagnostics.blocking", .wrongType),
     ])
     func contractViolationsNameTheField(_ text: String, _ field: String, _ kind: SpecKittyValidationError.Kind) throws {
         let value = try Self.payload(text.replacingOccurrences(of: "NS", with: Self.ns))
@@ -166,22 +187,29 @@ import Testing
         #expect(check("surprise", .bool(true)) == "surprise")
     }
 
-    static func envelope(_ id: String, _ clock: Int64, _ payload: String, type: String = "MissionDossierArtifactIndexed")
-        -> JSONValue
-    {
-        (try? payloadValue(
-            #"{"event_id":"\#(id)","event_type":"\#(type)","lamport_clock":\#(clock),"timestamp":"2026-02-21T14:00:0\#(clock)Z","payload":\#(payload)}"#))
-            ?? .null
+    static func envelope(_ id: String, _ clock: Int64, _ payload: String) -> JSONValue {
+        let type = "MissionDossierArtifactIndexed"
+        let text =
+            #"{"event_id":"\#(id)","event_type":"\#(type)","lamport_clock":\#(clock),"#
+            + #""timestamp":"2026-02-21T14:00:0\#(clock)Z","payload":\#(payload)}"#
+        return (try? payloadValue(text)) ?? .null
     }
 
-    static func payloadValue(_ text: String) throws -> JSONValue { try payload(text.replacingOccurrences(of: "NS", with: ns)) }
+    static func payloadValue(_ text: String) throws -> JSONValue {
+        try payload(text.replacingOccurrences(of: "NS", with: ns))
+    }
 
     @Test func reducerOrdersDeduplicatesSupersedesAndRefusesMixedNamespaces() throws {
-        let spec1 = #"{"namespace":NS,"artifact_id":{"path":"a","artifact_class":"input","mission_type":"x"},"content_ref":{"hash":"h1","algorithm":"sha256"},"indexed_at":"t1"}"#
-        let spec2 = #"{"namespace":NS,"artifact_id":{"path":"a","artifact_class":"input","mission_type":"x"},"content_ref":{"hash":"h2","algorithm":"sha256"},"indexed_at":"t2","supersedes":{"path":"a","artifact_class":"input","mission_type":"x"}}"#
-        let bad = #"{"namespace":NS,"artifact_id":{"artifact_class":"input","mission_type":"x"},"content_ref":{"hash":"h3","algorithm":"sha256"},"indexed_at":"t3"}"#
+        let a = #"{"path":"a","artifact_class":"input","mission_type":"x"}"#
+        let spec1 = Self.indexed(id: a, ref: #"{"hash":"h1","algorithm":"sha256"}"#, time: "t1")
+        let spec2 = Self.indexed(
+            id: a, ref: #"{"hash":"h2","algorithm":"sha256"}"#, time: "t2", extra: #","supersedes":"# + a)
+        let bad = Self.indexed(
+            id: #"{"artifact_class":"input","mission_type":"x"}"#, ref: #"{"hash":"h3","algorithm":"sha256"}"#,
+            time: "t3")
         let state = try DossierStreamReducer.reduce([
-            Self.envelope("01JNRDR1FT0000000000000002", 2, spec2), Self.envelope("01JNRDR1FT0000000000000001", 1, spec1),
+            Self.envelope("01JNRDR1FT0000000000000002", 2, spec2),
+            Self.envelope("01JNRDR1FT0000000000000001", 1, spec1),
             Self.envelope("01jnrdr1ft0000000000000001", 1, spec1), Self.envelope("01JNRDR1FT0000000000000003", 3, bad),
         ])
         let o = Self.object(state)
@@ -211,7 +239,8 @@ import Testing
         try FileManager.default.createDirectory(atPath: dir + "/repo", withIntermediateDirectories: true)
         #expect(TargetBranchResolver.resolve(metaJSON: nil, repositoryRoot: dir + "/repo", fileSystem: fs) == "main")
         // A linked worktree: `.git` is a file pointing at the worktree's git folder.
-        try FileManager.default.createDirectory(atPath: dir + "/main.git/worktrees/w", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: dir + "/main.git/worktrees/w", withIntermediateDirectories: true)
         try Data("ref: refs/heads/release\n".utf8).write(to: URL(fileURLWithPath: dir + "/main.git/worktrees/w/HEAD"))
         try Data("gitdir: ../main.git/worktrees/w\n".utf8).write(to: URL(fileURLWithPath: dir + "/repo/.git"))
         #expect(TargetBranchResolver.resolve(metaJSON: nil, repositoryRoot: dir + "/repo", fileSystem: fs) == "release")
@@ -222,7 +251,8 @@ import Testing
         // Detached HEAD in a plain checkout: no branch, so main.
         try FileManager.default.removeItem(atPath: dir + "/repo/.git")
         try FileManager.default.createDirectory(atPath: dir + "/repo/.git", withIntermediateDirectories: true)
-        try Data("0123456789abcdef0123456789abcdef01234567\n".utf8).write(to: URL(fileURLWithPath: dir + "/repo/.git/HEAD"))
+        try Data("0123456789abcdef0123456789abcdef01234567\n".utf8).write(
+            to: URL(fileURLWithPath: dir + "/repo/.git/HEAD"))
         #expect(TargetBranchResolver.resolve(metaJSON: nil, repositoryRoot: dir + "/repo", fileSystem: fs) == "main")
     }
 

@@ -31,7 +31,8 @@ import Testing
         defer { cleanup() }
         let a = try QueueE2E.run(["events", "export", repo], environment: ["TZ": "UTC", "LANG": "C"])
         let b = try QueueE2E.run(
-            ["events", "export", repo], environment: ["TZ": "Pacific/Kiritimati", "LANG": "de_DE.UTF-8", "LC_ALL": "tr_TR.UTF-8"])
+            ["events", "export", repo],
+            environment: ["TZ": "Pacific/Kiritimati", "LANG": "de_DE.UTF-8", "LC_ALL": "tr_TR.UTF-8"])
         #expect(a.status == 0 && b.status == 0, "\(a.stderr)\(b.stderr)")
         let la = Self.lines(a.stdout)
         let lb = Self.lines(b.stdout)
@@ -68,7 +69,8 @@ import Testing
         let (repo, cleanup) = try Self.demo("exp-bad")
         defer { cleanup() }
         let unknown = try QueueE2E.run(["events", "export", repo, "--feature", "999-nope"])
-        #expect(unknown.status == 2 && unknown.stderr.contains("999-nope") && unknown.stderr.contains("001-demo-checkout"))
+        #expect(
+            unknown.status == 2 && unknown.stderr.contains("999-nope") && unknown.stderr.contains("001-demo-checkout"))
         let noQueue = try QueueE2E.run(["events", "export", repo, "--from-queue"])
         #expect(noQueue.status == 2 && noQueue.stderr.contains("queue.sqlite"), "\(noQueue.stderr)")
         try Data("not-a-uuid\n".utf8).write(to: URL(fileURLWithPath: repo + "/.dossier/project-uuid"))

@@ -43,7 +43,8 @@ struct SpecKittyEventsTests {
                 #expect(mine.status == 0, "\(mine.stderr)")
                 #expect(
                     SpecKittyPythons.sameJSON(SpecKittyPythons.json(mine.stdout), SpecKittyPythons.json(theirs.stdout)),
-                    "\(name): dossier events reduce differs from reduce_mission_dossier\nours: \(mine.stdout)\ntheirs: \(theirs.stdout)")
+                    "\(name): differs from reduce_mission_dossier\nours: \(mine.stdout)\ntheirs: \(theirs.stdout)"
+                )
             }
         }
         return files
@@ -106,7 +107,8 @@ struct SpecKittyEventsTests {
         var versions: Set<String> = []
         defer {
             if SpecKittyPythons.isCI {
-                #expect(versions.isSuperset(of: ["11.0.0", "6.1.0"]), "CI must check both pinned versions: \(versions)")
+                #expect(
+                    versions.isSuperset(of: ["11.0.0", "6.1.0"]), "CI must check both pinned versions: \(versions)")
             }
         }
         for python in SpecKittyPythons.interpreters() {
@@ -147,7 +149,8 @@ struct SpecKittyEventsTests {
                     let theirs = try SpecKittyPythons.check(python, ["reduce", path])
                     #expect(theirs.status == 0, "\(theirs.stderr)")
                     #expect(
-                        SpecKittyPythons.sameJSON(SpecKittyPythons.json(mine.stdout), SpecKittyPythons.json(theirs.stdout)),
+                        SpecKittyPythons.sameJSON(
+                            SpecKittyPythons.json(mine.stdout), SpecKittyPythons.json(theirs.stdout)),
                         "\(version) \(path)\nours: \(mine.stdout)\ntheirs: \(theirs.stdout)")
                     if path.hasSuffix("dossier_happy_path.jsonl") { canonical = mine.stdout }
                 case "reducer_output":
@@ -162,7 +165,8 @@ struct SpecKittyEventsTests {
                     let mine = try QueueE2E.run(["events", "reduce", happy])
                     #expect(
                         SpecKittyPythons.sameJSON(SpecKittyPythons.json(mine.stdout), expectedState),
-                        "\(version): reduce of the happy path differs from canonical_output_snapshot.json: \(mine.stdout)")
+                        "\(version): happy path differs from canonical_output_snapshot.json: \(mine.stdout)"
+                    )
                 default:
                     Issue.record("\(version): unexpected fixture type in \(fixture)")
                 }

@@ -120,7 +120,8 @@ def check_export(export_dir, scan_json):
                             f"{sorted(set(reduced) ^ set(present))[:5]}")
         for rel, entry in reduced.items():
             a = present.get(rel)
-            if a and (entry.content_ref.hash != a["content_hash_sha256"] or entry.content_ref.size_bytes != a["size_bytes"]
+            ref = entry.content_ref
+            if a and (ref.hash != a["content_hash_sha256"] or ref.size_bytes != a["size_bytes"]
                       or entry.identity.artifact_class != a["class"]):
                 problems.append(f"{p}: {rel}: hash/size/class differ from the scan")
         ours = parity((rel, e.content_ref.hash) for rel, e in reduced.items())
@@ -129,9 +130,11 @@ def check_export(export_dir, scan_json):
             problems.append(f"{p}: no snapshot after reduction")
             continue
         if not (ours == feat["parity_hash_sha256"] == snap.snapshot_hash):
-            problems.append(f"{p}: parity: reduced {ours}, snapshot {snap.snapshot_hash}, scan {feat['parity_hash_sha256']}")
+            problems.append(f"{p}: parity: reduced {ours}, snapshot {snap.snapshot_hash}, "
+                            f"scan {feat['parity_hash_sha256']}")
         if not (snap.artifact_count == len(state.artifacts) == len(present)):
-            problems.append(f"{p}: artifact_count {snap.artifact_count}, reduced {len(state.artifacts)}, scan {len(present)}")
+            problems.append(f"{p}: artifact_count {snap.artifact_count}, reduced {len(state.artifacts)}, "
+                            f"scan {len(present)}")
         missing = feat["counts"]["required_missing"]
         if not (snap.anomaly_count == len(state.anomalies) == missing):
             problems.append(f"{p}: anomaly_count {snap.anomaly_count}, reduced {len(state.anomalies)}, scan {missing}")

@@ -48,8 +48,11 @@ public enum DossierStreamReducer {
                     type: type, eventID: normalizedID(rawID), clock: clock, timestamp: time,
                     payload: o["payload"] ?? .object([:])))
         }
-        guard !entries.isEmpty else { return state(namespace: nil, artifacts: [:], anomalies: [], snapshot: nil,
-            drift: [], count: 0) }
+        guard !entries.isEmpty else {
+            return state(
+                namespace: nil, artifacts: [:], anomalies: [], snapshot: nil,
+                drift: [], count: 0)
+        }
         entries.sort { a, b in
             let ka = (a.clock == nil ? 0 : 1, a.clock ?? 0)
             let kb = (b.clock == nil ? 0 : 1, b.clock ?? 0)
@@ -168,7 +171,9 @@ public enum DossierStreamReducer {
             switch field.type {
             case .model(let m): out[field.name] = v == .null ? .null : full(v, m)
             case .modelArray(let m):
-                if case .array(let items) = v { out[field.name] = .array(items.map { full($0, m) }) } else {
+                if case .array(let items) = v {
+                    out[field.name] = .array(items.map { full($0, m) })
+                } else {
                     out[field.name] = .null
                 }
             default: out[field.name] = v

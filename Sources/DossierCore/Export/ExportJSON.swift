@@ -59,7 +59,9 @@ public enum ExportJSON {
             case 0x08: out += [0x5C, UInt8(ascii: "b")]
             case 0x0C: out += [0x5C, UInt8(ascii: "f")]
             case 0..<0x20:
-                out += [0x5C, UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(b >> 4)], hex[Int(b & 15)]]
+                out += [
+                    0x5C, UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(b >> 4)], hex[Int(b & 15)],
+                ]
             default: out.append(b)
             }
         }

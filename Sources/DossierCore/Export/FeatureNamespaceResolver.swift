@@ -28,14 +28,16 @@ public struct FeatureNamespaceResolver {
         slug: String, featureDirectory: String, missionType: String, currentStep: String?, manifest: Manifest?
     ) -> DossierNamespace {
         let meta: [UInt8]?
-        if case .success(let bytes) = fileSystem.read(file: Array((featureDirectory + "/meta.json").utf8), limit: 1 << 20)
+        if case .success(let bytes) = fileSystem.read(
+            file: Array((featureDirectory + "/meta.json").utf8), limit: 1 << 20)
         {
             meta = bytes
         } else {
             meta = nil
         }
         let branch =
-            meta.flatMap(TargetBranchResolver.branch(inMetaJSON:)) ?? repositoryBranch() ?? TargetBranchResolver.fallback
+            meta.flatMap(TargetBranchResolver.branch(inMetaJSON:)) ?? repositoryBranch()
+            ?? TargetBranchResolver.fallback
         return DossierNamespace(
             projectUUID: projectUUID, missionSlug: slug, targetBranch: branch, missionType: missionType,
             manifestVersion: manifest.map(\.manifestVersion).flatMap { $0.isEmpty ? nil : $0 } ?? "none",

@@ -44,9 +44,10 @@ public enum SpecKittyMapper {
         var indexedThisScan = 0
         var lastSnapshotID: String?
 
-        func envelope(_ id: String, _ type: SpecKittyEventType, _ source: SequencedEvent, _ cause: String?,
-            _ payload: JSONValue) -> SpecKittyEnvelope
-        {
+        func envelope(
+            _ id: String, _ type: SpecKittyEventType, _ source: SequencedEvent, _ cause: String?,
+            _ payload: JSONValue
+        ) -> SpecKittyEnvelope {
             SpecKittyEnvelope(
                 eventID: id, eventType: type, aggregateID: ns.missionSlug, timestamp: source.envelope.timestamp,
                 buildID: context.buildID, nodeID: context.nodeID, lamportClock: source.sequence, causationID: cause,
@@ -78,9 +79,12 @@ public enum SpecKittyMapper {
                             ("namespace", nsJSON), ("artifact_id", identity.json),
                             ("content_ref", ContentHashRef(hash: p.contentHashSHA256, sizeBytes: p.sizeBytes).json),
                             ("indexed_at", time), ("step_id", p.stepID.map(JSONValue.string)),
-                            ("context_diagnostics", diagnostics([
-                                ("artifact_key", p.artifactKey), ("required_status", p.requiredStatus.rawValue),
-                            ])),
+                            (
+                                "context_diagnostics",
+                                diagnostics([
+                                    ("artifact_key", p.artifactKey), ("required_status", p.requiredStatus.rawValue),
+                                ])
+                            ),
                         ])))
             case .artifactMissing(let p):
                 if afterSnapshot {
@@ -99,10 +103,13 @@ public enum SpecKittyMapper {
                             ("manifest_step", .string(manifestStep(of: p.artifactKey, in: feature.manifest))),
                             ("checked_at", time),
                             ("remediation_hint", p.reasonDetail.flatMap { $0.isEmpty ? nil : JSONValue.string($0) }),
-                            ("context_diagnostics", diagnostics([
-                                ("artifact_key", p.artifactKey), ("reason_code", p.reasonCode.rawValue),
-                                ("blocking", p.blocking ? "true" : "false"),
-                            ])),
+                            (
+                                "context_diagnostics",
+                                diagnostics([
+                                    ("artifact_key", p.artifactKey), ("reason_code", p.reasonCode.rawValue),
+                                    ("blocking", p.blocking ? "true" : "false"),
+                                ])
+                            ),
                         ])))
             case .snapshotComputed(let p):
                 let c = p.artifactCounts
@@ -113,13 +120,16 @@ public enum SpecKittyMapper {
                             ("namespace", nsJSON), ("snapshot_hash", .string(p.parityHashSHA256)),
                             ("algorithm", .string("sha256")), ("artifact_count", .integer(Int64(indexedThisScan))),
                             ("anomaly_count", .integer(Int64(max(0, c.requiredMissing)))), ("computed_at", time),
-                            ("context_diagnostics", diagnostics([
-                                ("completeness_status", p.completenessStatus.rawValue),
-                                ("snapshot_id", p.snapshotID), ("total", String(c.total)),
-                                ("required", String(c.required)), ("required_present", String(c.requiredPresent)),
-                                ("required_missing", String(c.requiredMissing)), ("optional", String(c.optional)),
-                                ("optional_present", String(c.optionalPresent)),
-                            ])),
+                            (
+                                "context_diagnostics",
+                                diagnostics([
+                                    ("completeness_status", p.completenessStatus.rawValue),
+                                    ("snapshot_id", p.snapshotID), ("total", String(c.total)),
+                                    ("required", String(c.required)), ("required_present", String(c.requiredPresent)),
+                                    ("required_missing", String(c.requiredMissing)), ("optional", String(c.optional)),
+                                    ("optional_present", String(c.optionalPresent)),
+                                ])
+                            ),
                         ])))
                 lastSnapshotID = event.eventID
                 afterSnapshot = true
@@ -134,10 +144,13 @@ public enum SpecKittyMapper {
                                 ("actual_hash", .string(p.localParityHash)), ("drift_kind", .string(part.kind)),
                                 ("detected_at", time), ("artifact_ids_changed", ids),
                                 ("rebuild_hint", .string("review the change, then `dossier baseline accept` it")),
-                                ("context_diagnostics", diagnostics([
-                                    ("severity", p.severity.rawValue),
-                                    ("artifact_keys", part.keys.joined(separator: ",")),
-                                ])),
+                                (
+                                    "context_diagnostics",
+                                    diagnostics([
+                                        ("severity", p.severity.rawValue),
+                                        ("artifact_keys", part.keys.joined(separator: ",")),
+                                    ])
+                                ),
                             ])))
                 }
             }

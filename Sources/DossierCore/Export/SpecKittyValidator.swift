@@ -89,7 +89,8 @@ public enum SpecKittyValidator {
         case nil, .null?: return
         case .integer(let i)?:
             if i < minimum || (maximum.map { i > $0 } ?? false) {
-                throw fail(.invalidValue, key, String(i), maximum.map { "\(minimum)…\($0)" } ?? "an integer >= \(minimum)")
+                throw fail(
+                    .invalidValue, key, String(i), maximum.map { "\(minimum)…\($0)" } ?? "an integer >= \(minimum)")
             }
         case let v?: throw fail(.wrongType, key, v.excerpt, "an integer")
         }

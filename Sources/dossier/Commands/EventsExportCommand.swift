@@ -55,7 +55,8 @@ struct EventsExportCommand: AsyncParsableCommand {
                 let clock = ExportClockStore(stateDirectory: engine.stateDirectory)
                 let emitter = EventEmitter(actor: options.actor, logger: ScanCommand.errorsOnlyLogger)
                 let built = try ExportSources.fromScan(
-                    pipeline, emitter: emitter, resolver: &resolver, firstSequence: { n throws(ExportError) in
+                    pipeline, emitter: emitter, resolver: &resolver,
+                    firstSequence: { n throws(ExportError) in
                         try clock.reserve(n)
                     })
                 features = built.features
