@@ -88,6 +88,22 @@ struct SpecKittyEventsTests {
         let scan = try QueueE2E.run(["scan", repo])
         try #require(scan.status == 0, "\(scan.stderr)")
         let first = try exportAndCheck(repo, work: work, fromQueue: true)
+        // Each exported event keeps its queued id, and its lamport_clock is the queue row's seq.
+        let listed = try QueueE2E.run(["queue", "list", "--json", "--limit", "1000", "--state-dir", repo + "/.dossier"])
+        let rows = SpecKittyPythons.json(listed.stdout) as? [[String: Any]] ?? []
+        var seqByID: [String: Int] = [:]
+        for row in rows {
+            if let id = (row["envelope"] as? [String: Any])?["event_id"] as? String, let seq = row["seq"] as? Int {
+                seqByID[id] = seq
+            }
+        }
+        let exported = first.values.flatMap { String(decoding: $0, as: UTF8.self).split(separator: "\n") }
+            .compactMap { SpecKittyPythons.json(String($0)) as? [String: Any] }
+        #expect(!rows.isEmpty && exported.count == rows.count, "\(exported.count) exported, \(rows.count) queued")
+        for event in exported {
+            let id = event["event_id"] as? String ?? ""
+            #expect(seqByID[id] != nil && seqByID[id] == event["lamport_clock"] as? Int, "\(id)")
+        }
         let out = work + "/again"
         let again = try QueueE2E.run(["events", "export", repo, "--from-queue", "--output", out])
         #expect(again.status == 0, "\(again.stderr)")
