@@ -2,7 +2,8 @@
 /// the `MissionDossierState` projection, written as the package's `model_dump(mode="json")` writes it (every field,
 /// absent optionals as null). Same pipeline: keep the four dossier types; order by (clocked, lamport_clock,
 /// timestamp, event_id); drop repeated event ids; refuse a stream mixing namespaces (step_id aside; differing step
-/// ids become null); fold, skipping payloads the models reject (they still count in `event_count`).
+/// ids become null); fold, skipping payloads the models reject (they still count in `event_count`). Timestamps are
+/// compared as written (the package compares them as UTC instants; the same for same-format UTC times).
 public enum DossierStreamReducer {
     /// A stream that spans two namespaces (the package's `NamespaceMixedStreamError`), or an unreadable envelope.
     public enum ReduceError: Error, Sendable, Equatable, CustomStringConvertible {

@@ -36,7 +36,7 @@ struct EventsValidateCommand: AsyncParsableCommand {
 
     @Argument(help: "The file to check, or '-' for standard input.") var file: String
 
-    @Option(help: "dossier (default) or spec-kitty-events.") var format: EventFormat = .dossier
+    @Option(help: "The event shape.") var format: EventFormat = .dossier
 
     @Option(
         name: .customLong("event-type"),

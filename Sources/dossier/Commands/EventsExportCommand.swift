@@ -19,7 +19,7 @@ struct EventsExportCommand: AsyncParsableCommand {
     @Argument(help: "Feature folder, kitty-specs/ folder or repository root (default: current directory).")
     var path: String?
 
-    @Option(help: "spec-kitty-events (default) or dossier.") var format: EventFormat = .specKittyEvents
+    @Option(help: "The event shape.") var format: EventFormat = .specKittyEvents
 
     @Option(help: "Export only this feature (its slug).") var feature: String?
 
@@ -140,7 +140,7 @@ struct EventsReduceCommand: AsyncParsableCommand {
 
     @Argument(help: "A JSON-lines (or JSON array) file of envelopes, or '-' for standard input.") var file: String
 
-    @Option(help: "Only spec-kitty-events is supported.") var format: EventFormat = .specKittyEvents
+    @Option(help: "The event shape (only spec-kitty-events).") var format: EventFormat = .specKittyEvents
 
     func run() async throws {
         guard format == .specKittyEvents else { QueueSupport.fail("events reduce: only --format spec-kitty-events") }
