@@ -228,6 +228,16 @@ import Testing
         }
     }
 
+    @Test func orderKeyIsTheUTCTextPythonWrites() {
+        // Expected values: `datetime.fromisoformat(x).astimezone(timezone.utc).isoformat()` in Python 3.11.
+        #expect(UTCOrderKey.key("2026-02-21T14:00:00.000Z") == "2026-02-21T14:00:00+00:00")
+        #expect(UTCOrderKey.key("2026-02-21T14:00:00.5Z") == "2026-02-21T14:00:00.500000+00:00")
+        #expect(UTCOrderKey.key("2026-03-01T00:30:00+01:00") == "2026-02-28T23:30:00+00:00")
+        #expect(UTCOrderKey.key("2024-12-31T23:00:00-02:00") == "2025-01-01T01:00:00+00:00")
+        #expect(UTCOrderKey.key("2026-02-21T14:00:00") == "2026-02-21T14:00:00", "naive times are left alone")
+        #expect(UTCOrderKey.key("yesterday") == "yesterday")
+    }
+
     @Test func targetBranchFromMetaJSONThenGitThenMain() throws {
         #expect(TargetBranchResolver.branch(inHEAD: Array("ref: refs/heads/feature/x\n".utf8)) == "feature/x")
         #expect(TargetBranchResolver.branch(inHEAD: Array("0123456789abcdef0123456789abcdef01234567\n".utf8)) == nil)

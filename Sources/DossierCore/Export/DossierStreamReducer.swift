@@ -2,8 +2,8 @@
 /// the `MissionDossierState` projection, written as the package's `model_dump(mode="json")` writes it (every field,
 /// absent optionals as null). Same pipeline: keep the four dossier types; order by (clocked, lamport_clock,
 /// timestamp, event_id); drop repeated event ids; refuse a stream mixing namespaces (step_id aside; differing step
-/// ids become null); fold, skipping payloads the models reject (they still count in `event_count`). Timestamps are
-/// compared as written (the package compares them as UTC instants; the same for same-format UTC times).
+/// ids become null); fold, skipping payloads the models reject (they still count in `event_count`). Timestamps
+/// order as the package's UTC ISO text (`UTCOrderKey`).
 public enum DossierStreamReducer {
     /// A stream that spans two namespaces (the package's `NamespaceMixedStreamError`), or an unreadable envelope.
     public enum ReduceError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -43,7 +43,7 @@ public enum DossierStreamReducer {
             var clock: Int64?
             if case .integer(let c)? = o["lamport_clock"] { clock = c }
             var time = ""
-            if case .string(let t)? = o["timestamp"] { time = t }
+            if case .string(let t)? = o["timestamp"] { time = UTCOrderKey.key(t) }
             entries.append(
                 Entry(
                     type: type, eventID: normalizedID(rawID), clock: clock, timestamp: time,
