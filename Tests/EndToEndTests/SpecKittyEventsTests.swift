@@ -50,6 +50,37 @@ struct SpecKittyEventsTests {
         return files
     }
 
+    /// Every field of one event of each type removed, nulled, or given a wrong type or value: `dossier events
+    /// validate --format spec-kitty-events` rejects exactly the variants the package's strict models reject.
+    func validatorAgreesWithThePackageOnMutations(of stream: Data, work: String) throws {
+        let source = work + "/mutation-source.jsonl"
+        try stream.write(to: URL(fileURLWithPath: source))
+        for python in SpecKittyPythons.interpreters() {
+            let variants = work + "/mutations.jsonl"
+            let r = try SpecKittyPythons.check(python, ["mutate", source, variants])
+            try #require(r.status == 0, "\(r.stderr)")
+            let verdicts = try #require(SpecKittyPythons.json(r.stdout) as? [Bool])
+            #expect(verdicts.count > 500 && verdicts.contains(true) && verdicts.contains(false))
+            let ours = try QueueE2E.run(["events", "validate", "--format", "spec-kitty-events", variants])
+            var rejected: Set<Int> = []
+            for line in ours.stderr.split(separator: "\n") {
+                let parts = line.split(separator: ":", maxSplits: 2)
+                if parts.count > 1, parts[1].hasPrefix(" line "), let n = Int(parts[1].dropFirst(" line ".count)) {
+                    rejected.insert(n)
+                }
+            }
+            let lines = String(decoding: FileManager.default.contents(atPath: variants) ?? Data(), as: UTF8.self)
+                .split(separator: "\n")
+            var disagreements: [String] = []
+            for (i, accepted) in verdicts.enumerated() where accepted == rejected.contains(i + 1) {
+                let verdict = accepted ? "accepts" : "rejects"
+                disagreements.append("line \(i + 1) (package \(verdict)): \(lines[i].prefix(300))")
+            }
+            #expect(
+                disagreements.isEmpty, "\(python): \(disagreements.count) disagree\n\(disagreements.prefix(5))")
+        }
+    }
+
     @Test func demoExportWithAddedRemovedAndChangedArtifactsPassesThePackage() throws {
         let repo = try BinaryRunner.demoCopy("ske-demo")
         let work = try QueueE2E.tempDir("ske-demo-work")
@@ -63,7 +94,8 @@ struct SpecKittyEventsTests {
         try Data("# Spec\n\nchanged after the baseline\n".utf8).write(to: URL(fileURLWithPath: feature + "/spec.md"))
         try Data("added after the baseline\n".utf8).write(to: URL(fileURLWithPath: feature + "/notes/added.md"))
         try FileManager.default.removeItem(atPath: feature + "/quickstart.md")
-        try exportAndCheck(repo, work: work, expectDrift: true)
+        let files = try exportAndCheck(repo, work: work, expectDrift: true)
+        try validatorAgreesWithThePackageOnMutations(of: try #require(files.values.first), work: work)
 
         // The project UUID is persisted owner-only and reused.
         let uuidFile = repo + "/.dossier/project-uuid"

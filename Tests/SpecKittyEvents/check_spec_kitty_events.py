@@ -9,7 +9,12 @@ Subcommands (each prints JSON or a summary, exits non-zero with one line per pro
                               reduce_mission_dossier over each file gives the parity hash, counts and drift of
                               `dossier scan --json` (SCAN_JSON)
   reduce FILE                 the package's reducer over a JSON-lines stream, as model_dump(mode="json")
+  mutate FILE OUT             variants of the first event of each type in FILE (every field removed, nulled, or
+                              given a wrong type or value) written to OUT, one per line; prints the package's
+                              verdict for each (strict Event and payload models) as a JSON list of booleans
 """
+
+import copy
 
 import hashlib
 import json
@@ -176,7 +181,62 @@ def reduce_file(path):
     print(json.dumps(d.reduce_mission_dossier(events).model_dump(mode="json"), sort_keys=True))
 
 
+def package_accepts(env):
+    line = json.dumps(env)
+    try:
+        ev = Event.model_validate_json(line, strict=True)
+        model = PAYLOAD_MODELS.get(ev.event_type)
+        if model is None:
+            return False
+        model.model_validate_json(json.dumps(env["payload"]), strict=True)
+        return True
+    except Exception:  # noqa: BLE001 - any rejection counts
+        return False
+
+
+def leaf_paths(value, prefix=()):
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield prefix + (k,)
+            yield from leaf_paths(v, prefix + (k,))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from leaf_paths(v, prefix + (i,))
+
+
+def mutate(path, out):
+    bases = {}
+    with open(path, encoding="utf-8") as f:
+        for l in f:
+            if l.strip():
+                env = json.loads(l)
+                bases.setdefault(env["event_type"], env)
+    variants = []
+    replacements = [None, 123, "", -1, [], {}, True, "not-a-value"]
+    for env in bases.values():
+        for p in leaf_paths(env):
+            if p == ("lamport_clock",):
+                continue  # optional in 11.x, required in 6.x: dossier always writes it
+            for r in ["<delete>"] + replacements:
+                v = copy.deepcopy(env)
+                parent = v
+                for k in p[:-1]:
+                    parent = parent[k]
+                if r == "<delete>":
+                    del parent[p[-1]]
+                else:
+                    parent[p[-1]] = r
+                variants.append(v)
+    with open(out, "w", encoding="utf-8") as f:
+        for v in variants:
+            f.write(json.dumps(v) + "\n")
+    print(json.dumps([package_accepts(v) for v in variants]))
+
+
 def main(argv):
+    if len(argv) == 3 and argv[0] == "mutate":
+        mutate(argv[1], argv[2])
+        return 0
     if len(argv) >= 1 and argv[0] == "info":
         info()
         return 0

@@ -27,10 +27,12 @@ public enum SpecKittyValidator {
         if let unknown = o.keys.filter({ !envelopeKeys.contains($0) }).min(by: ByteOrder.less) {
             throw fail(.unknownField, unknown, o[unknown]?.excerpt ?? "", "")
         }
-        func string(_ key: String, required: Bool = true, minLength: Int = 1) throws(SpecKittyValidationError)
-            -> String?
+        func string(_ key: String, required: Bool = true, minLength: Int = 1, nullable: Bool = true)
+            throws(SpecKittyValidationError) -> String?
         {
             switch o[key] {
+            case .null? where !nullable || required:
+                throw fail(.wrongType, key, "null", "a string")
             case nil, .null?:
                 if required { throw fail(.missingField, key, "(absent)", "a string") }
                 return nil
@@ -66,11 +68,11 @@ public enum SpecKittyValidator {
         if !isISO8601DateTime(time) {
             throw fail(.invalidValue, "timestamp", JSONValue.string(time).excerpt, "an ISO 8601 date-time")
         }
-        if let version = try string("schema_version", required: false), !isSemver(version) {
+        if let version = try string("schema_version", required: false, nullable: false), !isSemver(version) {
             throw fail(.invalidValue, "schema_version", JSONValue.string(version).excerpt, "a semver like 3.0.0")
         }
-        try integer(o["lamport_clock"], "lamport_clock", 0, nil, fail)
-        try integer(o["data_tier"], "data_tier", 0, 4, fail)
+        try integer(o["lamport_clock"], "lamport_clock", 0, nil, nullable: true, fail)
+        try integer(o["data_tier"], "data_tier", 0, 4, nullable: false, fail)
         guard let payload = o["payload"] else { throw fail(.missingField, "payload", "(absent)", "an object") }
         try validate(payload, model: SpecKittyContract.payload(type), path: "payload", eventType: rawType)
         return type
@@ -82,10 +84,11 @@ public enum SpecKittyValidator {
     }
 
     private static func integer(
-        _ value: JSONValue?, _ key: String, _ minimum: Int64, _ maximum: Int64?,
+        _ value: JSONValue?, _ key: String, _ minimum: Int64, _ maximum: Int64?, nullable: Bool,
         _ fail: (SpecKittyValidationError.Kind, String, String, String) -> SpecKittyValidationError
     ) throws(SpecKittyValidationError) {
         switch value {
+        case .null? where !nullable: throw fail(.wrongType, key, "null", "an integer")
         case nil, .null?: return
         case .integer(let i)?:
             if i < minimum || (maximum.map { i > $0 } ?? false) {
