@@ -2,13 +2,24 @@ import ArgumentParser
 import DossierCore
 import Foundation
 
-/// `dossier events …`: validate event files and print the event JSON Schemas (DESIGN §5.4).
+/// `dossier events …`: export, validate and reduce event files, and print the event JSON Schemas (DESIGN §5.4).
 struct EventsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "events",
-        abstract: "Validate events and show their JSON Schemas.",
-        subcommands: [EventsValidateCommand.self, EventsSchemasCommand.self, EventsSchemaCommand.self]
+        abstract: "Export, validate and reduce events; show their JSON Schemas.",
+        subcommands: [
+            EventsExportCommand.self, EventsValidateCommand.self, EventsReduceCommand.self, EventsSchemasCommand.self,
+            EventsSchemaCommand.self,
+        ]
     )
+}
+
+/// The two event shapes dossier reads and writes.
+enum EventFormat: String, ExpressibleByArgument, CaseIterable {
+    /// dossier's own flat events (`schemas/`).
+    case dossier
+    /// The namespaced envelopes of the spec-kitty-events contract (`docs/events-export.md`).
+    case specKittyEvents = "spec-kitty-events"
 }
 
 /// `dossier events validate FILE`: exit 0 with a count when every event is valid, 2 with one line per invalid one.
@@ -25,7 +36,19 @@ struct EventsValidateCommand: AsyncParsableCommand {
 
     @Argument(help: "The file to check, or '-' for standard input.") var file: String
 
+    @Option(help: "The event shape.") var format: EventFormat = .dossier
+
+    @Option(
+        name: .customLong("event-type"),
+        help: "spec-kitty-events only: the type of bare payloads (default: inferred from their fields).")
+    var eventType: String?
+
     func run() async throws {
+        if format == .specKittyEvents {
+            try SpecKittyValidateRunner.run(file: file, eventType: eventType)
+            return
+        }
+        if eventType != nil { QueueSupport.fail("--event-type applies to --format spec-kitty-events only") }
         let data: Data
         if file == "-" {
             data = FileHandle.standardInput.readDataToEndOfFile()
