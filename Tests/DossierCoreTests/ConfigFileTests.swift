@@ -34,10 +34,14 @@ import Testing
     @Test func duplicateKeysAndTablesAreRefused() {
         #expect(
             error("[delivery]\nurl = \"http://a/\"\nurl = \"http://b/\"\n")
-                == .syntax(path: path, line: 3, column: 1, message: "cannot redefine existing string 'delivery.url'"))
+                == .syntax(
+                    path: path, line: 3, column: 7,
+                    message: "Error while parsing key-value pair: cannot redefine existing string 'url'"))
         #expect(
             error("[delivery]\nurl = \"http://a/\"\n[delivery]\nsecret_file = \"/s\"\n")
-                == .syntax(path: path, line: 3, column: 1, message: "cannot redefine existing table 'delivery'"))
+                == .syntax(
+                    path: path, line: 3, column: 1,
+                    message: "Error while parsing table header: cannot redefine existing table 'delivery'"))
     }
 
     @Test func wrongTypesAndUnknownKeysNameTheKey() {

@@ -48,10 +48,10 @@ import Testing
     static let cases: [Case] = [
         Case(
             name: "duplicate key", toml: "[delivery]\nurl = \"http://a/\"\nurl = \"http://b/\"\n",
-            message: "CONFIG:3:1: cannot redefine existing string 'delivery.url'"),
+            message: "CONFIG:3:7: Error while parsing key-value pair: cannot redefine existing string 'url'"),
         Case(
             name: "duplicate table", toml: "[delivery]\nurl = \"http://a/\"\n[delivery]\nsecret_file = \"/s\"\n",
-            message: "CONFIG:3:1: cannot redefine existing table 'delivery'"),
+            message: "CONFIG:3:1: Error while parsing table header: cannot redefine existing table 'delivery'"),
         Case(
             name: "wrong type", toml: "[delivery]\nurl = 8787\n",
             message: "config file CONFIG: [delivery] url must be a string, found an integer"),

@@ -18,8 +18,8 @@ import Testing
     ]
 
     /// Only printable text and line breaks.
-    static func expectNoControls(_ text: String, _ context: String) {
-        let bad = text.unicodeScalars.filter { $0 != "\n" && TerminalText.needsEscape($0) && $0 != "\\" }
+    static func expectNoControls(_ text: String, _ context: String, layout: Set<Unicode.Scalar> = ["\n"]) {
+        let bad = text.unicodeScalars.filter { !layout.contains($0) && TerminalText.needsEscape($0) && $0 != "\\" }
         #expect(bad.isEmpty, "\(context): raw \(bad.map { String($0.value, radix: 16) })")
     }
 
@@ -29,30 +29,29 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let feature = repo + "/kitty-specs/001-demo-checkout"
         let state = dir + "/state"
-        let accept = try BinaryRunner.run(["baseline", "accept", repo, "--state-dir", state])
-        #expect(accept.exitCode == 0, "\(accept.stderr)")
         for (raw, _) in Self.names {
             try Data("hostile\n".utf8).write(to: URL(fileURLWithPath: feature + "/notes/" + raw))
         }
+        let accept = try BinaryRunner.run(["baseline", "accept", repo, "--state-dir", state])
+        #expect(accept.exitCode == 0, "\(accept.stderr)")
+        Self.expectNoControls(accept.stdoutText, "baseline accept")
         let table = try BinaryRunner.run(["scan", repo, "--state-dir", state, "--no-emit"])
         Self.expectNoControls(table.stdoutText, "scan table")
+        // Changed content: drift names each file by its (escaped) path.
+        for (raw, _) in Self.names {
+            try Data("changed\n".utf8).write(to: URL(fileURLWithPath: feature + "/notes/" + raw))
+        }
         let drift = try BinaryRunner.run(["drift", repo, "--state-dir", state])
         #expect(drift.exitCode == 1, "\(drift.stderr)")
         Self.expectNoControls(drift.stdoutText, "drift")
-        for (raw, shown) in Self.names {
+        for (_, shown) in Self.names {
             #expect(table.stdoutText.contains(" notes/\(shown) "), "scan table lacks \(shown)")
-            #expect(drift.stdoutText.contains("notes/\(shown)"), "drift lacks \(shown)")
-            _ = raw
+            #expect(drift.stdoutText.contains("  notes/\(shown)\n"), "drift lacks \(shown)")
         }
         // JSON keeps the exact names.
         let json = try BinaryRunner.run(["scan", repo, "--state-dir", state, "--no-emit", "--json"])
-        let text = json.stdoutText
-        for (raw, _) in Self.names {
-            let encoded = String(decoding: try JSONEncoder().encode("notes/" + raw), as: UTF8.self)
-            let decodedPaths = Self.relativePaths(json.stdout)
-            #expect(decodedPaths.contains("notes/" + raw), "JSON lost \(encoded)")
-        }
-        _ = text
+        let paths = Self.relativePaths(json.stdout)
+        for (raw, _) in Self.names { #expect(paths.contains("notes/" + raw), "JSON lost \(raw.debugDescription)") }
         // An error naming an input path: one escaped line.
         let missing = try BinaryRunner.run(["scan", dir + "/no\u{1B}[2Jsuch\nplace", "--state-dir", state])
         #expect(missing.exitCode == 2)
@@ -101,7 +100,7 @@ import Testing
         let before = try queue.status().counts
         let list = try BinaryRunner.run(["queue", "list", "--state-dir", state])
         #expect(list.exitCode == 0, "\(list.stderr)")
-        Self.expectNoControls(list.stdoutText, "queue list")
+        Self.expectNoControls(list.stdoutText, "queue list", layout: ["\n", "\t"])
         #expect(list.stdoutText.contains("\t007-evil\\x1B]0;pwned\\x07"))
         #expect(list.stdoutText.contains("\terror=422 \\x1B[31mforged\\r\\nline\\u{9B}\n"))
         let status = try BinaryRunner.run(["queue", "status", "--state-dir", state])
