@@ -23,7 +23,8 @@ import Testing
             expect: ["config.toml:2:7: Error while parsing value: could not determine value type"]),
         Case(
             name: "text after the value", bytes: Array("[delivery]\nurl = \"http://127.0.0.1:9/x\" junk\n".utf8),
-            expect: ["config.toml:2:30: Error while parsing key-value pair: expected a comment or whitespace, saw 'j'"]),
+            expect: ["config.toml:2:30: Error while parsing key-value pair: expected a comment or whitespace, saw 'j'"]
+        ),
         Case(
             name: "not an http URL", bytes: Array("[delivery]\nurl = \"ftp://x/y\"\nsecret = \"whsec_AAAA\"\n".utf8),
             expect: ["'ftp://x/y'", "not an http(s) URL"]),

@@ -29,9 +29,10 @@ import Testing
         for (p, _, _) in processes { try p.run() }
         return processes.map { p, out, err in
             p.waitUntilExit()
+            let stdout = FileManager.default.contents(atPath: out) ?? Data()
+            let stderr = FileManager.default.contents(atPath: err) ?? Data()
             return (
-                p.terminationStatus, String(decoding: FileManager.default.contents(atPath: out) ?? Data(), as: UTF8.self),
-                String(decoding: FileManager.default.contents(atPath: err) ?? Data(), as: UTF8.self)
+                p.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self)
             )
         }
     }

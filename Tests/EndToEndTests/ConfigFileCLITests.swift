@@ -63,9 +63,11 @@ import Testing
             message: "config file CONFIG: unknown key url (known: [delivery])"),
         Case(
             name: "inline secret in a group-readable file",
-            toml: "[delivery]\nurl = \"http://127.0.0.1:9/webhook\"\nsecret = \"\(WebhookSecret.generate().encoded)\"\n",
+            toml: "[delivery]\nurl = \"http://127.0.0.1:9/webhook\"\n"
+                + "secret = \"\(WebhookSecret.generate().encoded)\"\n",
             mode: 0o640,
-            message: "secret file CONFIG is readable by group or others (mode 640); refusing it. Run: chmod 600 CONFIG"),
+            message:
+                "secret file CONFIG is readable by group or others (mode 640); refusing it. Run: chmod 600 CONFIG"),
     ]
 
     @Test(arguments: cases)
@@ -111,7 +113,9 @@ import Testing
         let w = try World("config-crlf")
         defer { w.cleanup() }
         let secret = try LocalState.secretFile(in: w.dir)
-        let receiver = try DeliveryCLITests.ReceiverProcess(["--secret-file", secret, "--store", w.dir + "/recv.sqlite"])
+        let receiver = try DeliveryCLITests.ReceiverProcess([
+            "--secret-file", secret, "--store", w.dir + "/recv.sqlite",
+        ])
         defer { _ = receiver.stop() }
         try w.write(
             "# dossier\r\n[delivery]\r\nurl = \"\(receiver.url)\"\r\nsecret_file = \"\(secret)\"  # 0600\r\n")

@@ -9,7 +9,8 @@ struct DashboardEscapingE2ETests {
         let f = try DashboardE2EFixture(files: [
             "spec.md": "# Spec\n", "plan.md": "# Plan\n", "evil\u{1B}[2J\u{1B}[H\rMISSING.md": "x\n",
         ])
-        let t = try TmuxHarness(arguments: [], directory: f.repository, width: 160, height: 40, environment: f.environment)
+        let t = try TmuxHarness(
+            arguments: [], directory: f.repository, width: 160, height: 40, environment: f.environment)
         let screen = try await t.waitFor("[1 Events", "evil\\x1B[2J\\x1B[H\\rMISSING.md")
         #expect(screen.contains("spec.md"))
         #expect(!screen.contains("\u{1B}"))

@@ -17,7 +17,8 @@ enum ScanTable {
                 [
                     a.present ? (a.anomaly == nil ? "ok" : "!") : "MISSING",
                     a.requiredStatus == .required ? "req" : "opt",
-                    a.artifactClass.rawValue, esc(a.relativePath), esc(a.wpID ?? ""), a.sizeBytes.map(String.init) ?? "-",
+                    a.artifactClass.rawValue, esc(a.relativePath), esc(a.wpID ?? ""),
+                    a.sizeBytes.map(String.init) ?? "-",
                     a.contentHashSHA256.map { String($0.prefix(12)) } ?? "-", a.anomaly?.kind.rawValue ?? "",
                 ]
             }
