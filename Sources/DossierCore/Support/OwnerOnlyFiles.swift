@@ -44,6 +44,16 @@ public enum OwnerOnlyFiles {
             if (st.st_mode & S_IFMT) == S_IFDIR { return }
             throw OwnerOnlyError(path: path, problem: "exists and is not a folder")
         }
+        if code == ENOTDIR {
+            // Name the level that is in the way: the nearest existing ancestor that is not a folder.
+            var level = parentPath(path)
+            while level != "/" && level != "." {
+                if stat(level, &st) == 0 && (st.st_mode & S_IFMT) != S_IFDIR {
+                    throw OwnerOnlyError(path: level, problem: "exists and is not a folder")
+                }
+                level = parentPath(level)
+            }
+        }
         throw OwnerOnlyError(path: path, problem: "cannot create folder (\(String(cString: strerror(code))))")
     }
 
