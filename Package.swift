@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         /// All domain logic: scan, manifests, snapshot, drift, events, queue, delivery, engine.
@@ -29,6 +30,7 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
             ],
             swiftSettings: strict
         ),
@@ -85,7 +87,7 @@ let package = Package(
         /// Runs the real `dossier` binary (depends on it so `swift test` builds it first).
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["DossierCore", "dossier"],
+            dependencies: ["DossierCore", "dossier", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
     ]

@@ -13,14 +13,11 @@ public final class ReceiverStore: Sendable {
     let pool: DatabasePool
     public let path: String
 
-    /// Opens (creating if needed, mode 0600) the store at `path`.
+    /// Opens (creating if needed: folders 0700, file 0600) the store at `path`.
     public init(path: String) throws {
         self.path = path
-        let dir = (path as NSString).deletingLastPathComponent
-        if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
-        if !FileManager.default.fileExists(atPath: path) {
-            _ = FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
-        }
+        // Missing folders 0700, the file 0600, whatever the umask (SQLite gives -wal/-shm the file's mode).
+        try OwnerOnlyFiles.prepareFile(path)
         var config = Configuration()
         config.prepareDatabase { db in
             if !db.configuration.readonly { try db.execute(sql: "PRAGMA synchronous = FULL") }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DossierCore
 import Foundation
 
 /// `dossier`: the audited index of spec-driven feature folders (DESIGN §8).
@@ -33,7 +34,7 @@ struct DossierCommand: AsyncParsableCommand {
         } catch {
             let code = exitCode(for: error)
             if code == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                FileHandle.standardError.write(Data((TerminalText.escapeLines(fullMessage(for: error)) + "\n").utf8))
                 Foundation.exit(2)
             }
             exit(withError: error)

@@ -84,11 +84,15 @@ import Testing
             ])
         #expect(try DeliverySettings.readConfig(path + ".missing") == [:])
         let bad = try temp("config.toml", "[delivery]\nurl = http://unquoted\n", mode: 0o600)
-        #expect(
-            throws: DeliverySettingsError.configSyntax(
-                path: bad, line: 2, message: "value of 'url' must be a \"string\"")
-        ) {
-            try DeliverySettings.readConfig(bad)
+        do throws(DeliverySettingsError) {
+            _ = try DeliverySettings.readConfig(bad)
+            Issue.record("an unquoted value was accepted")
+        } catch {
+            guard case .config(.syntax(let path, let line, _, _)) = error else {
+                Issue.record("unexpected error \(error)")
+                return
+            }
+            #expect(path == bad && line == 2)
         }
     }
 }

@@ -23,10 +23,10 @@ import Testing
     }
 
     @Test func controlCharactersAreNeverDrawnRaw() {
-        #expect(TextWidth.sanitize("a\tb\nc\u{1B}[31m") == "a?b?c?[31m")
+        #expect(TextWidth.sanitize("a\tb\nc\u{1B}[31m") == "a\\tb\\nc\\x1B[31m")
         var canvas = Canvas(width: 10, height: 1)
         canvas.write("x\u{1B}y\r", x: 0, y: 0)
-        #expect(canvas.lines == ["x?y?      "])
+        #expect(canvas.lines == ["x\\x1By\\r  "])
     }
 
     @Test func canvasKeepsWideCharactersWholeWhenOverwritten() {

@@ -14,16 +14,17 @@ import Testing
     static let cases: [Case] = [
         Case(
             name: "unterminated table header", bytes: Array("[delivery\n".utf8),
-            expect: ["config.toml:1:", "unterminated table header"]),
+            expect: ["config.toml:1:10: Error while parsing table header: expected ']', saw '\\\\n'"]),
         Case(
             name: "line without =", bytes: Array("[delivery]\nurl\n".utf8),
-            expect: ["config.toml:2:", "key = \"value\""]),
+            expect: ["config.toml:2:4: Error while parsing key-value pair: expected '=', saw '\\\\n'"]),
         Case(
             name: "unquoted value", bytes: Array("[delivery]\nurl = http://x\n".utf8),
-            expect: ["config.toml:2:", "'url' must be a \"string\""]),
+            expect: ["config.toml:2:7: Error while parsing value: could not determine value type"]),
         Case(
             name: "text after the value", bytes: Array("[delivery]\nurl = \"http://127.0.0.1:9/x\" junk\n".utf8),
-            expect: ["config.toml:2:", "unexpected text after the value of 'url'"]),
+            expect: ["config.toml:2:30: Error while parsing key-value pair: expected a comment or whitespace, saw 'j'"]
+        ),
         Case(
             name: "not an http URL", bytes: Array("[delivery]\nurl = \"ftp://x/y\"\nsecret = \"whsec_AAAA\"\n".utf8),
             expect: ["'ftp://x/y'", "not an http(s) URL"]),
@@ -46,6 +47,8 @@ import Testing
         let w = try CatalogueWorld("config")
         defer { w.cleanup() }
         try Data(c.bytes).write(to: URL(fileURLWithPath: w.state + "/config.toml"))
+        // Owner-only, as a config holding an inline secret must be.
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: w.state + "/config.toml")
         let r = try w.run(["queue", "flush", "--state-dir", w.state], env: [:])
         #expect(r.status == 2, "\(c.name): \(r.stdout) \(r.stderr)")
         for needle in c.expect { #expect(r.stderr.contains(needle), "'\(needle)' not in: \(r.stderr)") }

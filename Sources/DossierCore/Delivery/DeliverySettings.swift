@@ -12,7 +12,7 @@ public enum DeliverySettingsError: Error, Equatable, CustomStringConvertible {
     case secretFileUnreadable(path: String, reason: String)
     case secretFileTooOpen(path: String, mode: String)
     case invalidSecret(source: String, reason: String)
-    case configSyntax(path: String, line: Int, message: String)
+    case config(ConfigFileError)
 
     public var description: String {
         switch self {
@@ -25,7 +25,7 @@ public enum DeliverySettingsError: Error, Equatable, CustomStringConvertible {
         case .secretFileTooOpen(let path, let mode):
             "secret file \(path) is readable by group or others (mode \(mode)); refusing it. Run: chmod 600 \(path)"
         case .invalidSecret(let source, let reason): "webhook secret from \(source): \(reason)"
-        case .configSyntax(let path, let line, let message): "\(path):\(line): \(message)"
+        case .config(let error): error.description
         }
     }
 }
@@ -67,43 +67,16 @@ public enum DeliverySettings {
         return DeliveryConfiguration(endpoint: url, secret: secret)
     }
 
-    /// Parses the `[delivery]` table of a tiny TOML subset: `key = "value"` lines, `#` comments, `[table]`
-    /// headers. Other tables are skipped. Returns an empty map when the file does not exist.
+    /// The `[delivery]` table of the config file at `path` (see `ConfigFile`); empty when nothing exists there.
+    /// An inline `secret` in a file that group or others can read is refused like a loose secret file.
     public static func readConfig(_ path: String) throws(DeliverySettingsError) -> [String: String] {
-        guard let data = FileManager.default.contents(atPath: path) else { return [:] }
-        var table = ""
-        var result: [String: String] = [:]
-        for (number, rawLine) in String(decoding: data, as: UTF8.self).split(
-            separator: "\n", omittingEmptySubsequences: false
-        )
-        .enumerated() {
-            let line = rawLine.trimmingCharacters(in: .whitespaces)
-            if line.isEmpty || line.hasPrefix("#") { continue }
-            if line.hasPrefix("[") {
-                guard line.hasSuffix("]") else {
-                    throw .configSyntax(path: path, line: number + 1, message: "unterminated table header")
-                }
-                table = line.dropFirst().dropLast().trimmingCharacters(in: .whitespaces)
-                continue
-            }
-            guard let eq = line.firstIndex(of: "=") else {
-                throw .configSyntax(path: path, line: number + 1, message: "expected key = \"value\"")
-            }
-            let key = line[..<eq].trimmingCharacters(in: .whitespaces)
-            var value = line[line.index(after: eq)...].trimmingCharacters(in: .whitespaces)
-            guard table == "delivery" else { continue }
-            guard value.hasPrefix("\""), let close = value.dropFirst().firstIndex(of: "\"") else {
-                throw .configSyntax(path: path, line: number + 1, message: "value of '\(key)' must be a \"string\"")
-            }
-            let rest = value[value.index(after: close)...].trimmingCharacters(in: .whitespaces)
-            guard rest.isEmpty || rest.hasPrefix("#") else {
-                throw .configSyntax(
-                    path: path, line: number + 1, message: "unexpected text after the value of '\(key)'")
-            }
-            value = String(value[value.index(after: value.startIndex)..<close])
-            result[key] = value
+        let loaded: (file: ConfigFile, mode: mode_t)?
+        do throws(ConfigFileError) { loaded = try ConfigFile.load(path: path) } catch { throw .config(error) }
+        guard let loaded else { return [:] }
+        if loaded.file.delivery["secret"] != nil, loaded.mode & 0o077 != 0 {
+            throw .secretFileTooOpen(path: path, mode: String(loaded.mode & 0o777, radix: 8))
         }
-        return result
+        return loaded.file.delivery
     }
 
     /// Resolves the endpoint URL.

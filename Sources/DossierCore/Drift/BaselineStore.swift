@@ -104,22 +104,10 @@ public struct BaselineStore: Sendable {
         return out == "." || out == ".." ? "%2E" + out.dropFirst() : out
     }
 
-    /// `mkdir -p` with 0700 for every folder it creates.
+    /// `mkdir -p` with 0700 for every folder it creates (`OwnerOnlyFiles`).
     static func makeDirectory(_ path: String) throws {
-        if mkdir(path, 0o700) != 0 {
-            var code = errno
-            if code == ENOENT, path != "/", !path.isEmpty {
-                let parent = String(decoding: CPath.parent(Array(path.utf8)), as: UTF8.self)
-                if parent != path {
-                    try makeDirectory(parent)
-                    if mkdir(path, 0o700) == 0 { return }
-                    code = errno
-                }
-            }
-            var st = stat()
-            guard code == EEXIST, stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else {
-                throw BaselineStoreError(path: path, problem: "cannot create state folder (\(CPath.errorText(code)))")
-            }
+        do throws(OwnerOnlyError) { try OwnerOnlyFiles.makeDirectories(path) } catch {
+            throw BaselineStoreError(path: path, problem: "cannot create state folder (\(error.problem))")
         }
     }
 

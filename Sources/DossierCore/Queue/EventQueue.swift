@@ -23,7 +23,10 @@ public final class EventQueue: Sendable {
 
     static let refusedKey = "refused_at_cap"
 
-    /// Opens (creating if needed) the queue at `path`: the folder is created 0700, the file 0600, migrations run.
+    /// Opens (creating if needed) the queue at `path`: missing folders are created 0700, the file 0600 (whatever the
+    /// umask). Before anything can write, `PRAGMA quick_check` runs on a read-only connection: a damaged file is
+    /// refused with `.corrupt` and left byte-for-byte untouched. Check, open and migrations run under an exclusive
+    /// lock on the folder, so processes racing on a fresh state directory all succeed.
     /// `readOnly` opens without migrating or writing (for tests and inspection).
     public init(
         path: String, capacity: Int = 100_000, maxAttempts: Int = QueueTransitions.defaultMaxAttempts,
@@ -32,7 +35,15 @@ public final class EventQueue: Sendable {
         self.path = path
         self.capacity = capacity
         self.maxAttempts = maxAttempts
-        if !readOnly { try Self.prepareFiles(path) }
+        let folder = OwnerOnlyFiles.parentPath(path)
+        if !readOnly {
+            do throws(OwnerOnlyError) { try OwnerOnlyFiles.prepareFile(path) } catch {
+                throw .cannotOpen(path: path, message: error.description)
+            }
+        }
+        let lock = readOnly ? nil : try QueueOpenLock(folder: folder, queuePath: path)
+        defer { lock?.release() }
+        try QueueIntegrity.check(path)
         var config = Configuration()
         config.readonly = readOnly
         config.busyMode = .timeout(30)
@@ -60,30 +71,6 @@ public final class EventQueue: Sendable {
     /// Convenience: the queue of a state directory (`<stateDir>/queue.sqlite`).
     public convenience init(stateDirectory: String, capacity: Int = 100_000) throws(QueueError) {
         try self.init(path: (stateDirectory as NSString).appendingPathComponent("queue.sqlite"), capacity: capacity)
-    }
-
-    private static func prepareFiles(_ path: String) throws(QueueError) {
-        let dir = (path as NSString).deletingLastPathComponent
-        let fm = FileManager.default
-        var isDir: ObjCBool = false
-        if !dir.isEmpty && !fm.fileExists(atPath: dir, isDirectory: &isDir) {
-            do {
-                try fm.createDirectory(
-                    atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            } catch {
-                throw .cannotOpen(
-                    path: path, message: "cannot create state folder \(dir): \(error.localizedDescription)")
-            }
-        } else if !dir.isEmpty && !isDir.boolValue {
-            throw .cannotOpen(path: path, message: "\(dir) exists and is not a folder")
-        }
-        if !fm.fileExists(atPath: path) {
-            let fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
-            if fd < 0 && errno != EEXIST {
-                throw .cannotOpen(path: path, message: String(cString: strerror(errno)))
-            }
-            if fd >= 0 { close(fd) }
-        }
     }
 
     private func write<T>(_ operation: String, _ body: (Database) throws -> T) throws(QueueError) -> T {

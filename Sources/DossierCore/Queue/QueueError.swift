@@ -7,7 +7,7 @@ public enum QueueError: Error, Sendable, Equatable, CustomStringConvertible {
     case capacityExceeded(current: Int, incoming: Int, capacity: Int)
     /// An event failed validation; nothing of the batch was appended.
     case invalidEvent(EventValidationError)
-    /// The database file is not a valid SQLite database or fails integrity checks.
+    /// The database file is not a valid SQLite database or fails `PRAGMA quick_check`. Nothing wrote to it.
     case corrupt(path: String, message: String)
     /// The database or its folder cannot be written.
     case readOnly(path: String, message: String)
@@ -28,7 +28,9 @@ public enum QueueError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidEvent(let error):
             return "invalid event, nothing was queued: \(error.description)"
         case .corrupt(let path, let message):
-            return "queue database \(path) is corrupt or not a SQLite database: \(message)"
+            return "queue database \(path) is corrupt or not a SQLite database (\(message)); it was left untouched."
+                + " To recover, move it aside with its -wal and -shm files (mv \(path) \(path).corrupt) and rerun"
+                + " to start an empty queue, or restore it from a backup"
         case .readOnly(let path, let message):
             return "queue database \(path) is read-only: \(message)"
         case .diskFull(let path, let message):

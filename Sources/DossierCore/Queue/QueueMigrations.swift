@@ -1,6 +1,7 @@
 import GRDB
 
 /// Schema migrations of the queue database. Never edit a registered migration; add a new one.
+/// `EventQueue` runs them only under `QueueOpenLock`, so processes racing on a fresh queue never both migrate.
 enum QueueMigrations {
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()

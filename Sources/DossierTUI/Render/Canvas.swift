@@ -25,11 +25,12 @@ public struct Canvas: Sendable, Equatable {
     }
 
     /// Writes `text` at column `x`, row `y`, clipped to `maxWidth` columns and to the canvas.
-    /// Control characters are replaced (never sent raw); a wide character that does not fit is
-    /// not split. Returns the number of columns written.
+    /// Control characters are escaped (`TextWidth.sanitize`, never sent raw); a wide character that
+    /// does not fit is not split. Returns the number of columns written.
     @discardableResult
     public mutating func write(_ text: String, x: Int, y: Int, style: Style = .normal, maxWidth: Int? = nil) -> Int {
         guard y >= 0, y < height, x < width else { return 0 }
+        let text = TextWidth.sanitize(text)
         let limit = min(width, x + (maxWidth ?? width))
         var col = x
         var last = -1  // cell index of the previous character, for combining marks

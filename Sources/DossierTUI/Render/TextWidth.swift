@@ -1,3 +1,5 @@
+import DossierCore
+
 /// Terminal display width of text, computed in pure Swift (no `wcwidth`, so it does not depend
 /// on the process locale and unit tests need no terminal).
 ///
@@ -82,13 +84,11 @@ public enum TextWidth {
         return String(repeating: " ", count: max(0, columns - width(clipped))) + clipped
     }
 
-    /// Replaces control characters (tabs, newlines, escape sequences in file names or server
-    /// answers) with `?` so they can never move the cursor or change the terminal's state.
+    /// Escapes control characters (tabs, newlines, escape sequences in file names or server
+    /// answers) with the product's one terminal escaper (`TerminalText`: `\x1B`, `\n`, …) so they can
+    /// never move the cursor or change the terminal's state, and read the same as in the CLI.
     public static func sanitize(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: isControl) else { return text }
-        var out = String.UnicodeScalarView()
-        for s in text.unicodeScalars { out.append(isControl(s) ? "?" : s) }
-        return String(out)
+        TerminalText.escape(text)
     }
 
     static func isControl(_ s: Unicode.Scalar) -> Bool {

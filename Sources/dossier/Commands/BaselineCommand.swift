@@ -31,10 +31,10 @@ struct BaselineAcceptCommand: AsyncParsableCommand {
                     from: f.dossier, snapshot: f.snapshot, acceptedAt: now, source: "local")
                 try store.save(baseline)
                 CLIOutput.out(
-                    "accepted \(f.dossier.featureSlug) (\(f.dossier.missionType)): "
+                    "accepted \(esc(f.dossier.featureSlug)) (\(esc(f.dossier.missionType))): "
                         + "parity \(baseline.parityHashSHA256), "
                         + "\(baseline.entries.count) artifacts → "
-                        + store.path(featureSlug: baseline.featureSlug, missionType: baseline.missionType)
+                        + esc(store.path(featureSlug: baseline.featureSlug, missionType: baseline.missionType))
                 )
             }
         } catch {
@@ -79,7 +79,8 @@ struct BaselineShowCommand: AsyncParsableCommand {
         } else {
             for b in baselines {
                 CLIOutput.out(
-                    "\(b.featureSlug) (\(b.missionType)) accepted \(b.acceptedAt) from \(b.source)\n"
+                    "\(esc(b.featureSlug)) (\(esc(b.missionType))) accepted \(esc(b.acceptedAt))"
+                        + " from \(esc(b.source))\n"
                         + "parity \(b.parityHashSHA256)"
                 )
                 CLIOutput.out(
@@ -87,7 +88,7 @@ struct BaselineShowCommand: AsyncParsableCommand {
                         header: ["req", "key", "path", "sha256"],
                         rows: b.entries.map {
                             [
-                                $0.requiredStatus == .required ? "req" : "opt", $0.key, $0.relativePath,
+                                $0.requiredStatus == .required ? "req" : "opt", esc($0.key), esc($0.relativePath),
                                 String($0.contentHashSHA256.prefix(12)),
                             ]
                         }
@@ -103,3 +104,6 @@ struct BaselineShowCommand: AsyncParsableCommand {
         }
     }
 }
+
+/// The terminal escaper for input-derived text in baseline output (slugs, keys, paths).
+private func esc(_ text: String) -> String { TerminalText.escape(text) }

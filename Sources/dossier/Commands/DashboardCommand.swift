@@ -56,10 +56,10 @@ struct DashboardCommand: AsyncParsableCommand {
             let code = try await launch()
             if code != 0 { throw ExitCode(code) }
         } catch let error as DashboardLaunchError {
-            FileHandle.standardError.write(Data("dossier: \(error)\n".utf8))
+            FileHandle.standardError.write(Data("dossier: \(TerminalText.escape("\(error)"))\n".utf8))
             throw ExitCode(2)
         } catch let error as DashboardError {
-            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            FileHandle.standardError.write(Data("\(TerminalText.escapeLines("\(error)"))\n".utf8))
             throw ExitCode(2)
         }
     }
@@ -124,11 +124,8 @@ struct DashboardCommand: AsyncParsableCommand {
         let dir = DemoMission.defaultDirectory(environment: environment)
         do { try DemoMission.materialize(into: dir) } catch { throw DashboardLaunchError.demo(error.description) }
         let stateDir = StateDirectory.resolve(explicit: state.stateDir, environment: environment, repositoryRoot: dir)
-        do {
-            try FileManager.default.createDirectory(
-                atPath: stateDir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        } catch {
-            throw DashboardLaunchError.demo("cannot create \(stateDir): \(error.localizedDescription)")
+        do throws(OwnerOnlyError) { try OwnerOnlyFiles.makeDirectories(stateDir) } catch {
+            throw DashboardLaunchError.demo("cannot create \(error.description)")
         }
         // First run: the current files become the baseline, so an edit shows as drift.
         let silent = DossierEngine(

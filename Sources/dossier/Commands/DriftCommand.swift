@@ -54,18 +54,20 @@ struct DriftCommand: AsyncParsableCommand {
             data.append(0x0A)
             FileHandle.standardOutput.write(data)
         } else {
+            // Slugs, keys and paths come from the file system: the one terminal escaper keeps them inert.
+            let esc = TerminalText.escape
             var lines: [String] = []
             for r in reports {
                 guard r.hasDrift else {
-                    lines.append("\(r.featureSlug): no drift (parity \(r.localParityHash))")
+                    lines.append("\(esc(r.featureSlug)): no drift (parity \(r.localParityHash))")
                     continue
                 }
-                lines.append("\(r.featureSlug): drift, severity \(r.severity.rawValue)")
+                lines.append("\(esc(r.featureSlug)): drift, severity \(r.severity.rawValue)")
                 lines.append("  baseline parity \(r.baselineParityHash)")
                 lines.append("  local parity    \(r.localParityHash)")
-                for k in r.missingInLocal { lines.append("  - removed  \(k)") }
-                for k in r.missingInBaseline { lines.append("  + added    \(k)") }
-                for c in r.changed { lines.append("  ~ changed  \(c.key)  \(c.relativePath)") }
+                for k in r.missingInLocal { lines.append("  - removed  \(esc(k))") }
+                for k in r.missingInBaseline { lines.append("  + added    \(esc(k))") }
+                for c in r.changed { lines.append("  ~ changed  \(esc(c.key))  \(esc(c.relativePath))") }
             }
             CLIOutput.out(lines.joined(separator: "\n"))
         }

@@ -69,7 +69,7 @@ struct EventsValidateCommand: AsyncParsableCommand {
             QueueSupport.printErr("\(file): \(report.invalid) of \(report.total) events invalid")
             throw ExitCode(2)
         }
-        print("\(file): \(report.total) event\(report.total == 1 ? "" : "s") valid")
+        print("\(TerminalText.escape(file)): \(report.total) event\(report.total == 1 ? "" : "s") valid")
     }
 }
 

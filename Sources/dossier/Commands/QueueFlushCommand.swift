@@ -106,11 +106,12 @@ struct QueueFlushCommand: AsyncParsableCommand {
             print(
                 "delivered \(summary.delivered), retried \(summary.retried), dead \(summary.dead), attempts \(summary.attempts)"
             )
-            if let paused = summary.paused { print("endpoint \(c.displayEndpoint) paused: \(paused)") }
+            // The endpoint and the server's or network's reasons are outside text: escaped for the terminal.
+            let endpoint = TerminalText.escape(c.displayEndpoint)
+            if let paused = summary.paused { print("endpoint \(endpoint) paused: \(TerminalText.escape(paused))") }
             if summary.unreachable {
-                print(
-                    "endpoint \(c.displayEndpoint) unreachable: \(summary.unreachableReason ?? "no answer"); events stay pending"
-                )
+                let reason = TerminalText.escape(summary.unreachableReason ?? "no answer")
+                print("endpoint \(endpoint) unreachable: \(reason); events stay pending")
             }
         }
         if summary.paused != nil || summary.unreachable { throw ExitCode(2) }

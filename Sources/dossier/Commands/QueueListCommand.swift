@@ -47,16 +47,20 @@ struct QueueListCommand: AsyncParsableCommand {
             if events.isEmpty { print("no events\(only.map { " in state \($0.rawValue)" } ?? "")") }
             for e in events {
                 var line =
-                    "\(e.seq)\t\(e.state.rawValue)\tattempts=\(e.attempts)\t\(e.eventType)\t\(e.eventID)\t\(e.featureSlug)"
+                    "\(e.seq)\t\(e.state.rawValue)\tattempts=\(e.attempts)\t\(esc(e.eventType))\t\(esc(e.eventID))\t"
+                    + esc(e.featureSlug)
                 if e.state == .pending || e.state == .inFlight {
                     line += "\tnext=\(QueueSupport.time(e.nextAttemptAt))"
                 }
                 if e.state == .delivered { line += "\tdelivered=\(QueueSupport.time(e.deliveredAt))" }
-                if let err = e.lastError { line += "\terror=\(err)" }
+                if let err = e.lastError { line += "\terror=\(esc(err))" }
                 print(line)
             }
         }
     }
+
+    /// Input-derived text in the human listing goes through the one terminal escaper; JSON stays exact.
+    private func esc(_ text: String) -> String { TerminalText.escape(text) }
 
     /// Builds the `--json` array by hand so the stored envelope bytes appear verbatim.
     static func jsonArray(_ events: [QueuedEvent]) -> Data {

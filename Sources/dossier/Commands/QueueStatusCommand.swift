@@ -80,7 +80,7 @@ struct QueueStatusCommand: AsyncParsableCommand {
             QueueSupport.writeOut(QueueSupport.json(out) + Data("\n".utf8))
             return
         }
-        print("queue \(queue.path) (synchronous=\(syncName))")
+        print("queue \(TerminalText.escape(queue.path)) (synchronous=\(syncName))")
         for s in QueueState.allCases {
             let n = status.counts[s] ?? 0
             var line = s.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0) + String(n)
@@ -103,8 +103,8 @@ struct QueueStatusCommand: AsyncParsableCommand {
             print("endpoint  none recorded yet")
         }
         for e in status.endpoints {
-            var line = "endpoint  \(e.endpoint): \(e.state)"
-            if let reason = e.reason { line += " (\(reason))" }
+            var line = "endpoint  \(TerminalText.escape(e.endpoint)): \(TerminalText.escape(e.state))"
+            if let reason = e.reason { line += " (\(TerminalText.escape(reason)))" }
             if let ok = e.lastSuccessAt { line += "; last success \(EventTimestamp.string(from: ok))" }
             print(line)
         }

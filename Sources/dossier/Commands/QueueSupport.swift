@@ -28,14 +28,15 @@ enum QueueSupport {
         }
     }
 
-    /// Prints `dossier: message` to stderr and exits with status 2.
+    /// Prints `dossier: message` (terminal-escaped, one line) to stderr and exits with status 2.
     static func fail(_ message: String) -> Never {
-        FileHandle.standardError.write(Data("dossier: \(message)\n".utf8))
+        FileHandle.standardError.write(Data("dossier: \(TerminalText.escape(message))\n".utf8))
         exit(2)
     }
 
+    /// Prints one terminal-escaped line to stderr.
     static func printErr(_ message: String) {
-        FileHandle.standardError.write(Data((message + "\n").utf8))
+        FileHandle.standardError.write(Data((TerminalText.escape(message) + "\n").utf8))
     }
 
     /// Writes bytes to stdout unbuffered (keeps order with `print`).

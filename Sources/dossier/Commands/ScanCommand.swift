@@ -58,7 +58,7 @@ struct ScanCommand: AsyncParsableCommand {
             // On stderr with --json, so stdout stays one JSON document.
             let line = "queued \(appended.inserted) event(s)"
                 + (appended.duplicates > 0 ? " (\(appended.duplicates) already queued)" : "")
-                + " in \(result.stateDirectory)/queue.sqlite; deliver with `dossier queue flush`"
+                + " in \(TerminalText.escape(result.stateDirectory))/queue.sqlite; deliver with `dossier queue flush`"
             if json { CLIOutput.error(line) } else { CLIOutput.out(line) }
         }
     }
@@ -77,7 +77,8 @@ enum CLIOutput {
         FileHandle.standardOutput.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
     }
 
+    /// One terminal-escaped line to stderr (messages carry paths and names from the input).
     static func error(_ text: String) {
-        FileHandle.standardError.write(Data(("dossier: " + text + "\n").utf8))
+        FileHandle.standardError.write(Data(("dossier: " + TerminalText.escape(text) + "\n").utf8))
     }
 }

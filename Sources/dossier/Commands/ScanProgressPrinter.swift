@@ -15,7 +15,7 @@ enum ScanProgressPrinter {
         return { p in
             guard p.filesTotal >= threshold, p.filesDone % 50 == 0 || p.filesDone == p.filesTotal else { return }
             FileHandle.standardError.write(
-                Data("\r\u{1B}[Kscanning \(p.featureSlug): \(p.filesDone)/\(p.filesTotal) files".utf8))
+                Data("\r\u{1B}[Kscanning \(TerminalText.escape(p.featureSlug)): \(p.filesDone)/\(p.filesTotal) files".utf8))
         }
     }
 

@@ -1,21 +1,24 @@
 import DossierCore
 
 /// The compact human output of `dossier scan`: per feature, a header, the artifact table, anomalies, completeness
-/// and parity hash.
+/// and parity hash. Every input-derived text (slugs, steps, paths, anomaly details) goes through `TerminalText`.
 enum ScanTable {
     static func render(_ result: PipelineResult) -> String {
+        let esc = TerminalText.escape
         var out: [String] = []
         for (i, f) in result.features.enumerated() {
             if i > 0 { out.append("") }
             let d = f.dossier
             let s = f.snapshot
             out.append(
-                "feature  \(d.featureSlug)   mission \(d.missionType)   step \(d.currentStep ?? "-") (\(d.stepSource))")
+                "feature  \(esc(d.featureSlug))   mission \(esc(d.missionType))   step \(esc(d.currentStep ?? "-"))"
+                    + " (\(esc(d.stepSource)))")
             let rows = d.artifacts.map { a -> [String] in
                 [
                     a.present ? (a.anomaly == nil ? "ok" : "!") : "MISSING",
                     a.requiredStatus == .required ? "req" : "opt",
-                    a.artifactClass.rawValue, a.relativePath, a.wpID ?? "", a.sizeBytes.map(String.init) ?? "-",
+                    a.artifactClass.rawValue, esc(a.relativePath), esc(a.wpID ?? ""),
+                    a.sizeBytes.map(String.init) ?? "-",
                     a.contentHashSHA256.map { String($0.prefix(12)) } ?? "-", a.anomaly?.kind.rawValue ?? "",
                 ]
             }
@@ -24,7 +27,7 @@ enum ScanTable {
             let onArtifacts = d.artifacts.compactMap(\.anomaly)
             if !(onArtifacts.isEmpty && others.isEmpty) {
                 out.append("anomalies:")
-                for a in onArtifacts + others { out.append("  \(a.kind.rawValue): \(a.detail)") }
+                for a in onArtifacts + others { out.append("  \(a.kind.rawValue): \(esc(a.detail))") }
             }
             let c = s.counts
             out.append(

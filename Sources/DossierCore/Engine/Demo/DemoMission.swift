@@ -30,10 +30,14 @@ public enum DemoMission {
             guard let bytes = Data(base64Encoded: file.base64) else {
                 throw WriteError(path: target, reason: "embedded copy is not valid base64 (rerun scripts/embed-demo.sh)")
             }
+            do throws(OwnerOnlyError) {
+                try OwnerOnlyFiles.makeDirectories((target as NSString).deletingLastPathComponent)
+            } catch {
+                throw WriteError(path: error.path, reason: error.problem)
+            }
             do {
-                try fm.createDirectory(
-                    atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
                 try bytes.write(to: URL(fileURLWithPath: target), options: .atomic)
+                try fm.setAttributes([.posixPermissions: Int(OwnerOnlyFiles.fileMode)], ofItemAtPath: target)
             } catch {
                 throw WriteError(path: target, reason: error.localizedDescription)
             }
