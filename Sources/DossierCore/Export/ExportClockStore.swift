@@ -20,10 +20,10 @@ public struct ExportClockStore: Sendable {
 
     /// Reserves `count` consecutive values and returns the first (values start at 1).
     public func reserve(_ count: Int) throws(ExportError) -> Int64 {
-        do {
-            try BaselineStore.makeDirectory(stateDirectory)
+        do throws(OwnerOnlyError) {
+            try OwnerOnlyFiles.makeDirectories(stateDirectory)
         } catch {
-            throw .stateFile(path: stateDirectory, problem: "\(error)")
+            throw .stateFile(path: error.path, problem: error.problem)
         }
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard fd >= 0 else { throw .stateFile(path: path, problem: "cannot open (\(CPath.errorText(errno)))") }

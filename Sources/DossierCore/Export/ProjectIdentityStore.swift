@@ -21,10 +21,10 @@ public struct ProjectIdentityStore: Sendable {
     /// The stored UUID, created (with `make`) when there is none yet.
     public func projectUUID(make: () -> UUID = { UUID() }) throws(ExportError) -> String {
         if let existing = try read() { return existing }
-        do {
-            try BaselineStore.makeDirectory(stateDirectory)
+        do throws(OwnerOnlyError) {
+            try OwnerOnlyFiles.makeDirectories(stateDirectory)
         } catch {
-            throw .stateFile(path: stateDirectory, problem: "\(error)")
+            throw .stateFile(path: error.path, problem: error.problem)
         }
         let value = make().uuidString.lowercased()
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
