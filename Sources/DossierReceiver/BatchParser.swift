@@ -142,7 +142,8 @@ public enum BatchParser {
                         closers.append(UInt8(ascii: "]"))
                     } else if c == UInt8(ascii: "}") || c == UInt8(ascii: "]") {
                         guard closers.popLast() == c else {
-                            throw BatchParseError(message: "mismatched '\(Character(Unicode.Scalar(c)))'", offset: index)
+                            let shown = Character(Unicode.Scalar(c))
+                            throw BatchParseError(message: "mismatched '\(shown)'", offset: index)
                         }
                         if closers.isEmpty {
                             index += 1

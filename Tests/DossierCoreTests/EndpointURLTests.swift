@@ -13,31 +13,46 @@ import Testing
     }
 
     static let bad: [Bad] = [
-        Bad(url: "http://127.0.0.1:99999/webhook",
+        Bad(
+            url: "http://127.0.0.1:99999/webhook",
             message: "'http://127.0.0.1:99999/webhook': port '99999' is out of range (expected 1–65535)"),
-        Bad(url: "http://127.0.0.1:70000", message: "'http://127.0.0.1:70000': port '70000' is out of range (expected 1–65535)"),
+        Bad(
+            url: "http://127.0.0.1:70000",
+            message: "'http://127.0.0.1:70000': port '70000' is out of range (expected 1–65535)"),
         Bad(url: "http://127.0.0.1:0/", message: "'http://127.0.0.1:0/': port '0' is out of range (expected 1–65535)"),
-        Bad(url: "http://h:99999999999999999999999/",
-            message: "'http://h:99999999999999999999999/': port '99999999999999999999999' is out of range (expected 1–65535)"),
+        Bad(
+            url: "http://h:99999999999999999999999/",
+            message:
+                "'http://h:99999999999999999999999/': port '99999999999999999999999' is out of range (expected 1–65535)"
+        ),
         Bad(url: "http://h:-1/", message: "'http://h:-1/': port '-1' is out of range (expected 1–65535)"),
         Bad(url: "http://h:/x", message: "'http://h:/x': port '' is out of range (expected 1–65535)"),
-        Bad(url: "http://h/x#frag", message: "'http://h/x#frag': has a fragment ('#…'), which is never sent; remove it"),
+        Bad(
+            url: "http://h/x#frag", message: "'http://h/x#frag': has a fragment ('#…'), which is never sent; remove it"),
         Bad(url: "http:///x", message: "'http:///x': has no host (expected http://host[:port]/path)"),
         Bad(url: "http://user@/x", message: "'http://***@/x': has no host (expected http://host[:port]/path)"),
         Bad(url: "ftp://x/", message: "'ftp://x/': scheme 'ftp' is not http or https"),
         Bad(url: "://x", message: "'://x': has no scheme (expected http or https)"),
-        Bad(url: "127.0.0.1:8080", message: "'127.0.0.1:8080': not an absolute http(s) URL (expected http://host[:port]/path)"),
+        Bad(
+            url: "127.0.0.1:8080",
+            message: "'127.0.0.1:8080': not an absolute http(s) URL (expected http://host[:port]/path)"),
         Bad(url: "", message: "'': the URL is empty"),
         Bad(url: "http://h /x", message: "'http://h /x': contains a space or control character (byte 0x20)"),
-        Bad(url: "http://h/\u{1B}[2J", message: "'http://h/\\u{1b}[2J': contains a space or control character (byte 0x1B)"),
-        Bad(url: "http://ü.example/", message: "'http://ü.example/': contains a non-ASCII character (percent-encode it)"),
+        Bad(
+            url: "http://h/\u{1B}[2J",
+            message: "'http://h/\\u{1b}[2J': contains a space or control character (byte 0x1B)"),
+        Bad(
+            url: "http://ü.example/", message: "'http://ü.example/': contains a non-ASCII character (percent-encode it)"
+        ),
         Bad(url: "http://[::1/x", message: "'http://[::1/x': an IPv6 host is missing its ']'"),
         Bad(url: "http://h\\x/", message: "'http://h\\x/': host 'h\\x' has characters a host name cannot have"),
         // Userinfo is redacted even when the URL is refused.
-        Bad(url: "http://user:s3cret@127.0.0.1:99999/x",
+        Bad(
+            url: "http://user:s3cret@127.0.0.1:99999/x",
             message: "'http://***@127.0.0.1:99999/x': port '99999' is out of range (expected 1–65535)"),
         Bad(url: "ftp://user:s3cret@host/x", message: "'ftp://***@host/x': scheme 'ftp' is not http or https"),
-        Bad(url: "http://user:s3 cret@host/x",
+        Bad(
+            url: "http://user:s3 cret@host/x",
             message: "'http://***@host/x': contains a space or control character (byte 0x20)"),
     ]
 
@@ -81,8 +96,9 @@ import Testing
         #expect(url.redacted == "http://***@127.0.0.1:9/x")
         #expect("\(url)" == "http://***@127.0.0.1:9/x")
         #expect(url.basicAuthorization == "Basic " + Data("al ice:p@ss:w".utf8).base64EncodedString())
-        #expect(DeliveryConfiguration(endpoint: "http://u:pw@h:1/x", secret: .generate()).displayEndpoint
-            == "http://***@h:1/x")
+        #expect(
+            DeliveryConfiguration(endpoint: "http://u:pw@h:1/x", secret: .generate()).displayEndpoint
+                == "http://***@h:1/x")
     }
 
     struct Unparseable: Sendable, CustomTestStringConvertible {

@@ -11,9 +11,10 @@ import Testing
     let body = Data(#"{"batch_id":"b","events":[]}"#.utf8)
     let now: Int64 = 1_700_000_000
 
-    func verify(id: String? = "msg-1", timestamp: String?, signature: String? = nil, now: Int64? = nil,
-        tolerance: Int64 = 300) throws(WebhookVerificationError)
-    {
+    func verify(
+        id: String? = "msg-1", timestamp: String?, signature: String? = nil, now: Int64? = nil,
+        tolerance: Int64 = 300
+    ) throws(WebhookVerificationError) {
         let ts = timestamp.flatMap(StandardWebhooks.parseTimestamp) ?? self.now
         let sig = signature ?? StandardWebhooks.sign(id: id ?? "", timestamp: ts, body: body, secret: secret).signature
         try StandardWebhooks.verify(
@@ -29,7 +30,8 @@ import Testing
 
     static let notSeconds = " is not Unix seconds (expected 1 to 19 ASCII digits)"
     static let timestampEdges: [Edge] = [
-        Edge(value: "-9223372036854775808",
+        Edge(
+            value: "-9223372036854775808",
             message: "header 'webhook-timestamp': '-9223372036854775808'" + notSeconds),
         Edge(value: "99999999999999999999", message: "header 'webhook-timestamp': '99999999999999999999'" + notSeconds),
         Edge(value: "9223372036854775808", message: "header 'webhook-timestamp': '9223372036854775808'" + notSeconds),
@@ -42,13 +44,17 @@ import Testing
         Edge(value: "0x10", message: "header 'webhook-timestamp': '0x10'" + notSeconds),
         Edge(value: " ", message: "header 'webhook-timestamp': ' '" + notSeconds),
         Edge(value: "17\u{1B}[2J", message: "header 'webhook-timestamp': '17\\u{1b}[2J'" + notSeconds),
-        Edge(value: String(repeating: "9", count: 100_000),
+        Edge(
+            value: String(repeating: "9", count: 100_000),
             message: "header 'webhook-timestamp': '" + String(repeating: "9", count: 64) + "…'" + notSeconds),
-        Edge(value: "9223372036854775807",
+        Edge(
+            value: "9223372036854775807",
             message: "header 'webhook-timestamp': 9223372036854775807 is 9223372035154775807 s away from now "
                 + "(1700000000); tolerance is 300 s"),
-        Edge(value: "0", message: "header 'webhook-timestamp': 0 is 1700000000 s away from now (1700000000); "
-            + "tolerance is 300 s"),
+        Edge(
+            value: "0",
+            message: "header 'webhook-timestamp': 0 is 1700000000 s away from now (1700000000); "
+                + "tolerance is 300 s"),
     ]
 
     @Test(arguments: timestampEdges)
@@ -77,15 +83,18 @@ import Testing
                 .description
                 == "header 'webhook-timestamp': 9223372036854775807 is 18446744073709551615 s away from now "
                 + "(-9223372036854775808); tolerance is 300 s")
-        // A full tolerance accepts any distance, a negative one none.
+        // A full tolerance accepts any distance; a negative one counts as 0 (only the same second).
         try verify(timestamp: "9223372036854775807", now: 0, tolerance: .max)
-        #expect(throws: WebhookVerificationError.self) { try verify(timestamp: "1700000000", tolerance: -1) }
+        try verify(timestamp: "1700000000", tolerance: -1)
+        #expect(throws: WebhookVerificationError.self) { try verify(timestamp: "1699999999", tolerance: -1) }
     }
 
     @Test func leadingZerosAreSignedAsSent() throws {
-        let sig = "v1," + Data(
-            StandardWebhooks.mac(id: "msg-1", timestamp: "01700000000", body: body, secret: secret)
-        ).base64EncodedString()
+        let sig =
+            "v1,"
+            + Data(
+                StandardWebhooks.mac(id: "msg-1", timestamp: "01700000000", body: body, secret: secret)
+            ).base64EncodedString()
         try verify(timestamp: "01700000000", signature: sig)
         try verify(timestamp: " 1700000000\t")
     }

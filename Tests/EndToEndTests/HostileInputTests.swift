@@ -63,7 +63,8 @@ import Testing
         #expect(
             answers["header webhook-timestamp=int64-max"]?.body.contains(
                 "header 'webhook-timestamp': 9223372036854775807 is ") == true)
-        expectError("header webhook-id=huge-4k", 401, unauthenticated + "header 'webhook-id' is 4096 bytes long (at most 1024)")
+        expectError(
+            "header webhook-id=huge-4k", 401, unauthenticated + "header 'webhook-id' is 4096 bytes long (at most 1024)")
         expectError(
             "header webhook-signature=many-entries", 401,
             unauthenticated + "header 'webhook-signature': 500 entries (at most 32)")
@@ -84,7 +85,13 @@ import Testing
         for label in order where label.hasPrefix("path ") {
             #expect(answers[label]!.status == 400 || answers[label]!.status == 404, "\(label)")
         }
-        expectError("path %FF", 400, "feature slug '%FF' in the path is not valid percent-encoded UTF-8")
+        for segment in ["%FF", "%zz", "a%", "%E2%82"] {
+            expectError(
+                "path \(segment)", 400, "feature slug '\(segment)' in the path is not valid percent-encoded UTF-8")
+        }
+        // A decoded NUL is looked up (and not found); the message quotes it escaped (JSON-encoded once more).
+        #expect(answers["path %00"]?.status == 404)
+        #expect(answers["path %00"]?.body == #"{"error":"no snapshot received for feature '\\u{0}'"}"#)
         // Still up, nothing stored from the flood, and a valid signed batch is accepted and stored once.
         #expect(receiver.process.isRunning, "the receiver died during the flood")
         #expect(answers["healthz after"]?.status == 200)
@@ -104,12 +111,17 @@ import Testing
 
     static let range = "is out of range (expected 1–65535)"
     static let badURLs: [BadURL] = [
-        BadURL(url: "http://127.0.0.1:99999/webhook", message: "'http://127.0.0.1:99999/webhook': port '99999' \(range)"),
-        BadURL(url: "http://127.0.0.1:70000/webhook", message: "'http://127.0.0.1:70000/webhook': port '70000' \(range)"),
+        BadURL(
+            url: "http://127.0.0.1:99999/webhook", message: "'http://127.0.0.1:99999/webhook': port '99999' \(range)"),
+        BadURL(
+            url: "http://127.0.0.1:70000/webhook", message: "'http://127.0.0.1:70000/webhook': port '70000' \(range)"),
         BadURL(url: "http://127.0.0.1:0/webhook", message: "'http://127.0.0.1:0/webhook': port '0' \(range)"),
-        BadURL(url: "http://alice:hunter2@127.0.0.1:99999/x", message: "'http://***@127.0.0.1:99999/x': port '99999' \(range)"),
+        BadURL(
+            url: "http://alice:hunter2@127.0.0.1:99999/x",
+            message: "'http://***@127.0.0.1:99999/x': port '99999' \(range)"),
         BadURL(url: "http://alice:hunter2@[::1/x", message: "'http://***@[::1/x': an IPv6 host is missing its ']'"),
-        BadURL(url: "http://127.0.0.1:8787/webhook#x",
+        BadURL(
+            url: "http://127.0.0.1:8787/webhook#x",
             message: "'http://127.0.0.1:8787/webhook#x': has a fragment ('#…'), which is never sent; remove it"),
         BadURL(url: "http:///webhook", message: "'http:///webhook': has no host (expected http://host[:port]/path)"),
         BadURL(url: "ftp://alice:hunter2@host/", message: "'ftp://***@host/': scheme 'ftp' is not http or https"),
@@ -123,9 +135,11 @@ import Testing
         let viaFlag = try w.run(["queue", "flush", "--endpoint", c.url, "--secret-file", secret.path])
         #expect(viaFlag.status == 2)
         #expect(viaFlag.stderr == "dossier: webhook endpoint \(c.message)\n")
-        let viaEnv = try w.run(["queue", "flush", "--until-empty"], env: [
-            "DOSSIER_WEBHOOK_URL": c.url, "DOSSIER_WEBHOOK_SECRET": secret.secret,
-        ])
+        let viaEnv = try w.run(
+            ["queue", "flush", "--until-empty"],
+            env: [
+                "DOSSIER_WEBHOOK_URL": c.url, "DOSSIER_WEBHOOK_SECRET": secret.secret,
+            ])
         #expect(viaEnv.status == 2)
         #expect(viaEnv.stderr == "dossier: webhook endpoint \(c.message)\n")
         for r in [viaFlag, viaEnv] { #expect(!(r.stdout + r.stderr).contains("hunter2")) }
@@ -143,13 +157,20 @@ import Testing
             drift.stderr.contains(
                 "drift --remote: webhook endpoint 'http://***@127.0.0.1:99999/x': port '99999' \(Self.range)"),
             "\(drift.stderr)")
-        let dashboard = try w.run([
-            "dashboard", w.repo, "--endpoint", "http://alice:hunter2@127.0.0.1:70000/x", "--secret-file", secret.path,
-        ])
+        // The dashboard wants a terminal: run it on a pseudo-terminal (python's pty), which also carries stderr.
+        let dashboard = try QueueE2E.run(
+            [
+                "dashboard", w.repo, "--state-dir", w.state, "--endpoint", "http://alice:hunter2@127.0.0.1:70000/x",
+                "--secret-file", secret.path,
+            ],
+            launcher: [
+                "/usr/bin/env", "-u", "DOSSIER_WEBHOOK_URL", "python3", "-c",
+                "import os, pty, sys; sys.exit(os.waitstatus_to_exitcode(pty.spawn(sys.argv[1:])))",
+            ])
         #expect(dashboard.status == 2)
         #expect(
-            dashboard.stderr.contains("webhook endpoint 'http://***@127.0.0.1:70000/x': port '70000' \(Self.range)"),
-            "\(dashboard.stderr)")
+            dashboard.stdout.contains("webhook endpoint 'http://***@127.0.0.1:70000/x': port '70000' \(Self.range)"),
+            "\(dashboard.stdout) \(dashboard.stderr)")
         for r in [drift, dashboard] { #expect(!(r.stdout + r.stderr).contains("hunter2")) }
     }
 
@@ -161,8 +182,9 @@ import Testing
         let repo = dir + "/repo"
         let state = dir + "/state"
         let names: [[UInt8]] = [
-            Array("042 user login".utf8), Array("100%-done".utf8), Array("what?".utf8), Array("issue#9".utf8),
-            Array("ünïcödé ✓".utf8), Array("a+b;c=d&e".utf8), [0x63, 0x61, 0x66, 0xE9],  // "caf\xE9": not UTF-8
+            Array("042-user login".utf8), Array("043-100%-done".utf8), Array("044-what?".utf8),
+            Array("045-issue#9".utf8),
+            Array("046-ünïcödé ✓".utf8), Array("047-a+b;c=d&e".utf8), Array("048-".utf8) + [0x63, 0x61, 0x66, 0xE9],  // "048-caf\xE9": not UTF-8
         ]
         for name in names {
             let path = Array((repo + "/kitty-specs/").utf8) + name
@@ -199,7 +221,10 @@ import Testing
         let reports = (try? JSONSerialization.jsonObject(with: drift.stdoutData) as? [[String: Any]]) ?? []
         let slugs = Set(reports.compactMap { $0["feature_slug"] as? String })
         #expect(
-            slugs == ["042 user login", "100%-done", "what?", "issue#9", "ünïcödé ✓", "a+b;c=d&e", "caf%E9"],
+            slugs == [
+                "042-user login", "043-100%-done", "044-what?", "045-issue#9", "046-ünïcödé ✓", "047-a+b;c=d&e",
+                "048-caf%E9",
+            ],
             "\(drift.stdout.prefix(600))")
         #expect(receiver.process.isRunning)
     }

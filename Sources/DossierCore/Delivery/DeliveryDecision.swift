@@ -103,7 +103,7 @@ public struct DeliveryDecision: Sendable, Equatable {
                     missingResultsMeansAccepted: true)
             case 300..<400:
                 let reason =
-                    "HTTP \(status) redirect" + (location.map { " to \($0)" } ?? "")
+                    "HTTP \(status) redirect" + (location.map { " to \(UntrustedText.shown($0))" } ?? "")
                     + " not followed: fix the endpoint URL"
                 return paused(events, reason)
             case 401, 403:
@@ -220,7 +220,9 @@ public struct DeliveryDecision: Sendable, Equatable {
                 outcomes.append(.dead(event.id, reason: "rejected by the endpoint: " + shown))
                 rejected += 1
             case (let other, _)?:
-                let reason = "HTTP \(status): malformed answer: unknown status '\(UntrustedText.shown(other, limit: 40))' for this event"
+                let reason =
+                    "HTTP \(status): malformed answer: unknown status '\(UntrustedText.shown(other, limit: 40))' "
+                    + "for this event"
                 outcomes.append(failed(event, error: reason, retryAfter: nil, schedule, now, random))
                 retried += 1
             case nil:

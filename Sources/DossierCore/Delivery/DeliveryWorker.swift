@@ -268,7 +268,8 @@ public final class DeliveryWorker: Sendable {
         if decision.followUp != .none, let (left, right) = batch.halves() {
             progress?(running.adding(result.summary))
             let first = try await send(
-                left, to: endpoint, events: events, progress: progress, running: running.adding(result.summary), writer: writer)
+                left, to: endpoint, events: events, progress: progress, running: running.adding(result.summary),
+                writer: writer)
             result.summary.add(first.summary)
             if let stop = first.stop {
                 try await writer.drain()
@@ -278,7 +279,8 @@ public final class DeliveryWorker: Sendable {
             }
             progress?(running.adding(result.summary))
             let second = try await send(
-                right, to: endpoint, events: events, progress: progress, running: running.adding(result.summary), writer: writer)
+                right, to: endpoint, events: events, progress: progress, running: running.adding(result.summary),
+                writer: writer)
             result.summary.add(second.summary)
             result.stop = second.stop
         }

@@ -57,7 +57,7 @@ public final class HTTPWebhookTransport: WebhookTransport {
     /// Seconds as whole milliseconds for NIO, without trapping: NaN, negative or tiny values become 1 ms,
     /// anything beyond a day becomes a day.
     static func milliseconds(_ seconds: Double) -> Int64 {
-        guard seconds.isFinite, seconds > 0.001 else { return 1 }
+        guard !seconds.isNaN, seconds > 0.001 else { return 1 }
         return Int64(min(seconds, 86_400) * 1000)
     }
 

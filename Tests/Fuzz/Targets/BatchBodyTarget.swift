@@ -15,11 +15,11 @@ extension FuzzTarget {
                 do {
                     FuzzChecks.roundTrip(try EventEnvelope(validating: raw))
                 } catch {
-                    FuzzChecks.printable(error.description, "event validation error")
+                    FuzzChecks.printable("\(error)", "event validation error")
                 }
             }
         } catch {
-            FuzzChecks.printable(error.description, "batch parse error")
+            FuzzChecks.printable("\(error)", "batch parse error")
         }
     }
 }

@@ -33,7 +33,7 @@ extension FuzzTarget {
                     (try? EndpointURL(validating: baseline.requestURL)) != nil, "baseline URL is not valid")
             }
         } catch {
-            FuzzChecks.printable(error.description, "URL error")
+            FuzzChecks.printable("\(error)", "URL error")
         }
     }
 }

@@ -19,12 +19,13 @@ extension FuzzTarget {
                         id: id, timestamp: timestamp, signature: signature, body: body, secret: secret, now: now,
                         toleranceSeconds: tolerance)
                 } catch {
-                    FuzzChecks.printable(error.description, "verification error")
+                    FuzzChecks.printable("\(error)", "verification error")
                 }
             }
         }
         // What we sign, we accept.
-        if let ts = StandardWebhooks.parseTimestamp(timestamp), !id.isEmpty, id.utf8.count <= StandardWebhooks.maxIDBytes
+        if let ts = StandardWebhooks.parseTimestamp(timestamp), !id.isEmpty,
+            id.utf8.count <= StandardWebhooks.maxIDBytes
         {
             let signed = StandardWebhooks.sign(id: id, timestamp: ts, body: body, secret: secret)
             do {
