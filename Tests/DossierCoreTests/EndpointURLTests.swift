@@ -12,6 +12,7 @@ import Testing
         var testDescription: String { url }
     }
 
+    static let range = "is out of range (expected 1–65535)"
     static let bad: [Bad] = [
         Bad(
             url: "http://127.0.0.1:99999/webhook",
@@ -19,16 +20,17 @@ import Testing
         Bad(
             url: "http://127.0.0.1:70000",
             message: "'http://127.0.0.1:70000': port '70000' is out of range (expected 1–65535)"),
-        Bad(url: "http://127.0.0.1:0/", message: "'http://127.0.0.1:0/': port '0' is out of range (expected 1–65535)"),
+        Bad(url: "http://127.0.0.1:0/", message: "'http://127.0.0.1:0/': port '0' " + range),
         Bad(
             url: "http://h:99999999999999999999999/",
             message:
-                "'http://h:99999999999999999999999/': port '99999999999999999999999' is out of range (expected 1–65535)"
+                "'http://h:99999999999999999999999/': port '99999999999999999999999' " + range
         ),
         Bad(url: "http://h:-1/", message: "'http://h:-1/': port '-1' is out of range (expected 1–65535)"),
         Bad(url: "http://h:/x", message: "'http://h:/x': port '' is out of range (expected 1–65535)"),
         Bad(
-            url: "http://h/x#frag", message: "'http://h/x#frag': has a fragment ('#…'), which is never sent; remove it"),
+            url: "http://h/x#frag",
+            message: "'http://h/x#frag': has a fragment ('#…'), which is never sent; " + "remove it"),
         Bad(url: "http:///x", message: "'http:///x': has no host (expected http://host[:port]/path)"),
         Bad(url: "http://user@/x", message: "'http://***@/x': has no host (expected http://host[:port]/path)"),
         Bad(url: "ftp://x/", message: "'ftp://x/': scheme 'ftp' is not http or https"),
@@ -42,7 +44,8 @@ import Testing
             url: "http://h/\u{1B}[2J",
             message: "'http://h/\\u{1b}[2J': contains a space or control character (byte 0x1B)"),
         Bad(
-            url: "http://ü.example/", message: "'http://ü.example/': contains a non-ASCII character (percent-encode it)"
+            url: "http://ü.example/",
+            message: "'http://ü.example/': contains a non-ASCII character " + "(percent-encode it)"
         ),
         Bad(url: "http://[::1/x", message: "'http://[::1/x': an IPv6 host is missing its ']'"),
         Bad(url: "http://h\\x/", message: "'http://h\\x/': host 'h\\x' has characters a host name cannot have"),
@@ -118,6 +121,27 @@ import Testing
     func redactionWorksOnTextThatIsNotAURL(_ c: Unparseable) {
         #expect(EndpointURL.redact(c.url) == c.shown)
         #expect(!EndpointURL.redact(c.url).contains("secret") && !EndpointURL.redact(c.url).contains("pa/ss"))
+    }
+
+    /// Fuzz finding endpoint-url/crash-a4b13524…: control characters before `://u@` are escaped as `\u{…}`, which
+    /// holds the letter `u`; the redaction itself was right (the harness's invariant was too naive). Kept so the
+    /// exact shape stays redacted.
+    @Test func fuzzFindingControlCharactersBeforeAShortUserinfo() throws {
+        let bytes: [UInt8] =
+            Array("httpa%+".utf8) + [0x01, 0, 0, 0, 0, 0, 0, 0x54] + Array(repeating: 0x8C, count: 10)
+            + Array("p://u@ea%pa".utf8)
+        let text = String(decoding: bytes, as: UTF8.self)
+        let redacted = EndpointURL.redact(text)
+        #expect(redacted.hasPrefix("httpa%+\\u{1}\\u{0}"))
+        #expect(redacted.hasSuffix("p://***@ea%pa"))
+        #expect(!redacted.contains("://u@"))
+        #expect(!redacted.unicodeScalars.contains { $0.value < 0x20 })
+        do {
+            _ = try EndpointURL(validating: text)
+            Issue.record("accepted \(redacted)")
+        } catch {
+            #expect(error.reason == "contains a space or control character (byte 0x1)")
+        }
     }
 
     @Test func slugsArePercentEncodedAsOneSegment() {

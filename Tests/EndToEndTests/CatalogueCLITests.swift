@@ -26,7 +26,7 @@ import Testing
             expect: ["config.toml:2:", "unexpected text after the value of 'url'"]),
         Case(
             name: "not an http URL", bytes: Array("[delivery]\nurl = \"ftp://x/y\"\nsecret = \"whsec_AAAA\"\n".utf8),
-            expect: ["'ftp://x/y'", "not an http(s) URL"]),
+            expect: ["'ftp://x/y'", "scheme 'ftp' is not http or https"]),
         Case(
             name: "secret not base64",
             bytes: Array("[delivery]\nurl = \"http://127.0.0.1:9/x\"\nsecret = \"whsec_***\"\n".utf8),
@@ -84,7 +84,8 @@ import Testing
             expect: ["--retry-delays 'abc'"]),
         Case(
             name: "DOSSIER_WEBHOOK_URL not a URL", args: ["queue", "flush", "--secret-file", "SECRET"],
-            env: ["DOSSIER_WEBHOOK_URL": "not a url"], expect: ["'not a url'", "not an http(s) URL"]),
+            env: ["DOSSIER_WEBHOOK_URL": "not a url"],
+            expect: ["'not a url'", "contains a space or control character"]),
         Case(
             name: "DOSSIER_WEBHOOK_SECRET not base64", args: ["queue", "flush", "--endpoint", "http://127.0.0.1:9/x"],
             env: ["DOSSIER_WEBHOOK_SECRET": "whsec_***"], expect: ["DOSSIER_WEBHOOK_SECRET", "not valid base64"]),

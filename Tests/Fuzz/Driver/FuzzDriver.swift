@@ -1,6 +1,10 @@
 import DossierFuzzTargets
 import Foundation
 
+#if DOSSIER_LIBFUZZER
+    import CLibFuzzer
+#endif
+
 /// The target chosen by `DOSSIER_FUZZ_TARGET` (an environment variable, not an argument: libFuzzer re-runs the
 /// binary with its own arguments when it minimises a crash).
 enum FuzzDriver {
@@ -17,3 +21,15 @@ public func fuzzOneInput(_ bytes: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     target.run(data)
     return 0
 }
+
+#if DOSSIER_LIBFUZZER
+    extension FuzzDriver {
+        /// Hands the process to libFuzzer with `fuzzOneInput` as the callback (in this file, next to its
+        /// `@_cdecl`, so the C entry point is emitted once).
+        static func runLibFuzzer() -> CInt {
+            var argc = CommandLine.argc
+            var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
+            return withUnsafeMutablePointer(to: &argv) { LLVMFuzzerRunDriver(&argc, $0, fuzzOneInput) }
+        }
+    }
+#endif

@@ -4,10 +4,6 @@
 import DossierFuzzTargets
 import Foundation
 
-#if DOSSIER_LIBFUZZER
-    import CLibFuzzer
-#endif
-
 let arguments = Array(CommandLine.arguments.dropFirst())
 if arguments.contains("--list") {
     for target in FuzzTarget.all { print("\(target.name)\t\(target.summary)") }
@@ -20,9 +16,7 @@ guard FuzzDriver.selected != nil else {
 }
 
 #if DOSSIER_LIBFUZZER
-    var argc = CommandLine.argc
-    var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
-    exit(withUnsafeMutablePointer(to: &argv) { LLVMFuzzerRunDriver(&argc, $0, fuzzOneInput) })
+    exit(FuzzDriver.runLibFuzzer())
 #else
     var count = 0
     for path in arguments where !path.hasPrefix("-") {

@@ -15,7 +15,14 @@ extension FuzzTarget {
         {
             let userinfo = String(text[separator.upperBound..<at.lowerBound])
             let elsewhere = String(text[..<separator.upperBound]) + String(text[at.lowerBound...])
-            if !elsewhere.contains(userinfo) && !"***".contains(userinfo) {
+            // Escaping control characters adds `\u{…}` text, so a short userinfo may appear by accident; its
+            // own place (`://userinfo@`) must never survive, and a long alphanumeric one nowhere.
+            if userinfo != "***" {
+                FuzzTarget.check(!redacted.contains("://" + userinfo + "@"), "userinfo shown in \(redacted)")
+            }
+            if userinfo.count >= 8, userinfo.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }),
+                !elsewhere.contains(userinfo)
+            {
                 FuzzTarget.check(!redacted.contains(userinfo), "userinfo shown in \(redacted)")
             }
         }
