@@ -37,7 +37,8 @@ import Testing
         Edge(value: "9223372036854775808", message: "header 'webhook-timestamp': '9223372036854775808'" + notSeconds),
         Edge(value: "-1", message: "header 'webhook-timestamp': '-1'" + notSeconds),
         Edge(value: "+1700000000", message: "header 'webhook-timestamp': '+1700000000'" + notSeconds),
-        Edge(value: "１７００００００００", message: "header 'webhook-timestamp': '１７００００００００'" + notSeconds),
+        Edge(
+            value: "１７００００００００", message: "header 'webhook-timestamp': '１７００００００００'" + notSeconds),
         Edge(value: "١٧٠٠٠٠٠٠٠٠", message: "header 'webhook-timestamp': '١٧٠٠٠٠٠٠٠٠'" + notSeconds),
         Edge(value: "17e8", message: "header 'webhook-timestamp': '17e8'" + notSeconds),
         Edge(value: "1700000000.5", message: "header 'webhook-timestamp': '1700000000.5'" + notSeconds),

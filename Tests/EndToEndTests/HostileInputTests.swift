@@ -184,7 +184,8 @@ import Testing
         let names: [[UInt8]] = [
             Array("042-user login".utf8), Array("043-100%-done".utf8), Array("044-what?".utf8),
             Array("045-issue#9".utf8),
-            Array("046-ünïcödé ✓".utf8), Array("047-a+b;c=d&e".utf8), Array("048-".utf8) + [0x63, 0x61, 0x66, 0xE9],  // "048-caf\xE9": not UTF-8
+            Array("046-ünïcödé ✓".utf8), Array("047-a+b;c=d&e".utf8),
+            Array("048-".utf8) + [0x63, 0x61, 0x66, 0xE9],  // "048-caf\xE9": not UTF-8
         ]
         for name in names {
             let path = Array((repo + "/kitty-specs/").utf8) + name
