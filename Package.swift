@@ -69,6 +69,22 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        /// Fuzz targets: one file each under Tests/Fuzz/Targets, listed in `FuzzTarget.all` (scripts/fuzz.sh).
+        .target(
+            name: "DossierFuzzTargets",
+            dependencies: ["DossierCore", "DossierReceiver"],
+            path: "Tests/Fuzz/Targets",
+            swiftSettings: strict
+        ),
+        /// libFuzzer's driver entry point, declared for the fuzz build (-DDOSSIER_LIBFUZZER).
+        .systemLibrary(name: "CLibFuzzer", path: "Tests/Fuzz/CLibFuzzer"),
+        /// `dossier-fuzz`: libFuzzer over a target when built with -sanitize=fuzzer, a corpus replayer otherwise.
+        .executableTarget(
+            name: "dossier-fuzz",
+            dependencies: ["DossierFuzzTargets", "CLibFuzzer"],
+            path: "Tests/Fuzz/Driver",
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "DossierCoreTests",
             dependencies: ["DossierCore"],
@@ -76,7 +92,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DossierReceiverTests",
-            dependencies: ["DossierCore", "DossierReceiver"],
+            dependencies: ["DossierCore", "DossierReceiver", "DossierFuzzTargets"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -22,6 +22,7 @@ public enum BatchParser {
         var p = Scanner(bytes: bytes)
         var batchID: String?
         var events: [Data]?
+        var seenKeys: Set<String> = []
         try p.skipWhitespace()
         try p.expect(UInt8(ascii: "{"), "expected a JSON object")
         try p.skipWhitespace()
@@ -32,7 +33,12 @@ public enum BatchParser {
                 try p.skipWhitespace()
                 let keyStart = p.index
                 try p.skipString()
-                let key = p.decodeString(keyStart..<p.index)
+                guard let key = p.decodeString(keyStart..<p.index) else {
+                    throw BatchParseError(message: "a key is not a valid JSON string", offset: keyStart)
+                }
+                guard seenKeys.insert(key).inserted || (key != "events" && key != "batch_id") else {
+                    throw BatchParseError(message: "'\(key)' appears twice (ambiguous)", offset: keyStart)
+                }
                 try p.skipWhitespace()
                 try p.expect(UInt8(ascii: ":"), "expected ':'")
                 try p.skipWhitespace()
@@ -62,10 +68,12 @@ public enum BatchParser {
                 } else {
                     try p.skipValue()
                     if key == "batch_id" {
-                        guard bytes[valueStart] == UInt8(ascii: "\"") else {
+                        guard bytes[valueStart] == UInt8(ascii: "\""),
+                            let decoded = p.decodeString(valueStart..<p.index)
+                        else {
                             throw BatchParseError(message: "'batch_id' must be a string", offset: valueStart)
                         }
-                        batchID = p.decodeString(valueStart..<p.index)
+                        batchID = decoded
                     }
                 }
                 try p.skipWhitespace()
@@ -120,18 +128,29 @@ public enum BatchParser {
             case UInt8(ascii: "\""):
                 try skipString()
             case UInt8(ascii: "{"), UInt8(ascii: "["):
-                var depth = 0
+                // Iterative, with an explicit stack of the expected closers: no recursion to overflow however
+                // deep the nesting, and a `[` closed by `}` is an error here already.
+                var closers: [UInt8] = []
                 while let c = peek() {
                     if c == UInt8(ascii: "\"") {
                         try skipString()
                         continue
                     }
-                    index += 1
-                    if c == UInt8(ascii: "{") || c == UInt8(ascii: "[") { depth += 1 }
-                    if c == UInt8(ascii: "}") || c == UInt8(ascii: "]") {
-                        depth -= 1
-                        if depth == 0 { return }
+                    if c == UInt8(ascii: "{") {
+                        closers.append(UInt8(ascii: "}"))
+                    } else if c == UInt8(ascii: "[") {
+                        closers.append(UInt8(ascii: "]"))
+                    } else if c == UInt8(ascii: "}") || c == UInt8(ascii: "]") {
+                        guard closers.popLast() == c else {
+                            let shown = Character(Unicode.Scalar(c))
+                            throw BatchParseError(message: "mismatched '\(shown)'", offset: index)
+                        }
+                        if closers.isEmpty {
+                            index += 1
+                            return
+                        }
                     }
+                    index += 1
                 }
                 throw BatchParseError(message: "unterminated object or array", offset: index)
             default:

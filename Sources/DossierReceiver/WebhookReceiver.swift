@@ -95,9 +95,13 @@ public final class WebhookReceiver: Sendable {
             return Self.json(200, try Self.encoder.encode(["dossiers": summaries]))
         }
         router.get("/dossiers/:slug/baseline") { _, context in
-            let slug = try context.parameters.require("slug")
+            let raw = try context.parameters.require("slug")
+            guard let slug = Self.decodePathSegment(raw) else {
+                return Self.error(
+                    400, "feature slug '\(TerminalText.escape(raw, limit: 200))' in the path is not valid percent-encoded UTF-8")
+            }
             guard let baseline = try self.store.baseline(featureSlug: slug, source: "receiver") else {
-                return Self.error(404, "no snapshot received for feature '\(slug)'")
+                return Self.error(404, "no snapshot received for feature '\(TerminalText.escape(slug, limit: 200))'")
             }
             return Self.json(200, try Self.encoder.encode(baseline))
         }
@@ -131,6 +135,13 @@ public final class WebhookReceiver: Sendable {
     static func error(_ status: Int, _ message: String, headers: [(String, String)] = []) -> Response {
         let body = (try? encoder.encode(["error": message])) ?? Data()
         return json(status, body, headers: headers)
+    }
+
+    /// Percent-decodes one path segment (`%XX` to bytes, which must form UTF-8); nil for a stray `%`, bad hex
+    /// digits or invalid UTF-8. `+` stays `+` (it only means a space in query strings).
+    public static func decodePathSegment(_ segment: String) -> String? {
+        guard segment.contains("%") else { return segment }
+        return segment.removingPercentEncoding
     }
 
     static func header(_ fields: HTTPFields, _ name: String) -> String? {

@@ -48,11 +48,17 @@ import Testing
         #expect(throws: DeliverySettingsError.noEndpoint) {
             try DeliverySettings.endpoint(flag: nil, environment: [:], config: [:])
         }
-        #expect(throws: DeliverySettingsError.invalidEndpoint("ftp://x")) {
+        #expect(
+            throws: DeliverySettingsError.invalidEndpoint(
+                EndpointURLError(shownURL: "ftp://x", reason: "scheme 'ftp' is not http or https"))
+        ) {
             try DeliverySettings.endpoint(flag: "ftp://x", environment: [:], config: [:])
         }
         // Credentials in a URL never show in errors.
-        #expect(throws: DeliverySettingsError.invalidEndpoint("ftp://host/x")) {
+        #expect(
+            throws: DeliverySettingsError.invalidEndpoint(
+                EndpointURLError(shownURL: "ftp://***@host/x", reason: "scheme 'ftp' is not http or https"))
+        ) {
             try DeliverySettings.endpoint(flag: "ftp://user:pw@host/x", environment: [:], config: [:])
         }
         let env = WebhookSecret.generate()

@@ -2,7 +2,7 @@ import Testing
 
 @testable import DossierCore
 
-/// The one terminal escaper: controls, DEL, C1, bidi controls and backslash escaped; everything else kept.
+/// The one terminal escaper: controls, DEL, C1 and bidi controls escaped; everything else kept.
 @Suite struct TerminalTextTests {
     @Test func escapesEveryControlClass() {
         #expect(TerminalText.escape("plain-ascii_名前.md") == "plain-ascii_名前.md")
@@ -11,7 +11,7 @@ import Testing
         #expect(TerminalText.escape("\u{0}\u{7}\u{1F}\u{7F}") == "\\x00\\x07\\x1F\\x7F")
         #expect(TerminalText.escape("\u{80}\u{85}\u{9B}\u{9F}") == "\\u{80}\\u{85}\\u{9B}\\u{9F}")
         #expect(TerminalText.escape("\u{202E}\u{2066}\u{2028}\u{200F}") == "\\u{202E}\\u{2066}\\u{2028}\\u{200F}")
-        #expect(TerminalText.escape("C:\\x1B") == "C:\\\\x1B", "a literal backslash cannot pass for an escape")
+        #expect(TerminalText.escape("C:\\x1B") == "C:\\x1B", "escaped text stays as it is (idempotent)")
     }
 
     @Test func escapesInvalidUTF8BytesOneByOne() {

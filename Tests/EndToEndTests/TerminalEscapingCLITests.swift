@@ -14,7 +14,7 @@ import Testing
         ("tab\tdel\u{7F}bell\u{07}.md", "tab\\tdel\\x7Fbell\\x07.md"),
         ("c1\u{85}csi\u{9B}31m.md", "c1\\u{85}csi\\u{9B}31m.md"),
         ("bidi\u{202E}dm.exe.md", "bidi\\u{202E}dm.exe.md"),
-        ("back\\slash.md", "back\\\\slash.md"),
+        ("back\\slash.md", "back\\slash.md"),
     ]
 
     /// Only printable text and line breaks.

@@ -103,7 +103,7 @@ public struct DeliveryDecision: Sendable, Equatable {
                     missingResultsMeansAccepted: true)
             case 300..<400:
                 let reason =
-                    "HTTP \(status) redirect" + (location.map { " to \($0)" } ?? "")
+                    "HTTP \(status) redirect" + (location.map { " to \(TerminalText.escape($0, limit: 200))" } ?? "")
                     + " not followed: fix the endpoint URL"
                 return paused(events, reason)
             case 401, 403:
@@ -216,10 +216,13 @@ public struct DeliveryDecision: Sendable, Equatable {
                 outcomes.append(.delivered(event.id))
                 delivered += 1
             case ("rejected", let reason)?:
-                outcomes.append(.dead(event.id, reason: "rejected by the endpoint: " + (reason ?? "no reason given")))
+                let shown = reason.map { TerminalText.escape($0, limit: 500) } ?? "no reason given"
+                outcomes.append(.dead(event.id, reason: "rejected by the endpoint: " + shown))
                 rejected += 1
             case (let other, _)?:
-                let reason = "HTTP \(status): malformed answer: unknown status '\(other.prefix(40))' for this event"
+                let reason =
+                    "HTTP \(status): malformed answer: unknown status '\(TerminalText.escape(other, limit: 40))' "
+                    + "for this event"
                 outcomes.append(failed(event, error: reason, retryAfter: nil, schedule, now, random))
                 retried += 1
             case nil:
@@ -245,7 +248,10 @@ public struct DeliveryDecision: Sendable, Equatable {
     static func bodySnippet(_ body: Data) -> String {
         guard !body.isEmpty else { return "" }
         let text = String(decoding: body.prefix(200), as: UTF8.self)
-            .map { $0.isNewline || ($0.asciiValue.map { $0 < 32 } ?? false) ? " " : String($0) }.joined()
+            .map { c in
+                c.isNewline || c.unicodeScalars.contains { $0.value < 0x20 || (0x7F..<0xA0).contains($0.value) }
+                    ? " " : String(c)
+            }.joined()
             .trimmingCharacters(in: .whitespaces)
         return text.isEmpty ? "" : ": " + text
     }

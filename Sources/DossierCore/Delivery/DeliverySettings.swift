@@ -7,7 +7,7 @@ import Foundation
 /// Why the delivery settings could not be loaded. Never contains a secret.
 public enum DeliverySettingsError: Error, Equatable, CustomStringConvertible {
     case noEndpoint
-    case invalidEndpoint(String)
+    case invalidEndpoint(EndpointURLError)
     case noSecret
     case secretFileUnreadable(path: String, reason: String)
     case secretFileTooOpen(path: String, mode: String)
@@ -18,7 +18,7 @@ public enum DeliverySettingsError: Error, Equatable, CustomStringConvertible {
         switch self {
         case .noEndpoint:
             "no webhook endpoint: pass --endpoint URL, set DOSSIER_WEBHOOK_URL, or put url = \"…\" under [delivery] in config.toml"
-        case .invalidEndpoint(let url): "webhook endpoint '\(url)' is not an http(s) URL"
+        case .invalidEndpoint(let error): "webhook endpoint \(error)"
         case .noSecret:
             "no webhook secret: pass --secret-file PATH, set DOSSIER_WEBHOOK_SECRET, or put secret_file = \"…\" under [delivery] in config.toml"
         case .secretFileUnreadable(let path, let reason): "secret file \(path): \(reason)"
@@ -88,9 +88,7 @@ public enum DeliverySettings {
         guard let url = flag ?? fromEnvironment ?? config["url"], !url.isEmpty else {
             throw .noEndpoint
         }
-        guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""),
-            parsed.host != nil
-        else { throw .invalidEndpoint(DeliveryConfiguration.redact(url)) }
+        do { _ = try EndpointURL(validating: url) } catch { throw .invalidEndpoint(error) }
         return url
     }
 

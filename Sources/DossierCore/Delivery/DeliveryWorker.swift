@@ -37,12 +37,9 @@ public struct DeliveryConfiguration: Sendable {
     /// The endpoint as shown in logs, output and the database: any `user:password@` is removed.
     public var displayEndpoint: String { Self.redact(endpoint) }
 
+    /// A URL as it may be shown: userinfo replaced by `***`, also when the URL does not parse.
     static func redact(_ url: String) -> String {
-        guard var components = URLComponents(string: url), components.user != nil || components.password != nil
-        else { return url }
-        components.user = nil
-        components.password = nil
-        return components.string ?? url
+        (try? EndpointURL(validating: url))?.redacted ?? EndpointURL.redact(url)
     }
 }
 
@@ -119,6 +116,12 @@ public final class DeliveryWorker: Sendable {
         async throws(DeliveryError) -> FlushSummary
     {
         let c = configuration
+        // Checked before anything is claimed: a URL the HTTP client cannot even start a request to must never
+        // leave claimed events in flight behind it.
+        let endpoint: EndpointURL
+        do { endpoint = try EndpointURL(validating: c.endpoint) } catch {
+            throw DeliveryError(message: "webhook endpoint \(error)")
+        }
         var total = FlushSummary()
         var consecutiveUnreachable = 0
         let batcher = Batcher(maxEvents: c.maxEvents, maxBytes: c.maxBytes)
@@ -162,7 +165,15 @@ public final class DeliveryWorker: Sendable {
                     total.released += try release(batches[index...].flatMap(\.eventIDs))
                     continue outer
                 }
-                let result = try await send(batch, events: byID, progress: progress, running: total, writer: writer)
+                let result: SendResult
+                do {
+                    result = try await send(
+                        batch, to: endpoint, events: byID, progress: progress, running: total, writer: writer)
+                } catch {
+                    // Give back what this claim still holds (outcomes already recorded are left as they are).
+                    _ = try? release(batches[index...].flatMap(\.eventIDs))
+                    throw error
+                }
                 total.add(result.summary)
                 progress?(total)
                 switch result.stop {
@@ -203,20 +214,21 @@ public final class DeliveryWorker: Sendable {
 
     /// Sends one batch; on split/bisect sends its halves in order (recursively).
     func send(
-        _ batch: DeliveryBatch, events: [String: QueuedEvent], progress: (@Sendable (FlushSummary) -> Void)?,
-        running: FlushSummary, writer: OrderedWriter
+        _ batch: DeliveryBatch, to endpoint: EndpointURL, events: [String: QueuedEvent],
+        progress: (@Sendable (FlushSummary) -> Void)?, running: FlushSummary, writer: OrderedWriter
     ) async throws(DeliveryError) -> SendResult {
         let c = configuration
         let started = c.now()
         let timestamp = Int64(started.timeIntervalSince1970)
         let signed = StandardWebhooks.sign(id: batch.id, timestamp: timestamp, body: batch.body, secret: c.secret)
-        let headers = [
+        var headers = [
             ("Content-Type", "application/json"),
             (WebhookHeaders.idName, signed.id),
             (WebhookHeaders.timestampName, String(signed.timestamp)),
             (WebhookHeaders.signatureName, signed.signature),
         ]
-        let answer = await transport.post(url: c.endpoint, headers: headers, body: batch.body)
+        if let authorization = endpoint.basicAuthorization { headers.append(("Authorization", authorization)) }
+        let answer = await transport.post(url: endpoint.requestURL, headers: headers, body: batch.body)
         let finished = c.now()
         let decision = DeliveryDecision.decide(
             answer: answer,
@@ -256,7 +268,8 @@ public final class DeliveryWorker: Sendable {
         if decision.followUp != .none, let (left, right) = batch.halves() {
             progress?(running.adding(result.summary))
             let first = try await send(
-                left, events: events, progress: progress, running: running.adding(result.summary), writer: writer)
+                left, to: endpoint, events: events, progress: progress, running: running.adding(result.summary),
+                writer: writer)
             result.summary.add(first.summary)
             if let stop = first.stop {
                 try await writer.drain()
@@ -266,7 +279,8 @@ public final class DeliveryWorker: Sendable {
             }
             progress?(running.adding(result.summary))
             let second = try await send(
-                right, events: events, progress: progress, running: running.adding(result.summary), writer: writer)
+                right, to: endpoint, events: events, progress: progress, running: running.adding(result.summary),
+                writer: writer)
             result.summary.add(second.summary)
             result.stop = second.stop
         }

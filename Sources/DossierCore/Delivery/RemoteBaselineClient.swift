@@ -3,7 +3,7 @@ import Foundation
 
 /// Why the receiver's baseline could not be fetched.
 public enum RemoteBaselineError: Error, Equatable, CustomStringConvertible {
-    case invalidURL(String)
+    case invalidURL(EndpointURLError)
     case unreachable(url: String, reason: String)
     case notFound(url: String, featureSlug: String)
     case badStatus(url: String, status: Int)
@@ -11,7 +11,7 @@ public enum RemoteBaselineError: Error, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .invalidURL(let url): "receiver URL '\(url)' is not an http(s) URL"
+        case .invalidURL(let error): "receiver URL \(error)"
         case .unreachable(let url, let reason): "cannot reach the receiver at \(url): \(reason)"
         case .notFound(let url, let slug): "the receiver at \(url) has no snapshot for feature '\(slug)'"
         case .badStatus(let url, let status): "the receiver at \(url) answered HTTP \(status)"
@@ -30,25 +30,29 @@ public struct RemoteBaselineClient: Sendable {
     /// `baseURL` is the receiver's root (e.g. `http://127.0.0.1:8080`); a trailing `/webhook` is ignored so
     /// the delivery endpoint URL works too. The returned baseline's `source` is the URL it came from.
     public func fetch(endpoint baseURL: String, featureSlug: String) async throws(RemoteBaselineError) -> Baseline {
-        var root = baseURL
-        while root.hasSuffix("/") { root.removeLast() }
-        if root.hasSuffix("/webhook") { root.removeLast("/webhook".count) }
-        let slug =
-            featureSlug.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? featureSlug
-        let url = root + "/dossiers/" + slug + "/baseline"
-        guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? "") else {
-            throw .invalidURL(DeliveryConfiguration.redact(baseURL))
-        }
-        let shown = DeliveryConfiguration.redact(url)
+        let base: EndpointURL
+        do { base = try EndpointURL(validating: baseURL) } catch { throw .invalidURL(error) }
+        var rootPath = base.path
+        while rootPath.hasSuffix("/") { rootPath.removeLast() }
+        if rootPath.hasSuffix("/webhook") { rootPath.removeLast("/webhook".count) }
+        let root = base.replacingPath(rootPath)
+        let target = base.replacingPath(rootPath + "/dossiers/" + Self.encodePathSegment(featureSlug) + "/baseline")
+        let url = target.requestURL
+        let shown = target.redacted
         let client = HTTPClient(
             eventLoopGroupProvider: .singleton,
             configuration: .init(
                 redirectConfiguration: .disallow,
-                timeout: .init(connect: .seconds(5), read: .milliseconds(Int64(timeoutSeconds * 1000)))))
+                timeout: .init(
+                    connect: .seconds(5), read: .milliseconds(HTTPWebhookTransport.milliseconds(timeoutSeconds)))))
         let result: Result<(Int, Data), RemoteBaselineError>
         do {
+            var request = HTTPClientRequest(url: url)
+            if let authorization = target.basicAuthorization {
+                request.headers.add(name: "Authorization", value: authorization)
+            }
             let response = try await client.execute(
-                HTTPClientRequest(url: url), timeout: .milliseconds(Int64(timeoutSeconds * 1000)))
+                request, timeout: .milliseconds(HTTPWebhookTransport.milliseconds(timeoutSeconds)))
             let body = try await response.body.collect(upTo: 64 << 20)
             result = .success((Int(response.status.code), Data(body.readableBytesView)))
         } catch {
@@ -60,10 +64,33 @@ public struct RemoteBaselineClient: Sendable {
         guard status == 200 else { throw .badStatus(url: shown, status: status) }
         do {
             var baseline = try JSONDecoder().decode(Baseline.self, from: body)
-            baseline.source = DeliveryConfiguration.redact(root)
+            baseline.source = root.redacted
             return baseline
         } catch {
             throw .malformed(url: shown, reason: "\(error)")
         }
+    }
+
+    /// Percent-encodes one path segment: every byte of the UTF-8 form except the RFC 3986 unreserved
+    /// characters (`A-Z a-z 0-9 - . _ ~`) becomes `%XX`, so `/`, `%`, `?`, `#`, spaces and non-ASCII survive
+    /// the trip to the receiver, which decodes the segment back to the same string.
+    public static func encodePathSegment(_ segment: String) -> String {
+        // `.` and `..` alone are dot-segments a client or server may resolve away: send them encoded.
+        if segment == "." || segment == ".." { return String(repeating: "%2E", count: segment.count) }
+        var out = ""
+        let hex = Array("0123456789ABCDEF")
+        for byte in segment.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+                UInt8(ascii: "~"):
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                out.append("%")
+                out.append(hex[Int(byte >> 4)])
+                out.append(hex[Int(byte & 0x0F)])
+            }
+        }
+        return out
     }
 }

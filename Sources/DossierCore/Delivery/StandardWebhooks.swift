@@ -61,36 +61,56 @@ public struct WebhookHeaders: Sendable, Equatable {
     public static let signatureName = "webhook-signature"
 }
 
-/// Why a received webhook failed verification.
+/// Why a received webhook failed verification. Header values it quotes are cut short and have control
+/// characters escaped, so a hostile header cannot flood or forge the message.
 public enum WebhookVerificationError: Error, Equatable, CustomStringConvertible {
     case missingHeader(String)
     case invalidTimestamp(String)
     case timestampOutOfTolerance(timestamp: Int64, now: Int64, toleranceSeconds: Int64)
+    case headerTooLong(name: String, bytes: Int, limit: Int)
+    case tooManySignatures(count: Int, limit: Int)
     case noValidSignature
 
     public var description: String {
         switch self {
         case .missingHeader(let name): "missing header '\(name)'"
-        case .invalidTimestamp(let value): "header 'webhook-timestamp': '\(value)' is not Unix seconds"
+        case .invalidTimestamp(let value):
+            "header 'webhook-timestamp': '\(TerminalText.escape(value, limit: 64))' is not Unix seconds "
+                + "(expected 1 to 19 ASCII digits)"
         case .timestampOutOfTolerance(let ts, let now, let tol):
-            "header 'webhook-timestamp': \(ts) is \(abs(now - ts)) s away from now (\(now)); tolerance is \(tol) s"
+            "header 'webhook-timestamp': \(ts) is \(StandardWebhooks.distance(ts, now)) s away from now (\(now)); "
+                + "tolerance is \(tol) s"
+        case .headerTooLong(let name, let bytes, let limit):
+            "header '\(name)' is \(bytes) bytes long (at most \(limit))"
+        case .tooManySignatures(let count, let limit):
+            "header 'webhook-signature': \(count) entries (at most \(limit))"
         case .noValidSignature: "header 'webhook-signature': no v1 signature matches the body"
         }
     }
 }
 
 /// Standard Webhooks v1 signing and verification (HMAC-SHA256 over `"id.timestamp.body"`). Pure:
-/// the clock is a parameter.
+/// the clock is a parameter. Verification parses every header with bounded, checked arithmetic: it never traps,
+/// and computes one HMAC per request whatever the `webhook-signature` header holds.
 public enum StandardWebhooks {
     /// Default timestamp tolerance: five minutes either way.
     public static let defaultToleranceSeconds: Int64 = 300
+    /// Longest accepted `webhook-id`, in bytes.
+    public static let maxIDBytes = 1024
+    /// Longest accepted `webhook-signature`, in bytes, and most space-separated entries in it.
+    public static let maxSignatureBytes = 4096
+    public static let maxSignatureEntries = 32
 
     /// The base64 HMAC-SHA256 of `"<id>.<timestamp>.<body>"` (without the `v1,` prefix).
     public static func signatureBase64(id: String, timestamp: Int64, body: Data, secret: WebhookSecret) -> String {
+        Data(mac(id: id, timestamp: String(timestamp), body: body, secret: secret)).base64EncodedString()
+    }
+
+    static func mac(id: String, timestamp: String, body: Data, secret: WebhookSecret) -> HMAC<SHA256>.MAC {
         var mac = HMAC<SHA256>(key: secret.key)
         mac.update(data: Data("\(id).\(timestamp).".utf8))
         mac.update(data: body)
-        return Data(mac.finalize()).base64EncodedString()
+        return mac.finalize()
     }
 
     /// Signs one attempt: the headers to send with `body`.
@@ -98,6 +118,20 @@ public enum StandardWebhooks {
         WebhookHeaders(
             id: id, timestamp: timestamp,
             signature: "v1," + signatureBase64(id: id, timestamp: timestamp, body: body, secret: secret))
+    }
+
+    /// Parses a `webhook-timestamp` value: 1 to 19 ASCII digits (surrounding spaces and tabs ignored) that fit
+    /// in an `Int64`; nil otherwise (signs, unicode digits, overflow, empty).
+    public static func parseTimestamp(_ value: String) -> Int64? {
+        let trimmed = value.trimmingCharacters(in: CharacterSet(charactersIn: " \t"))
+        let digits = trimmed.utf8
+        guard (1...19).contains(digits.count), digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+        return Int64(trimmed)
+    }
+
+    /// |a - b| without overflow (the difference of two `Int64`s always fits in a `UInt64`).
+    public static func distance(_ a: Int64, _ b: Int64) -> UInt64 {
+        a >= b ? UInt64(bitPattern: a &- b) : UInt64(bitPattern: b &- a)
     }
 
     /// Verifies headers against a body. `webhook-signature` may carry several space-separated
@@ -109,18 +143,34 @@ public enum StandardWebhooks {
         guard let id, !id.isEmpty else { throw .missingHeader(WebhookHeaders.idName) }
         guard let timestamp, !timestamp.isEmpty else { throw .missingHeader(WebhookHeaders.timestampName) }
         guard let signature, !signature.isEmpty else { throw .missingHeader(WebhookHeaders.signatureName) }
-        let trimmed = timestamp.trimmingCharacters(in: .whitespaces)
-        guard trimmed.allSatisfy(\.isASCII), let ts = Int64(trimmed) else { throw .invalidTimestamp(timestamp) }
-        guard abs(now - ts) <= toleranceSeconds else {
+        guard id.utf8.count <= maxIDBytes else {
+            throw .headerTooLong(name: WebhookHeaders.idName, bytes: id.utf8.count, limit: maxIDBytes)
+        }
+        guard signature.utf8.count <= maxSignatureBytes else {
+            throw .headerTooLong(
+                name: WebhookHeaders.signatureName, bytes: signature.utf8.count, limit: maxSignatureBytes)
+        }
+        guard let ts = parseTimestamp(timestamp) else { throw .invalidTimestamp(timestamp) }
+        guard distance(now, ts) <= UInt64(max(0, toleranceSeconds)) else {
             throw .timestampOutOfTolerance(timestamp: ts, now: now, toleranceSeconds: toleranceSeconds)
         }
-        var message = Data("\(id).\(ts).".utf8)
-        message.append(body)
-        for entry in signature.split(separator: " ", omittingEmptySubsequences: true) {
-            guard let comma = entry.firstIndex(of: ","), entry[..<comma] == "v1" else { continue }
-            guard let mac = Data(base64Encoded: String(entry[entry.index(after: comma)...])) else { continue }
-            if HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: message, using: secret.key) { return }
+        let entries = signature.split(separator: " ", omittingEmptySubsequences: true)
+        guard entries.count <= maxSignatureEntries else {
+            throw .tooManySignatures(count: entries.count, limit: maxSignatureEntries)
         }
-        throw .noValidSignature
+        // The signed content uses the timestamp as sent (digits only, so leading zeros are kept as they came).
+        let expected = mac(
+            id: id, timestamp: timestamp.trimmingCharacters(in: CharacterSet(charactersIn: " \t")), body: body,
+            secret: secret)
+        var matched = false
+        for entry in entries {
+            guard entry.hasPrefix("v1,") else { continue }
+            // A SHA-256 MAC is 44 base64 characters; anything much longer cannot match.
+            let encoded = entry.dropFirst(3)
+            guard encoded.utf8.count <= 128, let candidate = Data(base64Encoded: String(encoded)) else { continue }
+            // Constant-time comparison (swift-crypto's MAC == DataProtocol); keep looking to not leak which one.
+            if expected == candidate { matched = true }
+        }
+        if !matched { throw .noValidSignature }
     }
 }

@@ -20,7 +20,8 @@ public final class HTTPWebhookTransport: WebhookTransport {
         var configuration = HTTPClient.Configuration(
             redirectConfiguration: .disallow,
             timeout: .init(
-                connect: .milliseconds(Int64(connectTimeout * 1000)), read: .milliseconds(Int64(requestTimeout * 1000)))
+                connect: .milliseconds(Self.milliseconds(connectTimeout)),
+                read: .milliseconds(Self.milliseconds(requestTimeout)))
         )
         configuration.decompression = .disabled
         self.client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
@@ -33,7 +34,7 @@ public final class HTTPWebhookTransport: WebhookTransport {
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         request.body = .bytes(body)
         do {
-            let response = try await client.execute(request, timeout: .milliseconds(Int64(requestTimeout * 1000)))
+            let response = try await client.execute(request, timeout: .milliseconds(Self.milliseconds(requestTimeout)))
             let buffer = try await response.body.collect(upTo: Self.maxAnswerBytes)
             return .http(
                 status: Int(response.status.code), body: Data(buffer.readableBytesView),
@@ -53,8 +54,16 @@ public final class HTTPWebhookTransport: WebhookTransport {
         }
     }
 
+    /// Seconds as whole milliseconds for NIO, without trapping: NaN, negative or tiny values become 1 ms,
+    /// anything beyond a day becomes a day.
+    static func milliseconds(_ seconds: Double) -> Int64 {
+        guard !seconds.isNaN, seconds > 0.001 else { return 1 }
+        return Int64(min(seconds, 86_400) * 1000)
+    }
+
     static func format(_ seconds: Double) -> String {
-        seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)
+        seconds.isFinite && abs(seconds) < 1e15 && seconds == seconds.rounded()
+            ? String(Int64(seconds)) : String(seconds)
     }
 
     public func shutdown() async {

@@ -24,7 +24,7 @@ public enum DuplicateKeyScanner {
                 frames.append((b == UInt8(ascii: "{"), [], path, nil, 0))
                 i += 1
             case UInt8(ascii: "}"), UInt8(ascii: "]"):
-                frames.removeLast()
+                _ = frames.popLast()
                 i += 1
             case UInt8(ascii: ","):
                 if var top = frames.popLast() {

@@ -35,7 +35,10 @@ public struct EventValidationError: Error, Sendable, Equatable, CustomStringConv
 
     /// One line: `event mission_dossier_artifact_indexed: field 'payload.size_bytes': expected an integer >= 0, got -1`.
     public var description: String {
-        let type = eventType.map { "event \($0)" } ?? "event"
+        // Field names and event types come from the input: control characters are escaped (one line, no
+        // terminal escapes).
+        let type = eventType.map { "event \(JSONValue.escapingControls($0))" } ?? "event"
+        let field = JSONValue.escapingControls(self.field)
         switch kind {
         case .malformedJSON:
             return "\(type): malformed JSON: \(expected)"

@@ -48,7 +48,9 @@ public enum JSONValue: Sendable, Equatable {
         case .number(let d): text = String(d)
         case .string(let s): text = "\"" + Self.escapingControls(s) + "\""
         case .array(let a): text = "[" + a.prefix(3).map(\.excerpt).joined(separator: ",") + (a.count > 3 ? ",…]" : "]")
-        case .object(let o): text = "{" + o.keys.sorted().prefix(4).joined(separator: ",") + (o.count > 4 ? ",…}" : "}")
+        case .object(let o):
+            text = "{" + o.keys.sorted().prefix(4).map(Self.escapingControls).joined(separator: ",")
+                + (o.count > 4 ? ",…}" : "}")
         }
         return text.count > 80 ? String(text.prefix(77)) + "…" : text
     }

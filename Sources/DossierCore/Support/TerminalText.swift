@@ -3,9 +3,9 @@
 ///
 /// Escaped, so that no name or message can move the cursor, clear the screen, forge a line or reorder text:
 /// C0 controls (`\n`, `\r`, `\t` by name, others as `\xNN`), DEL (`\x7F`), C1 controls (`\u{85}`), the Unicode
-/// line/paragraph separators and the bidirectional overrides and isolates (`\u{202E}`), and the backslash itself
-/// (`\\`), so the escaped form is unambiguous. Invalid UTF-8 in byte input becomes `\xNN` per byte.
-/// Everything else, including printable non-ASCII, is kept.
+/// line/paragraph separators and the bidirectional overrides and isolates (`\u{202E}`). Invalid UTF-8 in byte input
+/// becomes `\xNN` per byte. Everything else, including printable non-ASCII and the backslash, is kept, so escaping
+/// is idempotent: a value escaped where it enters a message is not escaped twice when the message is printed.
 public enum TerminalText {
     /// The escaped, single-line, terminal-safe spelling of `text`.
     public static func escape(_ text: String) -> String {
@@ -14,6 +14,16 @@ public enum TerminalText {
         out.reserveCapacity(text.utf8.count + 8)
         for scalar in text.unicodeScalars { append(scalar, to: &out) }
         return out
+    }
+
+    /// `escape(_:)` of at most the first `limit` scalars of `text`, then `…`: for quoting a value that came from
+    /// outside (a header, a URL, a path) in one line of a message, so that it can neither flood a log nor forge a line.
+    public static func escape(_ text: String, limit: Int) -> String {
+        let scalars = text.unicodeScalars
+        guard scalars.count > limit else { return escape(text) }
+        var head = String.UnicodeScalarView()
+        head.append(contentsOf: scalars.prefix(max(0, limit)))
+        return escape(String(head)) + "…"
     }
 
     /// Escapes raw bytes (for example a server's answer): valid UTF-8 as `escape(_:)`, each invalid byte as `\xNN`.
@@ -73,7 +83,7 @@ public enum TerminalText {
     /// Whether `escape` rewrites this scalar.
     public static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
         let v = scalar.value
-        if v < 0x20 || v == 0x7F || v == 0x5C { return true }
+        if v < 0x20 || v == 0x7F { return true }
         if v < 0x7F { return false }
         if (0x80...0x9F).contains(v) { return true }
         switch v {
@@ -91,7 +101,6 @@ public enum TerminalText {
         case 0x0A: out += "\\n"
         case 0x0D: out += "\\r"
         case 0x09: out += "\\t"
-        case 0x5C: out += "\\\\"
         case let v where v < 0x80: out += hex(UInt8(v))
         case let v: out += "\\u{" + String(v, radix: 16, uppercase: true) + "}"
         }

@@ -74,10 +74,17 @@ struct QueueFlushCommand: AsyncParsableCommand {
             let delays = retryDelays.split(separator: ",").compactMap {
                 Double($0.trimmingCharacters(in: .whitespaces))
             }
-            guard !delays.isEmpty, delays.count == retryDelays.split(separator: ",").count else {
+            guard !delays.isEmpty, delays.count == retryDelays.split(separator: ",").count,
+                delays.allSatisfy({ $0.isFinite && (0...864_000).contains($0) })
+            else {
                 QueueSupport.fail("--retry-delays '\(retryDelays)': expected comma-separated seconds")
             }
             c.schedule = RetrySchedule(delays: delays, jitter: 0.2, retryAfterCap: delays.max() ?? 1)
+        }
+        for (flag, value) in [("--lease-seconds", leaseSeconds), ("--request-timeout", requestTimeout)] {
+            if let value, !(value.isFinite && value > 0 && value <= 86_400) {
+                QueueSupport.fail("\(flag) \(value): expected seconds in (0, 86400]")
+            }
         }
         if let leaseSeconds { c.leaseSeconds = leaseSeconds }
         if let requestTimeout { c.requestTimeout = requestTimeout }

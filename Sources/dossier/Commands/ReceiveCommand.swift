@@ -43,7 +43,15 @@ struct ReceiveCommand: AsyncParsableCommand {
         guard (0...1).contains(dropConnectionRate) else {
             throw ValidationError("--drop-connection-rate \(dropConnectionRate): expected 0…1")
         }
-        guard latencyMs >= 0 else { throw ValidationError("--latency-ms \(latencyMs): expected >= 0") }
+        guard (0...3_600_000).contains(latencyMs) else {
+            throw ValidationError("--latency-ms \(latencyMs): expected 0…3600000")
+        }
+        guard (1...(1 << 30)).contains(maxBodyBytes) else {
+            throw ValidationError("--max-body-bytes \(maxBodyBytes): expected 1…1073741824")
+        }
+        if let retryAfter, !(0...86_400).contains(retryAfter) {
+            throw ValidationError("--retry-after \(retryAfter): expected 0…86400")
+        }
         if let statusSequence, Self.statuses(statusSequence) == nil {
             throw ValidationError(
                 "--status-sequence '\(statusSequence)': expected comma-separated HTTP statuses 100…599")
