@@ -55,7 +55,7 @@ struct DriftCommand: AsyncParsableCommand {
             FileHandle.standardOutput.write(data)
         } else {
             // Slugs, keys and paths come from the file system: the one terminal escaper keeps them inert.
-            let esc = TerminalText.escape
+            let esc: (String) -> String = TerminalText.escape
             var lines: [String] = []
             for r in reports {
                 guard r.hasDrift else {

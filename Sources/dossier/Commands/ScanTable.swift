@@ -4,7 +4,7 @@ import DossierCore
 /// and parity hash. Every input-derived text (slugs, steps, paths, anomaly details) goes through `TerminalText`.
 enum ScanTable {
     static func render(_ result: PipelineResult) -> String {
-        let esc = TerminalText.escape
+        let esc: (String) -> String = TerminalText.escape
         var out: [String] = []
         for (i, f) in result.features.enumerated() {
             if i > 0 { out.append("") }

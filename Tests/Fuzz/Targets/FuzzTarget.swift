@@ -22,6 +22,7 @@ public struct FuzzTarget: Sendable {
         .deliveryAnswer,
         .endpointURL,
         .slugPath,
+        .configTOML,
     ]
 
     public static func named(_ name: String) -> FuzzTarget? { all.first { $0.name == name } }
