@@ -25,15 +25,24 @@ public enum ScanJSON {
     public static func encode(_ result: PipelineResult, scannedAt: String, durationMS: Int) -> Data {
         let features: [Value] = result.features.map(feature)
         let dirs: [(String, Value)] = result.features.map { ($0.dossier.featureSlug, .string($0.dossier.featureDirectory)) }
+        let skipped: [Value] = result.skipped.map { s in
+            .object([("name", .string(s.name)), ("reason", .string(s.reason.rawValue)), ("detail", .string(s.detail))])
+        }
         let doc: Value = .object([
             ("format_version", .int(formatVersion)),
             ("features", .array(features)),
+            ("skipped", .array(skipped)),
             ("volatile", .object([
                 ("scanned_at", .string(scannedAt)),
                 ("duration_ms", .int(durationMS)),
                 ("repository_root", .string(result.repositoryRoot)),
                 ("state_directory", .string(result.stateDirectory)),
                 ("feature_directories", .object(dirs)),
+                ("stat_cache", .object([
+                    ("status", .string(result.statCache.description)),
+                    ("files_hashed", .int(result.statistics.filesHashed)),
+                    ("files_from_cache", .int(result.statistics.filesFromCache)),
+                ])),
             ])),
         ])
         var out: [UInt8] = []

@@ -7,16 +7,25 @@ import Foundation
 
 /// Progress on stderr for large scans, only when stderr is a terminal (never in pipes or tests).
 enum ScanProgressPrinter {
-    /// Scans with fewer files than this print no progress.
+    /// Scans print no progress before this many files.
     static let threshold = 200
 
     static func makeIfTerminal() -> (@Sendable (ScanProgress) -> Void)? {
         guard isatty(STDERR_FILENO) == 1 else { return nil }
         return { p in
-            guard p.filesTotal >= threshold, p.filesDone % 50 == 0 || p.filesDone == p.filesTotal else { return }
+            guard p.filesDone >= threshold, p.filesDone % 200 == 0 else { return }
             FileHandle.standardError.write(
-                Data("\r\u{1B}[Kscanning \(p.featureSlug): \(p.filesDone)/\(p.filesTotal) files".utf8))
+                Data(
+                    "\r\u{1B}[Kscanning: \(p.featuresDone)/\(p.featuresTotal) features, \(p.filesDone) files"
+                        .utf8))
         }
+    }
+
+    /// The human line for the entries of `kitty-specs/` that were not scanned (nil when there are none).
+    static func skippedLine(_ skipped: [SkippedEntry]) -> String? {
+        guard !skipped.isEmpty else { return nil }
+        let items = skipped.map { "\($0.name) (\($0.reason.rawValue.replacingOccurrences(of: "_", with: " ")))" }
+        return "skipped \(skipped.count) in kitty-specs/: " + items.joined(separator: ", ")
     }
 
     static func clearLine() {
