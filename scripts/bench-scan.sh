@@ -40,7 +40,10 @@ else
 fi
 [[ -x "$bin" ]] || { echo "bench-scan: no release binary at $bin (run without --no-build)" >&2; exit 2; }
 gnutime=/usr/bin/time
-[[ -x $gnutime ]] || { echo "bench-scan: GNU time (/usr/bin/time) is needed for peak RSS: apt-get install time" >&2; exit 2; }
+if [[ ! -x $gnutime ]]; then
+    echo "bench-scan: GNU time (/usr/bin/time) is needed for peak RSS: apt-get install time" >&2
+    exit 2
+fi
 command -v openssl >/dev/null || { echo "bench-scan: openssl is needed for the floor" >&2; exit 2; }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/dossier-bench.XXXXXX")
@@ -101,17 +104,24 @@ from_cache=$("${scan[@]}" 2>/dev/null | sed -n 's/.*"files_from_cache": \([0-9]*
 ratio=$(awk -v c="$cold" -v f="$floor" 'BEGIN { printf "%.2f", c / f }')
 verdict() { awk -v x="$1" -v t="$2" 'BEGIN { print (x <= t) ? "within target" : "OVER target" }'; }
 echo "corpus: scripts/make-corpus.sh DIR --features $FEATURES --seed $SEED: $count files scanned, $bytes bytes"
-echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); runs: $RUNS (median wall time, whole process)"
+echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "runs: $RUNS (median wall time, whole process)"
 echo "floor command: find DIR/kitty-specs -mindepth 2 -type f -not -path '*/.*' -print0 | xargs -0 openssl dgst -sha256"
 echo "scan command : $bin scan --no-emit --json --state-dir STATE DIR"
 echo "floor (xargs openssl dgst -sha256) : ${floor} ms"
 echo "cold scan (no stat cache)          : ${cold} ms = ${ratio} x floor (target <= 1.0 x) -> $(verdict "$ratio" 1.0)"
-echo "warm rescan (unchanged, cache)     : ${warm} ms, ${from_cache:-?}/$count files from the cache (target <= 60 ms) -> $(verdict "$warm" 60)"
-echo "peak RSS cold / warm (GNU time)    : ${cold_rss} MB / ${warm_rss} MB (target <= 64 MB) -> $(verdict "$cold_rss" 64)"
+echo "warm rescan (unchanged, cache)     : ${warm} ms, ${from_cache:-?}/$count files from the cache" \
+    "(target <= 60 ms) -> $(verdict "$warm" 60)"
+echo "peak RSS cold / warm (GNU time)    : ${cold_rss} MB / ${warm_rss} MB (target <= 64 MB)" \
+    "-> $(verdict "$cold_rss" 64)"
 
 if [[ -n $real ]]; then
     py=${SPEC_KITTY_PYTHON:-}
-    [[ -n $py && -x $py ]] || { echo "bench-scan: --real needs SPEC_KITTY_PYTHON=<venv with spec-kitty-cli==3.2.7>/bin/python" >&2; exit 2; }
+    if [[ -z $py || ! -x $py ]]; then
+        echo "bench-scan: --real needs SPEC_KITTY_PYTHON=<venv with spec-kitty-cli==3.2.7>/bin/python" >&2
+        exit 2
+    fi
+    SK_RUNS=${SK_RUNS:-$RUNS}
     specs=$real
     [[ $(basename "$specs") == kitty-specs ]] || specs="$real/kitty-specs"
     rstate="$work/real-state"
@@ -121,8 +131,8 @@ if [[ -n $real ]]; then
     rwarm=$(median_ms ':' "${rscan[@]}")
     version=$("$py" -c 'import importlib.metadata as m; print(m.version("spec-kitty-cli"))')
     # spec-kitty's indexer, in-process (imports excluded): every non-hidden folder under kitty-specs/, its mission
-    # type from meta.json, the way spec-kitty indexes a mission.
-    sk=$("$py" - "$specs" "$RUNS" <<'PY'
+    # type from meta.json, the way spec-kitty indexes a mission. Wall and CPU time, median of SK_RUNS.
+    sk=$("$py" - "$specs" "$SK_RUNS" 2>/dev/null <<'PY'
 import json, pathlib, statistics, sys, time
 from specify_cli.dossier.indexer import Indexer
 from specify_cli.dossier.manifest import ManifestRegistry
@@ -133,22 +143,23 @@ def mission(p):
         return json.loads((p / "meta.json").read_text()).get("mission_type") or "software-dev"
     except Exception:
         return "software-dev"
-times, files = [], 0
+wall, cpu, files = [], [], 0
 for r in range(runs + 1):
-    t0 = time.perf_counter()
-    n = 0
+    t0, c0, n = time.perf_counter(), time.process_time(), 0
     for f in features:
-        d = Indexer(ManifestRegistry(), repo_root=specs.parent).index_feature(f, mission(f))
-        n += sum(1 for a in d.artifacts if getattr(a, "is_present", True))
-    if r:
-        times.append((time.perf_counter() - t0) * 1000)
+        n += len(Indexer(ManifestRegistry(), repo_root=specs.parent).index_feature(f, mission(f)).artifacts)
+    if r:  # the first run warms imports and caches
+        wall.append((time.perf_counter() - t0) * 1000)
+        cpu.append((time.process_time() - c0) * 1000)
     files = n
-print("%.1f %d %d" % (statistics.median(times), len(features), files))
+print("%.1f %.1f %d %d" % (statistics.median(wall), statistics.median(cpu), len(features), files))
 PY
 )
-    read -r skms skfeatures skfiles <<<"$sk"
+    read -r skms skcpu skfeatures skartifacts <<<"$sk"
+    ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a / b }'; }
     echo "real corpus: $specs ($skfeatures features)"
-    echo "spec-kitty $version Indexer.index_feature, in-process, median of $RUNS: ${skms} ms ($skfiles artifacts)"
-    echo "dossier cold scan (whole process): ${rcold} ms -> spec-kitty / dossier = $(awk -v a="$skms" -v b="$rcold" 'BEGIN { printf "%.1f", a / b }') x"
-    echo "dossier warm rescan (whole process): ${rwarm} ms -> spec-kitty / dossier = $(awk -v a="$skms" -v b="$rwarm" 'BEGIN { printf "%.1f", a / b }') x"
+    echo "spec-kitty $version Indexer.index_feature in-process, median of $SK_RUNS: ${skms} ms wall," \
+        "${skcpu} ms CPU ($skartifacts artifacts)"
+    echo "dossier cold scan (whole process)  : ${rcold} ms -> spec-kitty / dossier = $(ratio "$skms" "$rcold") x"
+    echo "dossier warm rescan (whole process): ${rwarm} ms -> spec-kitty / dossier = $(ratio "$skms" "$rwarm") x"
 fi

@@ -36,6 +36,7 @@ import Testing
         #expect(table.exitCode == 0)
         #expect(table.stdoutText.contains("skipped 2 in kitty-specs/: .archive (hidden), README.md (not a directory)"))
         #expect(table.stdoutText.components(separatedBy: "\nfeature  ").count == 10)
+        #expect(table.stdoutText.contains("\nscanned 10 features ("))
     }
 
     @Test func secondProcessTrustsTheCacheAndRehashReadsAll() throws {

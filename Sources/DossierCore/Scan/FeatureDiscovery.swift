@@ -31,7 +31,9 @@ struct FeatureDiscovery {
         var specsFD: Int32?
 
         /// Opens a feature folder: `openat(kitty-specs, name, O_NOFOLLOW | O_DIRECTORY)`, or its path.
-        func open(_ feature: DiscoveredFeature, _ fileSystem: any ScanFileSystem) -> Swift.Result<Int32, FileSystemError> {
+        func open(_ feature: DiscoveredFeature, _ fileSystem: any ScanFileSystem)
+            -> Swift.Result<Int32, FileSystemError>
+        {
             if let specsFD, let name = feature.name { return fileSystem.openDirectory(in: specsFD, name: name) }
             return fileSystem.openDirectory(path: feature.path)
         }

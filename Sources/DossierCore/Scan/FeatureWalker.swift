@@ -238,7 +238,8 @@ struct FeatureWalker: Sendable {
                 if !rehash, let entry = cache.entries[k] {
                     result.fromCache = true
                     result.fresh = (k, entry)
-                    result.file = WalkedFile(relative: job.relative, nameProblem: job.nameProblem, result: .digest(digest))
+                    result.file = WalkedFile(
+                        relative: job.relative, nameProblem: job.nameProblem, result: .digest(digest))
                     return result
                 }
                 cached = digest

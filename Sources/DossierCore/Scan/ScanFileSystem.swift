@@ -221,7 +221,11 @@ public struct PosixFileSystem: ScanFileSystem {
         defer { Glibc.close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0 else { return .failure(FileSystemError(call: "fstat", code: errno)) }
-        guard FileStatus(st).kind == .regular else { return .failure(FileSystemError(call: "fstat", code: EINVAL)) }
+        switch FileStatus(st).kind {
+        case .regular: break
+        case .directory: return .failure(FileSystemError(call: "read", code: EISDIR))
+        default: return .failure(FileSystemError(call: "fstat", code: EINVAL))  // a FIFO or device: never read
+        }
         return FileReading.readAll(fd, limit: limit, fileSystem: self)
     }
 }

@@ -115,42 +115,56 @@ public enum ScanJSON {
 
     static func write(_ value: Value, indent: Int, into out: inout [UInt8]) {
         switch value {
-        case .null: out += Array("null".utf8)
-        case .bool(let b): out += Array((b ? "true" : "false").utf8)
-        case .int(let i): out += Array(String(i).utf8)
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+        case .int(let i): out.append(contentsOf: String(i).utf8)
         case .string(let s): writeString(s, into: &out)
         case .array(let items):
-            guard !items.isEmpty else { out += [0x5B, 0x5D]; return }
+            guard !items.isEmpty else {
+                out.append(contentsOf: [0x5B, 0x5D])
+                return
+            }
             out.append(0x5B)
             for (n, item) in items.enumerated() {
-                out += n == 0 ? [0x0A] : [0x2C, 0x0A]
-                out += [UInt8](repeating: 0x20, count: indent + 2)
+                if n > 0 { out.append(0x2C) }
+                out.append(0x0A)
+                out.append(contentsOf: repeatElement(0x20, count: indent + 2))
                 write(item, indent: indent + 2, into: &out)
             }
             out.append(0x0A)
-            out += [UInt8](repeating: 0x20, count: indent)
+            out.append(contentsOf: repeatElement(0x20, count: indent))
             out.append(0x5D)
         case .object(let fields):
-            guard !fields.isEmpty else { out += [0x7B, 0x7D]; return }
-            let sorted = fields.map { (Array($0.0.utf8), $0.0, $0.1) }.sorted { $0.0.lexicographicallyPrecedes($1.0) }
+            guard !fields.isEmpty else {
+                out.append(contentsOf: [0x7B, 0x7D])
+                return
+            }
+            let sorted = fields.sorted { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }
             out.append(0x7B)
             for (n, field) in sorted.enumerated() {
-                out += n == 0 ? [0x0A] : [0x2C, 0x0A]
-                out += [UInt8](repeating: 0x20, count: indent + 2)
-                writeString(field.1, into: &out)
-                out += [0x3A, 0x20]
-                write(field.2, indent: indent + 2, into: &out)
+                if n > 0 { out.append(0x2C) }
+                out.append(0x0A)
+                out.append(contentsOf: repeatElement(0x20, count: indent + 2))
+                writeString(field.0, into: &out)
+                out.append(contentsOf: [0x3A, 0x20])
+                write(field.1, indent: indent + 2, into: &out)
             }
             out.append(0x0A)
-            out += [UInt8](repeating: 0x20, count: indent)
+            out.append(contentsOf: repeatElement(0x20, count: indent))
             out.append(0x7D)
         }
     }
 
     /// RFC 8259 string: `"` and `\` escaped, control characters as `\n \t \r \b \f` or `\u00XX`, the rest raw UTF-8.
     static func writeString(_ s: String, into out: inout [UInt8]) {
-        let hex = Array("0123456789abcdef".utf8)
         out.append(0x22)
+        // Fast path: nothing to escape (the common case for paths, keys and hashes).
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+            out.append(contentsOf: s.utf8)
+            out.append(0x22)
+            return
+        }
+        let hex = Array("0123456789abcdef".utf8)
         for b in s.utf8 {
             switch b {
             case 0x22: out += [0x5C, 0x22]

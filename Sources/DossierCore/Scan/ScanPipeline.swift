@@ -68,7 +68,8 @@ public enum ScanPipeline {
         let merged = StatCache.merged(
             previous: cache, fresh: result.freshCacheEntries, scannedPrefixes: result.scannedFeatureDirectories,
             repositoryRoot: Array(result.repositoryRoot.utf8), scanStarted: result.scanStarted)
-        if case .failure(let e) = StatCacheStore(stateDirectory: state).save(merged) {
+        // Nothing new to remember (an unchanged rescan): the file on disk already says it all.
+        if merged.entries != cache?.entries, case .failure(let e) = StatCacheStore(stateDirectory: state).save(merged) {
             warnings.append("stat cache not saved (\(e)); the next scan reads every file again")
         }
         let store = BaselineStore(stateDirectory: state)

@@ -79,9 +79,8 @@ public enum ScanError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\(path): not a directory (expected a feature folder, kitty-specs/ or a repository root)"
         case .unreadable(let path, let reason): return "\(path): cannot read: \(reason)"
         case .noFeatures(let path, let skipped):
-            let list =
-                skipped.isEmpty
-                ? "it is empty" : "skipped: " + skipped.map { "\($0.name) (\($0.reason.rawValue))" }.joined(separator: ", ")
+            let names = skipped.map { "\($0.name) (\($0.reason.rawValue))" }.joined(separator: ", ")
+            let list = skipped.isEmpty ? "it is empty" : "skipped: " + names
             return "\(path): no feature folders in kitty-specs/ (every non-hidden folder directly under it is one; "
                 + "\(list))"
         case .unknownStep(let step, let mission, let valid):

@@ -13,7 +13,8 @@ public struct Scanner: Sendable {
     /// A scanner over `fileSystem` (the real one by default) with up to `workers` hashing threads (default: the
     /// machine's cores) and `clock` for the racy-timestamp rules.
     public init(
-        fileSystem: any ScanFileSystem = PosixFileSystem(), workers: Int? = nil, clock: any ScanClock = SystemScanClock()
+        fileSystem: any ScanFileSystem = PosixFileSystem(), workers: Int? = nil,
+        clock: any ScanClock = SystemScanClock()
     ) {
         self.fileSystem = fileSystem
         self.workers = max(1, workers ?? ParallelWork.defaultWorkers)

@@ -38,7 +38,8 @@ public enum RawName {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// Decodes a spelling back to raw bytes (`%XX` → the byte, everything else as is): `decode(string(from: b)) == b`.
+    /// Decodes a spelling back to raw bytes (`%XX` → the byte, everything else as is):
+    /// `decode(string(from: b)) == b`.
     public static func decode(_ spelling: String) -> [UInt8] {
         let s = Array(spelling.utf8)
         var out: [UInt8] = []

@@ -14,7 +14,8 @@ struct ScanCommand: AsyncParsableCommand {
             --json output is documented in docs/scan-json.md.
             """)
 
-    @Argument(help: "Feature folder, kitty-specs/ folder or repository root (default: current directory).")
+    @Argument(
+        help: "Repository root, kitty-specs/ folder, feature folder or a path inside one (default: current directory).")
     var path: String?
 
     @Option(help: "Mission type (wins over meta.json).")
@@ -57,6 +58,7 @@ struct ScanCommand: AsyncParsableCommand {
         } else {
             CLIOutput.out(ScanTable.render(result))
             if let line = ScanProgressPrinter.skippedLine(result.skipped) { CLIOutput.out(line) }
+            if let line = ScanProgressPrinter.summaryLine(result) { CLIOutput.out(line) }
         }
         for warning in result.warnings { CLIOutput.error("scan: \(warning)") }
         if case .ignored(let why) = result.statCache { CLIOutput.error("scan: stat cache \(why); every file was read") }

@@ -21,6 +21,18 @@ enum ScanProgressPrinter {
         }
     }
 
+    /// The closing line of a multi-feature table: how many features in which state, and how many files were read.
+    static func summaryLine(_ result: PipelineResult) -> String? {
+        guard result.features.count > 1 else { return nil }
+        var byState: [String: Int] = [:]
+        for f in result.features { byState[f.snapshot.completeness.rawValue, default: 0] += 1 }
+        let states = ["complete", "incomplete", "unknown"].compactMap { k in byState[k].map { "\($0) \(k)" } }
+        let s = result.statistics
+        return "scanned \(result.features.count) features (\(states.joined(separator: ", "))), "
+            + "\(s.filesHashed + s.filesFromCache) files: \(s.filesHashed) read, "
+            + "\(s.filesFromCache) unchanged (stat cache)"
+    }
+
     /// The human line for the entries of `kitty-specs/` that were not scanned (nil when there are none).
     static func skippedLine(_ skipped: [SkippedEntry]) -> String? {
         guard !skipped.isEmpty else { return nil }

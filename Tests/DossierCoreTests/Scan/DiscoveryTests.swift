@@ -16,7 +16,8 @@ import Testing
         try f.mkdir("kitty-specs/dossier-parity-reconciler-01KXYXVP")
         try f.mkdir("kitty-specs/plain")
         let result = try Scanner().scan(ScanRequest(path: f.root))
-        #expect(result.dossiers.map(\.featureSlug) == ["001-older-naming", "dossier-parity-reconciler-01KXYXVP", "plain"])
+        #expect(
+            result.dossiers.map(\.featureSlug) == ["001-older-naming", "dossier-parity-reconciler-01KXYXVP", "plain"])
         #expect(result.skipped.isEmpty)
     }
 

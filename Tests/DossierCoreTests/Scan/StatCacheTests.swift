@@ -188,7 +188,8 @@ import Testing
         let repo = try Repo()
         defer { repo.fixture.remove() }
         try repo.fixture.mkdir("kitty-specs/second-01KDDDDD")
-        try "b".write(toFile: repo.fixture.root + "/kitty-specs/second-01KDDDDD/spec.md", atomically: false, encoding: .utf8)
+        let second = repo.fixture.root + "/kitty-specs/second-01KDDDDD/spec.md"
+        try "b".write(toFile: second, atomically: false, encoding: .utf8)
         _ = try repo.scan()
         let one = try repo.scan(path: repo.fixture.feature)
         #expect(one.statistics.filesFromCache == 3)
