@@ -24,7 +24,7 @@ struct WalkOutput: Sendable {
     var files: [WalkedFile] = []
     var anomalies: [Anomaly] = []
     /// Stat-cache entries for the files read (or trusted) in this walk.
-    var fresh: [[UInt8]: StatCacheEntry] = [:]
+    var fresh: [PathKey: StatCacheEntry] = [:]
     var statistics = ScanStatistics()
 }
 
@@ -65,7 +65,7 @@ struct FeatureWalker: Sendable {
     private struct JobResult: Sendable {
         var file: WalkedFile?
         var anomaly: Anomaly?
-        var fresh: ([UInt8], StatCacheEntry)?
+        var fresh: (PathKey, StatCacheEntry)?
         var fromCache = false
         var hashed = false
         var mismatch = false
@@ -226,11 +226,11 @@ struct FeatureWalker: Sendable {
         let validate = Scanner.isTextPath(job.relative)
         var result = JobResult()
         let fd: Int32
-        var key: [UInt8]?
+        var key: PathKey?
         var cached: FileDigest?
         switch job.source {
         case .entry:
-            let k = CPath.join(featurePath, job.relative)
+            let k = PathKey(CPath.join(featurePath, job.relative))
             key = k
             if let cache, cache.entries[k] != nil, case .success(let st) = fileSystem.status(in: dirFD, name: job.name),
                 let digest = cache.digest(for: k, status: st, validateUTF8: validate)

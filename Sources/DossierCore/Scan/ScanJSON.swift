@@ -92,25 +92,26 @@ public enum ScanJSON {
     }
 
     static func artifact(_ a: Artifact) -> Value {
+        // Fields in byte order already, so the writer does not sort them (10,000 artifacts on a real repository).
         .object([
-            ("key", .string(a.key)),
-            ("class", .string(a.artifactClass.rawValue)),
-            ("relative_path", .string(a.relativePath)),
-            ("content_hash_sha256", .str(a.contentHashSHA256)),
-            ("size_bytes", a.sizeBytes.map { .int($0) } ?? .null),
-            ("wp_id", .str(a.wpID)),
-            ("step_id", .str(a.stepID)),
-            ("required_status", .string(a.requiredStatus.rawValue)),
-            ("present", .bool(a.present)),
             ("anomaly", .str(a.anomaly?.kind.rawValue)),
             ("anomaly_detail", .str(a.anomaly?.detail)),
+            ("class", .string(a.artifactClass.rawValue)),
+            ("content_hash_sha256", .str(a.contentHashSHA256)),
+            ("key", .string(a.key)),
             ("path_pattern", .str(a.pathPattern)),
+            ("present", .bool(a.present)),
+            ("relative_path", .string(a.relativePath)),
+            ("required_status", .string(a.requiredStatus.rawValue)),
+            ("size_bytes", a.sizeBytes.map { .int($0) } ?? .null),
+            ("step_id", .str(a.stepID)),
+            ("wp_id", .str(a.wpID)),
         ])
     }
 
     static func anomaly(_ a: Anomaly) -> Value {
-        .object([("kind", .string(a.kind.rawValue)), ("relative_path", .string(a.relativePath)),
-                 ("detail", .string(a.detail))])
+        .object([("detail", .string(a.detail)), ("kind", .string(a.kind.rawValue)),
+                 ("relative_path", .string(a.relativePath))])
     }
 
     static func write(_ value: Value, indent: Int, into out: inout [UInt8]) {
@@ -139,7 +140,10 @@ public enum ScanJSON {
                 out.append(contentsOf: [0x7B, 0x7D])
                 return
             }
-            let sorted = fields.sorted { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }
+            let inOrder = zip(fields, fields.dropFirst()).allSatisfy { pair in
+                pair.0.0.utf8.lexicographicallyPrecedes(pair.1.0.utf8)
+            }
+            let sorted = inOrder ? fields : fields.sorted { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }
             out.append(0x7B)
             for (n, field) in sorted.enumerated() {
                 if n > 0 { out.append(0x2C) }

@@ -58,7 +58,7 @@ public struct ScanResult: Sendable, Equatable {
     /// The wall clock when the scan started (before any file was read): the new stat cache's timestamp.
     public var scanStarted: FileTime
     /// Stat-cache entries for every file read or trusted in this scan.
-    public var freshCacheEntries: [[UInt8]: StatCacheEntry]
+    public var freshCacheEntries: [PathKey: StatCacheEntry]
     /// Absolute raw paths of the feature folders scanned (their old cache entries are replaced).
     public var scannedFeatureDirectories: [[UInt8]]
 }

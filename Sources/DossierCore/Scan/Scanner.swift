@@ -71,7 +71,7 @@ public struct Scanner: Sendable {
         }
         var dossiers: [Dossier] = []
         var statistics = ScanStatistics()
-        var fresh: [[UInt8]: StatCacheEntry] = [:]
+        var fresh: [PathKey: StatCacheEntry] = [:]
         for outcome in outcomes {
             switch outcome {
             case .failure(let error): throw error

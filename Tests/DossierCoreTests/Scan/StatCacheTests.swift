@@ -174,7 +174,7 @@ import Testing
         // Tamper with the cache on purpose (as a disk error or a bug would): only --rehash can tell.
         let store = StatCacheStore(stateDirectory: repo.state)
         var (cache, _) = store.load(repositoryRoot: Array(RepositoryLocator.canonical(repo.fixture.root).utf8))
-        let key = Array(RepositoryLocator.canonical(repo.spec).utf8)
+        let key = PathKey(Array(RepositoryLocator.canonical(repo.spec).utf8))
         cache?.entries[key]?.sha256 = String(repeating: "0", count: 64)
         _ = store.save(try #require(cache))
         let checked = try repo.scan(rehash: true)
@@ -204,8 +204,8 @@ import Testing
         let cache = StatCache(
             repositoryRoot: Array("/r".utf8) + [0xFF], scanStarted: FileTime(seconds: 7, nanoseconds: 8),
             entries: [
-                Array("/r/b".utf8): StatCacheEntry(status: status, sha256: Self.sha("b"), utf8: .valid),
-                Array("/r/a".utf8): StatCacheEntry(status: status, sha256: Self.sha("a"), utf8: .notChecked),
+                PathKey(Array("/r/b".utf8)): StatCacheEntry(status: status, sha256: Self.sha("b"), utf8: .valid),
+                PathKey(Array("/r/a".utf8)): StatCacheEntry(status: status, sha256: Self.sha("a"), utf8: .notChecked),
             ])
         let bytes = StatCacheCodec.encode(cache)
         #expect(try StatCacheCodec.decode(bytes).get() == cache)

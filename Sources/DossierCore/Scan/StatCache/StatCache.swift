@@ -37,9 +37,9 @@ public struct StatCache: Sendable, Equatable {
     public var repositoryRoot: [UInt8]
     /// The wall clock when the scan that wrote the cache started (before any file was read).
     public var scanStarted: FileTime
-    public var entries: [[UInt8]: StatCacheEntry]
+    public var entries: [PathKey: StatCacheEntry]
 
-    public init(repositoryRoot: [UInt8], scanStarted: FileTime, entries: [[UInt8]: StatCacheEntry] = [:]) {
+    public init(repositoryRoot: [UInt8], scanStarted: FileTime, entries: [PathKey: StatCacheEntry] = [:]) {
         self.repositoryRoot = repositoryRoot
         self.scanStarted = scanStarted
         self.entries = entries
@@ -47,7 +47,7 @@ public struct StatCache: Sendable, Equatable {
 
     /// The cached digest of `key` when `status` (from `lstat`) matches its entry exactly, the entry is not racy and
     /// it holds the UTF-8 verdict the caller needs; else nil (read the file).
-    public func digest(for key: [UInt8], status: FileStatus, validateUTF8: Bool) -> FileDigest? {
+    public func digest(for key: PathKey, status: FileStatus, validateUTF8: Bool) -> FileDigest? {
         guard let entry = entries[key], entry.status == status, status.kind == .regular,
             !status.isRacy(relativeTo: scanStarted)
         else { return nil }
@@ -70,14 +70,14 @@ public struct StatCache: Sendable, Equatable {
     /// The cache to save after a scan: `fresh` entries for the folders just scanned (`scannedPrefixes`, absolute raw
     /// paths), plus the entries of `previous` (when it is for the same root) under folders that were not scanned.
     public static func merged(
-        previous: StatCache?, fresh: [[UInt8]: StatCacheEntry], scannedPrefixes: [[UInt8]], repositoryRoot: [UInt8],
+        previous: StatCache?, fresh: [PathKey: StatCacheEntry], scannedPrefixes: [[UInt8]], repositoryRoot: [UInt8],
         scanStarted: FileTime
     ) -> StatCache {
         var entries = fresh
         if let previous, previous.repositoryRoot == repositoryRoot {
             let prefixes = scannedPrefixes.map { $0 + [UInt8(ascii: "/")] }
             for (key, entry) in previous.entries where entries[key] == nil {
-                if !prefixes.contains(where: { key.starts(with: $0) })
+                if !prefixes.contains(where: { key.bytes.starts(with: $0) })
                     && !entry.status.isRacy(relativeTo: previous.scanStarted)
                 {
                     entries[key] = entry
@@ -87,4 +87,20 @@ public struct StatCache: Sendable, Equatable {
         return StatCache(repositoryRoot: repositoryRoot, scanStarted: scanStarted, entries: entries)
     }
 
+}
+
+/// A raw absolute path as a dictionary key, hashed as one block of bytes (hashing a `[UInt8]` element by element
+/// costs more than the `lstat` the cache saves).
+public struct PathKey: Hashable, Sendable {
+    public let bytes: [UInt8]
+
+    public init(_ bytes: [UInt8]) {
+        self.bytes = bytes
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
+
+    public static func == (a: Self, b: Self) -> Bool { a.bytes == b.bytes }
 }

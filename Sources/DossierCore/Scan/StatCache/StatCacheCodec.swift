@@ -37,9 +37,9 @@ public enum StatCacheCodec {
         put64(UInt64(bitPattern: cache.scanStarted.seconds), &out)
         put64(UInt64(bitPattern: cache.scanStarted.nanoseconds), &out)
         put32(UInt32(truncatingIfNeeded: cache.entries.count), &out)
-        for (key, entry) in cache.entries.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
-            put32(UInt32(truncatingIfNeeded: key.count), &out)
-            out += key
+        for (key, entry) in cache.entries.sorted(by: { $0.key.bytes.lexicographicallyPrecedes($1.key.bytes) }) {
+            put32(UInt32(truncatingIfNeeded: key.bytes.count), &out)
+            out += key.bytes
             let s = entry.status
             put64(s.device, &out)
             put64(s.inode, &out)
@@ -71,7 +71,7 @@ public enum StatCacheCodec {
         guard let rootCount = r.u32(), let root = r.bytes(Int(rootCount)), let sec = r.u64(), let nsec = r.u64(),
             let count = r.u32()
         else { return .failure(.corrupt("truncated header")) }
-        var entries: [[UInt8]: StatCacheEntry] = [:]
+        var entries: [PathKey: StatCacheEntry] = [:]
         entries.reserveCapacity(Int(min(count, 1 << 20)))
         for n in 0..<Int(count) {
             guard let keyCount = r.u32(), let key = r.bytes(Int(keyCount)), let dev = r.u64(), let ino = r.u64(),
@@ -85,7 +85,7 @@ public enum StatCacheCodec {
                 device: dev, inode: ino, size: Int64(bitPattern: size),
                 modified: FileTime(seconds: Int64(bitPattern: ms), nanoseconds: Int64(bitPattern: mn)),
                 changed: FileTime(seconds: Int64(bitPattern: cs), nanoseconds: Int64(bitPattern: cn)), mode: mode)
-            entries[key] = StatCacheEntry(status: status, sha256: StreamingHasher.hex(digest), utf8: utf8)
+            entries[PathKey(key)] = StatCacheEntry(status: status, sha256: StreamingHasher.hex(digest), utf8: utf8)
         }
         guard r.offset == r.end else { return .failure(.corrupt("trailing bytes")) }
         return .success(
