@@ -98,8 +98,10 @@ import Testing
         let d: Dossier
         if geteuid() == 0 {
             // Root reads everything regardless of mode bits: inject EACCES at the file-system edge instead.
-            d = try f.scan(
-                fileSystem: InjectingFileSystem(failList: ("/locked", EACCES), failHash: ("/secret.md", EACCES)))
+            let fs = InjectingFileSystem()
+            fs.failOpen = ("/secret.md", EACCES)
+            fs.failList = ("/locked", EACCES)
+            d = try f.scan(fileSystem: fs)
         } else {
             chmod(f.feature + "/secret.md", 0)
             chmod(f.feature + "/locked", 0)
@@ -118,7 +120,9 @@ import Testing
         defer { f.remove() }
         try f.write("spec.md", "alpha\n")
         try f.write("plan.md", "plan")
-        let d = try f.scan(fileSystem: InjectingFileSystem(deleteBeforeHash: "/plan.md"))
+        let fs = InjectingFileSystem()
+        fs.deleteBeforeOpen = "/plan.md"
+        let d = try f.scan(fileSystem: fs)
         let plan = try #require(d.artifact("plan.md"))
         #expect(plan.anomaly?.kind == .deletedAfterScan && plan.contentHashSHA256 == nil)
         #expect(d.artifact("spec.md")?.contentHashSHA256 == Self.alphaHash)
@@ -127,7 +131,9 @@ import Testing
     @Test func featureFolderVanishingMidScanIsAnAnomaly() throws {
         let f = try ScanFixture()
         defer { f.remove() }
-        let d = try f.scan(fileSystem: InjectingFileSystem(failList: ("/001-test", ENOENT)))
+        let fs = InjectingFileSystem()
+        fs.failList = ("/001-test", ENOENT)
+        let d = try f.scan(fileSystem: fs)
         #expect(d.anomalies(.unreadableDirectory).count == 1)
         #expect(d.anomalies(.unreadableDirectory)[0].detail.contains("vanished"))
         #expect(d.artifacts.allSatisfy { !$0.present })
@@ -201,15 +207,15 @@ import Testing
     @Test func repositoryRootScansEveryFeatureInByteOrder() throws {
         let f = try ScanFixture(slug: "010-b")
         defer { f.remove() }
-        for slug in ["002-a", "001-Z", "notafeature"] {
+        for slug in ["002-a", "001-Z", "parity-fix-01KXYXVP"] {
             try FileManager.default.createDirectory(
                 atPath: f.root + "/kitty-specs/" + slug, withIntermediateDirectories: true)
         }
         let fromRoot = try Scanner().scan(ScanRequest(path: f.root))
-        #expect(fromRoot.dossiers.map(\.featureSlug) == ["001-Z", "002-a", "010-b"])
+        #expect(fromRoot.dossiers.map(\.featureSlug) == ["001-Z", "002-a", "010-b", "parity-fix-01KXYXVP"])
         #expect(fromRoot.repositoryRoot == RepositoryLocator.canonical(f.root))
         let fromSpecs = try Scanner().scan(ScanRequest(path: f.root + "/kitty-specs"))
-        #expect(fromSpecs.dossiers.map(\.featureSlug) == ["001-Z", "002-a", "010-b"])
+        #expect(fromSpecs.dossiers.map(\.featureSlug) == ["001-Z", "002-a", "010-b", "parity-fix-01KXYXVP"])
         #expect(RepositoryLocator.root(for: f.feature) == RepositoryLocator.canonical(f.root))
     }
 
@@ -220,7 +226,9 @@ import Testing
         let seen = Mutex<[ScanProgress]>([])
         _ = try Scanner().scan(ScanRequest(path: f.feature)) { p in seen.withLock { $0.append(p) } }
         let all = seen.withLock { $0 }
-        #expect(all.map(\.filesDone) == [1, 2, 3, 4, 5, 6] && all.allSatisfy { $0.filesTotal == 6 && $0.featureSlug == "001-test" })
+        #expect(all.map(\.filesDone) == [1, 2, 3, 4, 5, 6, 6])
+        #expect(all.map(\.featuresDone) == [0, 0, 0, 0, 0, 0, 1])
+        #expect(all.allSatisfy { $0.featuresTotal == 1 && $0.featureSlug == "001-test" })
     }
 
     @Test func stateDirectoryResolution() {

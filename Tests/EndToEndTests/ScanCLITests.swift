@@ -23,7 +23,9 @@ import Testing
         #expect(
             Set(volatile.keys) == [
                 "scanned_at", "duration_ms", "repository_root", "state_directory", "feature_directories",
+                "stat_cache",
             ])
+        #expect(doc["skipped"] as? [Any] != nil)
         let feature = try #require((doc["features"] as? [[String: Any]])?.first)
         #expect(feature["feature_slug"] as? String == "001-demo-checkout")
         #expect(feature["mission_type"] as? String == "software-dev")

@@ -23,6 +23,8 @@ public final class DossierEngine: Sendable {
         public var delivery: DeliveryConfiguration?
         /// Why `delivery` is nil, for the message of a flush that cannot run.
         public var deliveryUnavailableReason: String?
+        /// `scan --rehash`: read every file, whatever the stat cache says.
+        public var rehash = false
 
         public init(
             scanPath: String, missionOverride: String? = nil, stepOverride: String? = nil,
@@ -78,7 +80,8 @@ public final class DossierEngine: Sendable {
     /// types and appends all of this scan's events to the queue in one transaction.
     public func scan(progress: (@Sendable (ScanProgress) -> Void)? = nil) throws(EngineError) -> EngineScanOutcome {
         let request = ScanRequest(
-            path: options.scanPath, missionOverride: options.missionOverride, stepOverride: options.stepOverride)
+            path: options.scanPath, missionOverride: options.missionOverride, stepOverride: options.stepOverride,
+            rehash: options.rehash)
         let pipeline: PipelineResult
         do {
             pipeline = try ScanPipeline.run(

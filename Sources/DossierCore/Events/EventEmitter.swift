@@ -110,7 +110,7 @@ public struct EventEmitter: Sendable {
             case .invalidFormat, .invalidMetadata: code = .invalidFormat
             case .brokenSymlink: code = .notFound
             case .unreadable, .unreadableDirectory, .symlinkOutsideRoot, .directorySymlink, .notRegularFile,
-                .emptyFile, .unusualName:
+                .emptyFile, .unusualName, .changedDuringScan:
                 code = a.present ? .unreadable : .notFound
             }
             return (code, anomaly.detail.isEmpty ? nil : anomaly.detail)

@@ -4,6 +4,10 @@
 public enum PathPattern {
     /// True when `pattern` matches the whole of `path`.
     public static func matches(_ pattern: String, _ path: String) -> Bool {
+        // Most manifest patterns are literal paths: compare bytes, no splitting (the scanner calls this per file).
+        if !pattern.utf8.contains(where: { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "?") }) {
+            return pattern.utf8.elementsEqual(path.utf8)
+        }
         let p = components(Array(pattern.utf8))
         let s = components(Array(path.utf8))
         return matchComponents(p[...], s[...])

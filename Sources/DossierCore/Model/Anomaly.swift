@@ -8,6 +8,8 @@ public struct Anomaly: Codable, Sendable, Equatable, Hashable {
         case invalidFormat = "invalid_format"
         /// The file was listed but was gone (or replaced) by the time it was hashed.
         case deletedAfterScan = "deleted_after_scan"
+        /// The file changed while it was hashed, on two reads in a row: no hash is reported.
+        case changedDuringScan = "changed_during_scan"
         /// A file symlink whose target leaves the repository: not followed, not hashed.
         case symlinkOutsideRoot = "symlink_outside_root"
         /// A symlink that cannot be resolved (dangling or looping).

@@ -4,23 +4,106 @@
     import Darwin
 #endif
 
-/// What `lstat` says about a directory entry.
+/// What `lstat` / `d_type` says about a directory entry.
 public enum FileKind: Sendable, Equatable {
     case regular, directory, symlink, other
 }
 
-/// The small file-system surface the scanner needs (raw byte paths). The real one is `PosixFileSystem`; tests wrap it
-/// to inject races (a folder vanishing, a file deleted between listing and hashing).
+/// One name in a directory listing, with the kind `readdir` reported (nil when the file system does not say).
+public struct DirectoryEntry: Sendable, Equatable {
+    public var name: [UInt8]
+    public var kind: FileKind?
+
+    public init(name: [UInt8], kind: FileKind?) {
+        self.name = name
+        self.kind = kind
+    }
+}
+
+/// A file timestamp as the file system stores it (seconds and nanoseconds, never combined so nothing can overflow).
+public struct FileTime: Sendable, Hashable, Comparable {
+    public var seconds: Int64
+    public var nanoseconds: Int64
+
+    public init(seconds: Int64, nanoseconds: Int64) {
+        self.seconds = seconds
+        self.nanoseconds = nanoseconds
+    }
+
+    public static func < (a: Self, b: Self) -> Bool {
+        a.seconds != b.seconds ? a.seconds < b.seconds : a.nanoseconds < b.nanoseconds
+    }
+}
+
+/// The `stat` fields that say whether a file changed: what the stat cache keys on (device, inode, size, mtime,
+/// ctime, mode), as git's index does.
+public struct FileStatus: Sendable, Hashable {
+    public var device: UInt64
+    public var inode: UInt64
+    public var size: Int64
+    public var modified: FileTime
+    public var changed: FileTime
+    public var mode: UInt32
+
+    public init(device: UInt64, inode: UInt64, size: Int64, modified: FileTime, changed: FileTime, mode: UInt32) {
+        self.device = device
+        self.inode = inode
+        self.size = size
+        self.modified = modified
+        self.changed = changed
+        self.mode = mode
+    }
+
+    /// The kind the mode says.
+    public var kind: FileKind {
+        switch mode & UInt32(S_IFMT) {
+        case UInt32(S_IFREG): return .regular
+        case UInt32(S_IFDIR): return .directory
+        case UInt32(S_IFLNK): return .symlink
+        default: return .other
+        }
+    }
+
+    init(_ st: stat) {
+        self.init(
+            device: UInt64(truncatingIfNeeded: st.st_dev), inode: UInt64(truncatingIfNeeded: st.st_ino),
+            size: Int64(truncatingIfNeeded: st.st_size),
+            modified: FileTime(
+                seconds: Int64(truncatingIfNeeded: st.st_mtim.tv_sec),
+                nanoseconds: Int64(truncatingIfNeeded: st.st_mtim.tv_nsec)),
+            changed: FileTime(
+                seconds: Int64(truncatingIfNeeded: st.st_ctim.tv_sec),
+                nanoseconds: Int64(truncatingIfNeeded: st.st_ctim.tv_nsec)),
+            mode: UInt32(truncatingIfNeeded: st.st_mode))
+    }
+}
+
+/// The file-system surface the scanner needs, descriptor-relative so a walk cannot be raced: every folder is opened
+/// with `openat(parent, name, O_NOFOLLOW | O_DIRECTORY)`, every file with `O_NOFOLLOW | O_NONBLOCK`, and `fstat` on
+/// the open descriptor decides what it is. The real one is `PosixFileSystem`; tests wrap it to swap entries between
+/// listing and opening, or to change a file between two `fstat`s, deterministically.
 public protocol ScanFileSystem: Sendable {
-    /// `lstat`: the kind of the entry, without following symlinks.
+    /// Opens the scan's starting folder (symlinks already resolved by the caller): `O_DIRECTORY | O_CLOEXEC`.
+    func openDirectory(path: [UInt8]) -> Result<Int32, FileSystemError>
+    /// `openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)`.
+    func openDirectory(in parent: Int32, name: [UInt8]) -> Result<Int32, FileSystemError>
+    /// `openat(parent, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)`: never blocks, whatever the type.
+    func openFile(in parent: Int32, name: [UInt8]) -> Result<Int32, FileSystemError>
+    /// `fstatat(parent, name, AT_SYMLINK_NOFOLLOW)`.
+    func status(in parent: Int32, name: [UInt8]) -> Result<FileStatus, FileSystemError>
+    /// `fstat(fd)`.
+    func status(of fd: Int32) -> Result<FileStatus, FileSystemError>
+    /// The names in an open folder (without `.` and `..`), in no particular order.
+    func list(directory fd: Int32) -> Result<[DirectoryEntry], FileSystemError>
+    /// `pread(fd, buffer, offset)`: the byte count read, 0 at the end.
+    func read(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, at offset: Int64) -> Result<Int, FileSystemError>
+    /// `close(fd)`.
+    func close(_ fd: Int32)
+    /// `lstat(path)`: the kind of the entry, without following symlinks.
     func kind(of path: [UInt8]) -> Result<FileKind, FileSystemError>
-    /// The raw names in a directory (without `.` and `..`), in no particular order.
-    func list(directory path: [UInt8]) -> Result<[[UInt8]], FileSystemError>
-    /// `realpath`.
+    /// `realpath(path)`.
     func realPath(_ path: [UInt8]) -> Result<[UInt8], FileSystemError>
-    /// Streams the file through SHA-256 (and UTF-8 validation when asked).
-    func hash(file path: [UInt8], validateUTF8: Bool) -> Result<FileDigest, FileSystemError>
-    /// Reads a small file whole (at most `limit` bytes; more is an EFBIG error).
+    /// Reads a small file named by path whole (manifests, baselines): at most `limit` bytes, more is EFBIG.
     func read(file path: [UInt8], limit: Int) -> Result<[UInt8], FileSystemError>
 }
 
@@ -28,31 +111,53 @@ public protocol ScanFileSystem: Sendable {
 public struct PosixFileSystem: ScanFileSystem {
     public init() {}
 
-    public func kind(of path: [UInt8]) -> Result<FileKind, FileSystemError> {
-        var st = stat()
-        guard CPath.with(path, { lstat($0, &st) }) == 0 else {
-            return .failure(FileSystemError(call: "lstat", code: errno))
-        }
-        switch st.st_mode & S_IFMT {
-        case S_IFREG: return .success(.regular)
-        case S_IFDIR: return .success(.directory)
-        case S_IFLNK: return .success(.symlink)
-        default: return .success(.other)
-        }
+    public func openDirectory(path: [UInt8]) -> Result<Int32, FileSystemError> {
+        let fd = CPath.with(path) { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+        return fd >= 0 ? .success(fd) : .failure(FileSystemError(call: "open", code: errno))
     }
 
-    public func list(directory path: [UInt8]) -> Result<[[UInt8]], FileSystemError> {
-        guard let dir = CPath.with(path, { opendir($0) }) else {
-            return .failure(FileSystemError(call: "opendir", code: errno))
+    public func openDirectory(in parent: Int32, name: [UInt8]) -> Result<Int32, FileSystemError> {
+        let fd = CPath.with(name) { openat(parent, $0, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }
+        return fd >= 0 ? .success(fd) : .failure(FileSystemError(call: "openat", code: errno))
+    }
+
+    public func openFile(in parent: Int32, name: [UInt8]) -> Result<Int32, FileSystemError> {
+        let fd = CPath.with(name) { openat(parent, $0, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC) }
+        return fd >= 0 ? .success(fd) : .failure(FileSystemError(call: "openat", code: errno))
+    }
+
+    public func status(in parent: Int32, name: [UInt8]) -> Result<FileStatus, FileSystemError> {
+        var st = stat()
+        guard CPath.with(name, { fstatat(parent, $0, &st, AT_SYMLINK_NOFOLLOW) }) == 0 else {
+            return .failure(FileSystemError(call: "fstatat", code: errno))
+        }
+        return .success(FileStatus(st))
+    }
+
+    public func status(of fd: Int32) -> Result<FileStatus, FileSystemError> {
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { return .failure(FileSystemError(call: "fstat", code: errno)) }
+        return .success(FileStatus(st))
+    }
+
+    public func list(directory fd: Int32) -> Result<[DirectoryEntry], FileSystemError> {
+        let copy = dup(fd)
+        guard copy >= 0 else { return .failure(FileSystemError(call: "dup", code: errno)) }
+        guard let dir = fdopendir(copy) else {
+            let code = errno
+            Glibc.close(copy)
+            return .failure(FileSystemError(call: "fdopendir", code: code))
         }
         defer { closedir(dir) }
-        var names: [[UInt8]] = []
+        rewinddir(dir)
+        var entries: [DirectoryEntry] = []
         while true {
             errno = 0
             guard let entry = readdir(dir) else {
                 if errno != 0 { return .failure(FileSystemError(call: "readdir", code: errno)) }
                 break
             }
+            let type = entry.pointee.d_type
             let name: [UInt8] = withUnsafePointer(to: &entry.pointee.d_name) { tuple in
                 tuple.withMemoryRebound(to: UInt8.self, capacity: MemoryLayout.size(ofValue: tuple.pointee)) { p in
                     Array(
@@ -61,9 +166,40 @@ public struct PosixFileSystem: ScanFileSystem {
                 }
             }
             if name == [UInt8(ascii: ".")] || name == [UInt8(ascii: "."), UInt8(ascii: ".")] { continue }
-            names.append(name)
+            let kind: FileKind?
+            switch Int32(type) {
+            case Int32(DT_REG): kind = .regular
+            case Int32(DT_DIR): kind = .directory
+            case Int32(DT_LNK): kind = .symlink
+            case Int32(DT_UNKNOWN): kind = nil
+            default: kind = .other
+            }
+            entries.append(DirectoryEntry(name: name, kind: kind))
         }
-        return .success(names)
+        return .success(entries)
+    }
+
+    public func read(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, at offset: Int64)
+        -> Result<Int, FileSystemError>
+    {
+        while true {
+            let n = pread(fd, buffer.baseAddress, buffer.count, off_t(offset))
+            if n >= 0 { return .success(n) }
+            if errno == EINTR { continue }
+            return .failure(FileSystemError(call: "read", code: errno))
+        }
+    }
+
+    public func close(_ fd: Int32) {
+        _ = Glibc.close(fd)
+    }
+
+    public func kind(of path: [UInt8]) -> Result<FileKind, FileSystemError> {
+        var st = stat()
+        guard CPath.with(path, { lstat($0, &st) }) == 0 else {
+            return .failure(FileSystemError(call: "lstat", code: errno))
+        }
+        return .success(FileStatus(st).kind)
     }
 
     public func realPath(_ path: [UInt8]) -> Result<[UInt8], FileSystemError> {
@@ -79,26 +215,38 @@ public struct PosixFileSystem: ScanFileSystem {
         return .failure(FileSystemError(call: "realpath", code: errno))
     }
 
-    public func hash(file path: [UInt8], validateUTF8: Bool) -> Result<FileDigest, FileSystemError> {
-        StreamingHasher.hash(path: path, validateUTF8: validateUTF8)
-    }
-
     public func read(file path: [UInt8], limit: Int) -> Result<[UInt8], FileSystemError> {
-        let fd = CPath.with(path) { open($0, O_RDONLY | O_CLOEXEC) }
+        let fd = CPath.with(path) { open($0, O_RDONLY | O_NONBLOCK | O_CLOEXEC) }
         guard fd >= 0 else { return .failure(FileSystemError(call: "open", code: errno)) }
-        defer { close(fd) }
-        var out: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                return .failure(FileSystemError(call: "read", code: errno))
-            }
-            if n == 0 { break }
-            out.append(contentsOf: buffer[0..<n])
-            if out.count > limit { return .failure(FileSystemError(call: "read", code: EFBIG)) }
+        defer { Glibc.close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { return .failure(FileSystemError(call: "fstat", code: errno)) }
+        switch FileStatus(st).kind {
+        case .regular: break
+        case .directory: return .failure(FileSystemError(call: "read", code: EISDIR))
+        default: return .failure(FileSystemError(call: "fstat", code: EINVAL))  // a FIFO or device: never read
         }
-        return .success(out)
+        return FileReading.readAll(fd, limit: limit, fileSystem: self)
+    }
+}
+
+/// Reading a whole small file from an open descriptor through a `ScanFileSystem`.
+enum FileReading {
+    /// At most `limit` bytes; more is an EFBIG error.
+    static func readAll(_ fd: Int32, limit: Int, fileSystem: any ScanFileSystem) -> Result<[UInt8], FileSystemError> {
+        var out: [UInt8] = []
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 65536, alignment: 16)
+        defer { buffer.deallocate() }
+        var offset: Int64 = 0
+        while true {
+            switch fileSystem.read(fd, into: buffer, at: offset) {
+            case .failure(let e): return .failure(e)
+            case .success(0): return .success(out)
+            case .success(let n):
+                out.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+                offset += Int64(n)
+                if out.count > limit { return .failure(FileSystemError(call: "read", code: EFBIG)) }
+            }
+        }
     }
 }

@@ -25,15 +25,24 @@ public enum ScanJSON {
     public static func encode(_ result: PipelineResult, scannedAt: String, durationMS: Int) -> Data {
         let features: [Value] = result.features.map(feature)
         let dirs: [(String, Value)] = result.features.map { ($0.dossier.featureSlug, .string($0.dossier.featureDirectory)) }
+        let skipped: [Value] = result.skipped.map { s in
+            .object([("name", .string(s.name)), ("reason", .string(s.reason.rawValue)), ("detail", .string(s.detail))])
+        }
         let doc: Value = .object([
             ("format_version", .int(formatVersion)),
             ("features", .array(features)),
+            ("skipped", .array(skipped)),
             ("volatile", .object([
                 ("scanned_at", .string(scannedAt)),
                 ("duration_ms", .int(durationMS)),
                 ("repository_root", .string(result.repositoryRoot)),
                 ("state_directory", .string(result.stateDirectory)),
                 ("feature_directories", .object(dirs)),
+                ("stat_cache", .object([
+                    ("status", .string(result.statCache.description)),
+                    ("files_hashed", .int(result.statistics.filesHashed)),
+                    ("files_from_cache", .int(result.statistics.filesFromCache)),
+                ])),
             ])),
         ])
         var out: [UInt8] = []
@@ -83,65 +92,83 @@ public enum ScanJSON {
     }
 
     static func artifact(_ a: Artifact) -> Value {
+        // Fields in byte order already, so the writer does not sort them (10,000 artifacts on a real repository).
         .object([
-            ("key", .string(a.key)),
-            ("class", .string(a.artifactClass.rawValue)),
-            ("relative_path", .string(a.relativePath)),
-            ("content_hash_sha256", .str(a.contentHashSHA256)),
-            ("size_bytes", a.sizeBytes.map { .int($0) } ?? .null),
-            ("wp_id", .str(a.wpID)),
-            ("step_id", .str(a.stepID)),
-            ("required_status", .string(a.requiredStatus.rawValue)),
-            ("present", .bool(a.present)),
             ("anomaly", .str(a.anomaly?.kind.rawValue)),
             ("anomaly_detail", .str(a.anomaly?.detail)),
+            ("class", .string(a.artifactClass.rawValue)),
+            ("content_hash_sha256", .str(a.contentHashSHA256)),
+            ("key", .string(a.key)),
             ("path_pattern", .str(a.pathPattern)),
+            ("present", .bool(a.present)),
+            ("relative_path", .string(a.relativePath)),
+            ("required_status", .string(a.requiredStatus.rawValue)),
+            ("size_bytes", a.sizeBytes.map { .int($0) } ?? .null),
+            ("step_id", .str(a.stepID)),
+            ("wp_id", .str(a.wpID)),
         ])
     }
 
     static func anomaly(_ a: Anomaly) -> Value {
-        .object([("kind", .string(a.kind.rawValue)), ("relative_path", .string(a.relativePath)),
-                 ("detail", .string(a.detail))])
+        .object([("detail", .string(a.detail)), ("kind", .string(a.kind.rawValue)),
+                 ("relative_path", .string(a.relativePath))])
     }
 
     static func write(_ value: Value, indent: Int, into out: inout [UInt8]) {
         switch value {
-        case .null: out += Array("null".utf8)
-        case .bool(let b): out += Array((b ? "true" : "false").utf8)
-        case .int(let i): out += Array(String(i).utf8)
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+        case .int(let i): out.append(contentsOf: String(i).utf8)
         case .string(let s): writeString(s, into: &out)
         case .array(let items):
-            guard !items.isEmpty else { out += [0x5B, 0x5D]; return }
+            guard !items.isEmpty else {
+                out.append(contentsOf: [0x5B, 0x5D])
+                return
+            }
             out.append(0x5B)
             for (n, item) in items.enumerated() {
-                out += n == 0 ? [0x0A] : [0x2C, 0x0A]
-                out += [UInt8](repeating: 0x20, count: indent + 2)
+                if n > 0 { out.append(0x2C) }
+                out.append(0x0A)
+                out.append(contentsOf: repeatElement(0x20, count: indent + 2))
                 write(item, indent: indent + 2, into: &out)
             }
             out.append(0x0A)
-            out += [UInt8](repeating: 0x20, count: indent)
+            out.append(contentsOf: repeatElement(0x20, count: indent))
             out.append(0x5D)
         case .object(let fields):
-            guard !fields.isEmpty else { out += [0x7B, 0x7D]; return }
-            let sorted = fields.map { (Array($0.0.utf8), $0.0, $0.1) }.sorted { $0.0.lexicographicallyPrecedes($1.0) }
+            guard !fields.isEmpty else {
+                out.append(contentsOf: [0x7B, 0x7D])
+                return
+            }
+            let inOrder = zip(fields, fields.dropFirst()).allSatisfy { pair in
+                pair.0.0.utf8.lexicographicallyPrecedes(pair.1.0.utf8)
+            }
+            let sorted = inOrder ? fields : fields.sorted { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }
             out.append(0x7B)
             for (n, field) in sorted.enumerated() {
-                out += n == 0 ? [0x0A] : [0x2C, 0x0A]
-                out += [UInt8](repeating: 0x20, count: indent + 2)
-                writeString(field.1, into: &out)
-                out += [0x3A, 0x20]
-                write(field.2, indent: indent + 2, into: &out)
+                if n > 0 { out.append(0x2C) }
+                out.append(0x0A)
+                out.append(contentsOf: repeatElement(0x20, count: indent + 2))
+                writeString(field.0, into: &out)
+                out.append(contentsOf: [0x3A, 0x20])
+                write(field.1, indent: indent + 2, into: &out)
             }
             out.append(0x0A)
-            out += [UInt8](repeating: 0x20, count: indent)
+            out.append(contentsOf: repeatElement(0x20, count: indent))
             out.append(0x7D)
         }
     }
 
     /// RFC 8259 string: `"` and `\` escaped, control characters as `\n \t \r \b \f` or `\u00XX`, the rest raw UTF-8.
     static func writeString(_ s: String, into out: inout [UInt8]) {
-        let hex = Array("0123456789abcdef".utf8)
         out.append(0x22)
+        // Fast path: nothing to escape (the common case for paths, keys and hashes).
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+            out.append(contentsOf: s.utf8)
+            out.append(0x22)
+            return
+        }
+        let hex = Array("0123456789abcdef".utf8)
         for b in s.utf8 {
             switch b {
             case 0x22: out += [0x5C, 0x22]

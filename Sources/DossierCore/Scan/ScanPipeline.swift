@@ -14,6 +14,14 @@ public struct PipelineResult: Sendable, Equatable {
     public var repositoryRoot: String
     public var stateDirectory: String
     public var features: [FeatureOutcome]
+    /// Entries directly under `kitty-specs/` that are not features, with their reasons.
+    public var skipped: [SkippedEntry] = []
+    /// Files read vs trusted from the stat cache.
+    public var statistics = ScanStatistics()
+    /// How the stat cache was used.
+    public var statCache: StatCacheUse = .missing
+    /// Problems that did not stop the scan (the stat cache could not be saved), for stderr.
+    public var warnings: [String] = []
 }
 
 /// Why the pipeline could not run: the scan failed, or a stored baseline is unreadable.
@@ -33,21 +41,37 @@ public enum PipelineError: Error, Sendable, CustomStringConvertible {
 /// dossier, snapshot and drift per feature).
 public enum ScanPipeline {
     /// Scans `request`, builds each snapshot, and compares with the local baseline under the resolved state
-    /// directory (`explicitStateDirectory`, `DOSSIER_STATE_DIR` in `environment`, else `<repo>/.dossier`).
+    /// directory (`explicitStateDirectory`, `DOSSIER_STATE_DIR` in `environment`, else `<repo>/.dossier`). The stat
+    /// cache of that directory spares reading unchanged files (`request.rehash` reads them all) and is saved after.
     public static func run(
         _ request: ScanRequest, explicitStateDirectory: String? = nil,
         environment: [String: String] = ProcessInfo.processInfo.environment, scanner: Scanner = Scanner(),
         progress: (@Sendable (ScanProgress) -> Void)? = nil
     ) throws(PipelineError) -> PipelineResult {
+        let expectedRoot = RepositoryLocator.root(for: request.path)
+        let expectedState = StateDirectory.resolve(
+            explicit: explicitStateDirectory, environment: environment, repositoryRoot: expectedRoot)
+        let cacheStore = StatCacheStore(stateDirectory: expectedState)
+        var (cache, cacheUse) = cacheStore.load(repositoryRoot: Array(expectedRoot.utf8))
         let result: ScanResult
         do throws(ScanError) {
-            result = try scanner.scan(request, progress: progress)
+            result = try scanner.scan(request, cache: cache, progress: progress)
         } catch {
             throw .scan(error)
         }
         let state = StateDirectory.resolve(
             explicit: explicitStateDirectory, environment: environment,
             repositoryRoot: result.repositoryRoot)
+        var warnings: [String] = []
+        if state != expectedState || result.repositoryRoot != expectedRoot { cache = nil }
+        if request.rehash { cacheUse = .rehash(mismatches: result.statistics.cacheMismatches) }
+        let merged = StatCache.merged(
+            previous: cache, fresh: result.freshCacheEntries, scannedPrefixes: result.scannedFeatureDirectories,
+            repositoryRoot: Array(result.repositoryRoot.utf8), scanStarted: result.scanStarted)
+        // Nothing new to remember (an unchanged rescan): the file on disk already says it all.
+        if merged.entries != cache?.entries, case .failure(let e) = StatCacheStore(stateDirectory: state).save(merged) {
+            warnings.append("stat cache not saved (\(e)); the next scan reads every file again")
+        }
         let store = BaselineStore(stateDirectory: state)
         var features: [FeatureOutcome] = []
         for dossier in result.dossiers {
@@ -61,6 +85,8 @@ public enum ScanPipeline {
             let drift = baseline.map { DriftDetector.compare(baseline: $0, dossier: dossier, snapshot: snapshot) }
             features.append(FeatureOutcome(dossier: dossier, snapshot: snapshot, baseline: baseline, drift: drift))
         }
-        return PipelineResult(repositoryRoot: result.repositoryRoot, stateDirectory: state, features: features)
+        return PipelineResult(
+            repositoryRoot: result.repositoryRoot, stateDirectory: state, features: features, skipped: result.skipped,
+            statistics: result.statistics, statCache: cacheUse, warnings: warnings)
     }
 }

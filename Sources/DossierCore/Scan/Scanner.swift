@@ -1,24 +1,37 @@
 import Foundation
+import Synchronization
 
-/// Scans feature folders into dossiers (DESIGN §3): walks every regular file (skipping dot-components, never
-/// traversing directory symlinks), hashes each in bounded memory, classifies it against the mission's manifest and
-/// records anomalies instead of aborting.
+/// Scans feature folders into dossiers (DESIGN §3): walks every regular file race-proof (`FeatureWalker`), hashes each
+/// in bounded memory on a bounded pool of threads, trusts the stat cache where a file is unchanged, classifies it
+/// against the mission's manifest and records anomalies instead of aborting. The result is the same, byte for byte,
+/// whatever the number of workers.
 public struct Scanner: Sendable {
     private let fileSystem: any ScanFileSystem
+    private let workers: Int
+    private let clock: any ScanClock
 
-    /// A scanner over `fileSystem` (the real one by default).
-    public init(fileSystem: any ScanFileSystem = PosixFileSystem()) {
+    /// A scanner over `fileSystem` (the real one by default) with up to `workers` hashing threads (default: the
+    /// machine's cores) and `clock` for the racy-timestamp rules.
+    public init(
+        fileSystem: any ScanFileSystem = PosixFileSystem(), workers: Int? = nil,
+        clock: any ScanClock = SystemScanClock()
+    ) {
         self.fileSystem = fileSystem
+        self.workers = max(1, workers ?? ParallelWork.defaultWorkers)
+        self.clock = clock
     }
 
     /// Text extensions validated as UTF-8 (`invalid_format` otherwise).
     public static let textExtensions: Set<String> = [".md", ".json", ".yaml", ".yml", ".csv", ".txt", ".jsonl"]
 
-    /// Scans `request.path`: one feature folder, or every `NNN-*` feature under a `kitty-specs/` folder or a
-    /// repository root. `progress` is called after each hashed file.
-    public func scan(_ request: ScanRequest, progress: (@Sendable (ScanProgress) -> Void)? = nil) throws(ScanError)
-        -> ScanResult
-    {
+    /// Scans `request.path`: every feature folder under a repository root or `kitty-specs/` folder (every non-hidden
+    /// folder directly under `kitty-specs/`, whatever its name), or the one feature a path inside a feature folder
+    /// belongs to. `cache` (from `StatCacheStore`) spares reading unchanged files. `progress` is called after each
+    /// file and each feature.
+    public func scan(
+        _ request: ScanRequest, cache: StatCache? = nil, progress: (@Sendable (ScanProgress) -> Void)? = nil
+    ) throws(ScanError) -> ScanResult {
+        let scanStarted = clock.now()
         let input = Array(request.path.utf8)
         let real: [UInt8]
         switch fileSystem.realPath(input) {
@@ -32,122 +45,171 @@ public struct Scanner: Sendable {
         case .failure(let e) where e.isGone: throw .notFound(path: request.path)
         case .failure(let e): throw .unreadable(path: request.path, reason: e.description)
         }
-        let realString = String(decoding: real, as: UTF8.self)
-        let repositoryRoot = RepositoryLocator.root(for: realString)
-        let features = try featureFolders(real, display: request.path)
-        var manifests: [String: LoadedManifest?] = [:]
+        let repositoryRoot = RepositoryLocator.root(for: String(decoding: real, as: UTF8.self))
+        let rootBytes = Array(repositoryRoot.utf8)
+        let discovery = try FeatureDiscovery(fileSystem: fileSystem).discover(
+            real, repositoryRoot: rootBytes, display: request.path)
+        defer { discovery.close(fileSystem) }
+        let rootFD: Int32
+        switch fileSystem.openDirectory(path: rootBytes) {
+        case .success(let fd): rootFD = fd
+        case .failure(let e): throw .unreadable(path: repositoryRoot, reason: e.description)
+        }
+        defer { fileSystem.close(rootFD) }
+
+        let features = discovery.features
+        let reporter = ProgressReporter(featuresTotal: features.count, callback: progress)
+        let manifests = ManifestCache()
+        // Many features: one feature per worker at a time. Few: the files of each folder are spread over the workers.
+        let featureParallel = features.count >= 2 * workers
+        let context = FeatureContext(
+            request: request, repositoryRoot: repositoryRoot, rootBytes: rootBytes, rootFD: rootFD, cache: cache,
+            scanStarted: scanStarted, fileWorkers: featureParallel ? 1 : workers, manifests: manifests,
+            reporter: reporter)
+        let outcomes = ParallelWork.map(features.count, workers: featureParallel ? workers : 1) { i in
+            scanFeature(features[i], discovery: discovery, context: context)
+        }
         var dossiers: [Dossier] = []
-        for feature in features {
-            dossiers.append(
-                try scanFeature(
-                    feature, repositoryRoot: repositoryRoot, request: request,
-                    manifests: &manifests, progress: progress))
+        var statistics = ScanStatistics()
+        var fresh: [PathKey: StatCacheEntry] = [:]
+        for outcome in outcomes {
+            switch outcome {
+            case .failure(let error): throw error
+            case .success(let o):
+                dossiers.append(o.dossier)
+                statistics = statistics + o.walk.statistics
+                fresh.merge(o.walk.fresh) { a, _ in a }
+            }
         }
-        return ScanResult(repositoryRoot: repositoryRoot, dossiers: dossiers)
+        return ScanResult(
+            repositoryRoot: repositoryRoot, dossiers: dossiers, skipped: discovery.skipped, statistics: statistics,
+            scanStarted: scanStarted, freshCacheEntries: fresh, scannedFeatureDirectories: features.map(\.path))
     }
 
-    /// `NNN-` followed by anything: a feature folder name.
-    public static func isFeatureName(_ name: [UInt8]) -> Bool {
-        name.count >= 5 && name[0...2].allSatisfy { (0x30...0x39).contains($0) } && name[3] == UInt8(ascii: "-")
-    }
-
-    private func featureFolders(_ path: [UInt8], display: String) throws(ScanError) -> [[UInt8]] {
-        let specs: [UInt8]
-        if CPath.lastComponent(path) == Array("kitty-specs".utf8) {
-            specs = path
-        } else if case .success(.directory) = fileSystem.kind(of: CPath.join(path, Array("kitty-specs".utf8))) {
-            specs = CPath.join(path, Array("kitty-specs".utf8))
-        } else {
-            return [path]
-        }
-        let names: [[UInt8]]
-        switch fileSystem.list(directory: specs) {
-        case .success(let n): names = n
-        case .failure(let e): throw .unreadable(path: String(decoding: specs, as: UTF8.self), reason: e.description)
-        }
-        let features = names.filter { name in
-            guard Self.isFeatureName(name) else { return false }
-            if case .success(.directory) = fileSystem.kind(of: CPath.join(specs, name)) { return true }
-            return false
-        }.sorted { $0.lexicographicallyPrecedes($1) }
-        guard !features.isEmpty else { throw .noFeatures(path: display) }
-        return features.map { CPath.join(specs, $0) }
+    /// True when the path ends in one of `textExtensions` (ASCII case-insensitive).
+    static func isTextPath(_ relative: [UInt8]) -> Bool {
+        guard let dot = relative.lastIndex(of: UInt8(ascii: ".")) else { return false }
+        let ext = relative[dot...].map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 32 : $0 }
+        return textExtensions.contains(String(decoding: ext, as: UTF8.self))
     }
 
     // MARK: - One feature
 
-    private struct Listed {
-        var relative: [UInt8]
-        /// The path to open (the symlink target for an allowed file symlink).
-        var openPath: [UInt8]
-        var nameProblem: String?
+    private struct FeatureContext: Sendable {
+        var request: ScanRequest
+        var repositoryRoot: String
+        var rootBytes: [UInt8]
+        var rootFD: Int32
+        var cache: StatCache?
+        var scanStarted: FileTime
+        var fileWorkers: Int
+        var manifests: ManifestCache
+        var reporter: ProgressReporter
     }
 
-    private func scanFeature(
-        _ dir: [UInt8], repositoryRoot: String, request: ScanRequest,
-        manifests: inout [String: LoadedManifest?], progress: (@Sendable (ScanProgress) -> Void)?
+    private struct FeatureOutput: Sendable {
+        var dossier: Dossier
+        var walk: WalkOutput
+    }
+
+    private func scanFeature(_ feature: DiscoveredFeature, discovery: FeatureDiscovery.Result, context: FeatureContext)
+        -> Result<FeatureOutput, ScanError>
+    {
+        let slug = feature.slug
+        let request = context.request
+        let walker = FeatureWalker(
+            fileSystem: fileSystem, clock: clock, featurePath: feature.path, rootPath: context.rootBytes,
+            rootFD: context.rootFD, cache: context.cache, rehash: request.rehash, scanStarted: context.scanStarted,
+            workers: context.fileWorkers, onFile: { context.reporter.fileDone(slug) })
+        var walk = WalkOutput()
+        var metaBytes: Result<[UInt8], FileSystemError>?
+        switch discovery.open(feature, fileSystem) {
+        case .success(let fd):
+            walker.walk(fd, relative: [], into: &walk)
+            if walk.files.contains(where: { $0.relative == Array("meta.json".utf8) }) {
+                metaBytes = readMeta(in: fd)
+            }
+            fileSystem.close(fd)
+        case .failure(let e):
+            let what = "feature folder \(RawName.string(from: feature.path))"
+            let detail =
+                e.isGone || e.code == ELOOP
+                ? "\(what) vanished or was replaced during the scan (\(e))" : "\(what) cannot be opened (\(e))"
+            walk.anomalies.append(Anomaly(kind: .unreadableDirectory, relativePath: "", detail: detail))
+        }
+        defer { context.reporter.featureDone(slug) }
+        do throws(ScanError) {
+            let dossier = try assemble(
+                feature, walk: &walk, metaBytes: metaBytes, repositoryRoot: context.repositoryRoot, request: request,
+                manifests: context.manifests)
+            return .success(FeatureOutput(dossier: dossier, walk: walk))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// `meta.json` through the feature's descriptor (`O_NOFOLLOW | O_NONBLOCK`, regular files only, at most 1 MiB).
+    private func readMeta(in featureFD: Int32) -> Result<[UInt8], FileSystemError> {
+        switch fileSystem.openFile(in: featureFD, name: Array("meta.json".utf8)) {
+        case .failure(let e): return .failure(e)
+        case .success(let fd):
+            defer { fileSystem.close(fd) }
+            switch fileSystem.status(of: fd) {
+            case .failure(let e): return .failure(e)
+            case .success(let s) where s.kind != .regular: return .failure(FileSystemError(call: "fstat", code: EINVAL))
+            case .success: return FileReading.readAll(fd, limit: 1 << 20, fileSystem: fileSystem)
+            }
+        }
+    }
+
+    /// Classification, requirements and anomalies of one walked feature (no file-system access but the manifest).
+    private func assemble(
+        _ feature: DiscoveredFeature, walk: inout WalkOutput, metaBytes: Result<[UInt8], FileSystemError>?,
+        repositoryRoot: String, request: ScanRequest, manifests: ManifestCache
     ) throws(ScanError) -> Dossier {
-        let slug = RawName.string(from: CPath.lastComponent(dir))
-        var anomalies: [Anomaly] = []
-        var listed: [Listed] = []
-        let rootBytes = Array(repositoryRoot.utf8)
-        walk(dir, relative: [], rootBytes: rootBytes, into: &listed, anomalies: &anomalies)
-        listed.sort { $0.relative.lexicographicallyPrecedes($1.relative) }
+        let slug = feature.slug
+        var anomalies = walk.anomalies
+        let listed = walk.files.sorted { $0.relative.lexicographicallyPrecedes($1.relative) }
 
         // meta.json: mission type and step.
         var metaMission: String?
         var metaStep: String?
         var metaInvalid: String?
-        let hasMeta = listed.contains { $0.relative == Array("meta.json".utf8) }
-        if hasMeta {
-            switch fileSystem.read(file: CPath.join(dir, Array("meta.json".utf8)), limit: 1 << 20) {
-            case .success(let bytes):
-                switch MetaJSON.parse(bytes) {
-                case .success(let meta):
-                    metaMission = meta.missionType
-                    metaStep = meta.step
-                    for problem in meta.problems {
-                        anomalies.append(
-                            Anomaly(kind: .invalidMetadata, relativePath: "meta.json", detail: "meta.json: \(problem)"))
-                    }
-                case .failure(let problem):
-                    metaInvalid = problem.message
+        switch metaBytes {
+        case .success(let bytes)?:
+            switch MetaJSON.parse(bytes) {
+            case .success(let meta):
+                metaMission = meta.missionType
+                metaStep = meta.step
+                for problem in meta.problems {
                     anomalies.append(
-                        Anomaly(
-                            kind: .invalidMetadata, relativePath: "meta.json",
-                            detail: "meta.json: \(problem.message); mission type defaults to software-dev"))
+                        Anomaly(kind: .invalidMetadata, relativePath: "meta.json", detail: "meta.json: \(problem)"))
                 }
-            case .failure(let e):
+            case .failure(let problem):
+                metaInvalid = problem.message
                 anomalies.append(
                     Anomaly(
                         kind: .invalidMetadata, relativePath: "meta.json",
-                        detail: "meta.json: cannot read (\(e)); mission type defaults to software-dev"))
+                        detail: "meta.json: \(problem.message); mission type defaults to software-dev"))
             }
-        } else {
+        case .failure(let e)?:
+            anomalies.append(
+                Anomaly(
+                    kind: .invalidMetadata, relativePath: "meta.json",
+                    detail: "meta.json: cannot read (\(e)); mission type defaults to software-dev"))
+        case nil:
             anomalies.append(
                 Anomaly(
                     kind: .invalidMetadata, relativePath: "meta.json",
                     detail: "meta.json not found in \(slug); mission type defaults to software-dev"))
         }
         let mission = request.missionOverride ?? metaMission ?? "software-dev"
-        let loaded: LoadedManifest?
-        if let cached = manifests[mission] {
-            loaded = cached
-        } else {
-            do throws(ManifestError) {
-                loaded = try ManifestLoader.load(
-                    missionType: mission, repositoryRoot: repositoryRoot, fileSystem: fileSystem)
-            } catch {
-                throw .manifest(error)
-            }
-            manifests[mission] = loaded
-        }
+        let loaded = try manifests.load(mission: mission, repositoryRoot: repositoryRoot, fileSystem: fileSystem)
         let manifest = loaded?.manifest
         if let step = request.stepOverride, let manifest, manifest.stepIndex(step) == nil {
             throw .unknownStep(step: step, missionType: mission, validSteps: manifest.steps)
         }
 
-        // Hash every listed file.
         var artifacts: [Artifact] = []
         artifacts.reserveCapacity(listed.count)
         let relativeStrings = listed.map { RawName.string(from: $0.relative) }
@@ -158,19 +220,15 @@ public struct Scanner: Sendable {
             anomalies.append(Anomaly(kind: .invalidMetadata, relativePath: "meta.json", detail: problem))
         }
         let entries = manifest?.orderedEntries ?? []
-        let classes = relativeStrings.map {
-            Classification.classify(
-                relativePath: $0, manifest: manifest, entries: entries, currentStep: resolution.step)
-        }
         for (i, item) in listed.enumerated() {
             let rel = relativeStrings[i]
-            let c = classes[i]
+            let c = Classification.classify(
+                relativePath: rel, manifest: manifest, entries: entries, currentStep: resolution.step)
             var problems: [Anomaly] = []
-            let isText = Self.isTextPath(item.relative)
             var hash: String?
             var size: Int64?
-            switch fileSystem.hash(file: item.openPath, validateUTF8: isText) {
-            case .success(let digest):
+            switch item.result {
+            case .digest(let digest):
                 hash = digest.sha256
                 size = digest.size
                 if digest.isValidUTF8 == false {
@@ -185,12 +243,18 @@ public struct Scanner: Sendable {
                     problems.append(
                         Anomaly(kind: .emptyFile, relativePath: rel, detail: "\(rel): empty file (0 bytes)"))
                 }
-            case .failure(let e) where e.isGone || e.isSymlinkRace || e.code == EINVAL:
+            case .changing:
+                problems.append(
+                    Anomaly(
+                        kind: .changedDuringScan, relativePath: rel,
+                        detail: "\(rel): changed while it was being hashed, twice in a row (size, mtime or ctime "
+                            + "moved); no hash reported, rescan when it is quiet"))
+            case .failed(let e) where e.isGone || e.isSymlinkRace || e.code == EINVAL:
                 problems.append(
                     Anomaly(
                         kind: .deletedAfterScan, relativePath: rel,
                         detail: "\(rel): listed but gone or replaced before it was hashed (\(e))"))
-            case .failure(let e):
+            case .failed(let e):
                 problems.append(Anomaly(kind: .unreadable, relativePath: rel, detail: "\(rel): cannot read (\(e))"))
             }
             if let reason = item.nameProblem {
@@ -204,7 +268,6 @@ public struct Scanner: Sendable {
                     key: c.candidateKey, artifactClass: c.artifactClass, relativePath: rel, contentHashSHA256: hash,
                     sizeBytes: size, wpID: c.wpID, stepID: c.stepID, requiredStatus: c.requiredStatus, present: true,
                     anomaly: problems.first, pathPattern: c.pathPattern))
-            progress?(ScanProgress(featureSlug: slug, filesDone: i + 1, filesTotal: listed.count))
         }
 
         // Required entries with no present match.
@@ -233,21 +296,14 @@ public struct Scanner: Sendable {
                 ? a.kind.rawValue < b.kind.rawValue : ByteOrder.less(a.relativePath, b.relativePath)
         }
         return Dossier(
-            featureSlug: slug, featureDirectory: String(decoding: dir, as: UTF8.self), missionType: mission,
+            featureSlug: slug, featureDirectory: String(decoding: feature.path, as: UTF8.self), missionType: mission,
             currentStep: resolution.step, stepSource: resolution.source.rawValue, artifacts: artifacts,
             anomalies: anomalies)
     }
 
-    /// True when the path ends in one of `textExtensions` (ASCII case-insensitive).
-    static func isTextPath(_ relative: [UInt8]) -> Bool {
-        guard let dot = relative.lastIndex(of: UInt8(ascii: ".")) else { return false }
-        let ext = relative[dot...].map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 32 : $0 }
-        return textExtensions.contains(String(decoding: ext, as: UTF8.self))
-    }
-
     private static func rank(_ kind: Anomaly.Kind) -> Int {
         switch kind {
-        case .deletedAfterScan: return 0
+        case .deletedAfterScan, .changedDuringScan: return 0
         case .unreadable: return 1
         case .invalidFormat: return 2
         case .unusualName: return 3
@@ -255,81 +311,61 @@ public struct Scanner: Sendable {
         default: return 5
         }
     }
+}
 
-    /// Depth-first walk; dot-components skipped; directory symlinks never followed; file symlinks only inside the
-    /// repository. Problems become anomalies.
-    private func walk(
-        _ dir: [UInt8], relative: [UInt8], rootBytes: [UInt8], into listed: inout [Listed], anomalies: inout [Anomaly]
-    ) {
-        let relString = RawName.string(from: relative)
-        let names: [[UInt8]]
-        switch fileSystem.list(directory: dir) {
-        case .success(let n): names = n
-        case .failure(let e):
-            let what =
-                relative.isEmpty ? "feature folder \(String(decoding: dir, as: UTF8.self))" : "folder \(relString)"
-            let detail = e.isGone ? "\(what) vanished during the scan (\(e))" : "\(what) cannot be listed (\(e))"
-            anomalies.append(Anomaly(kind: .unreadableDirectory, relativePath: relString, detail: detail))
-            return
-        }
-        for name in names.sorted(by: { $0.lexicographicallyPrecedes($1) }) where name.first != UInt8(ascii: ".") {
-            let abs = CPath.join(dir, name)
-            let rel = relative.isEmpty ? name : relative + [UInt8(ascii: "/")] + name
-            let relS = RawName.string(from: rel)
-            let nameProblem = RawName.unusualReason(name)
-            switch fileSystem.kind(of: abs) {
-            case .failure(let e) where e.isGone:
-                anomalies.append(
-                    Anomaly(
-                        kind: .deletedAfterScan, relativePath: relS, detail: "\(relS): vanished while listing (\(e))"))
-            case .failure(let e):
-                anomalies.append(Anomaly(kind: .unreadable, relativePath: relS, detail: "\(relS): cannot stat (\(e))"))
-            case .success(.directory):
-                walk(abs, relative: rel, rootBytes: rootBytes, into: &listed, anomalies: &anomalies)
-            case .success(.regular):
-                listed.append(Listed(relative: rel, openPath: abs, nameProblem: nameProblem))
-            case .success(.other):
-                anomalies.append(
-                    Anomaly(
-                        kind: .notRegularFile, relativePath: relS,
-                        detail: "\(relS): not a regular file (FIFO, socket or device); skipped"))
-            case .success(.symlink):
-                switch fileSystem.realPath(abs) {
-                case .failure(let e):
-                    let why = e.code == ELOOP ? "symlink loop" : "dangling symlink"
-                    anomalies.append(
-                        Anomaly(kind: .brokenSymlink, relativePath: relS, detail: "\(relS): \(why) (\(e)); skipped"))
-                case .success(let target):
-                    let inside = target == rootBytes || target.starts(with: rootBytes + [UInt8(ascii: "/")])
-                    let targetS = RawName.string(from: target)
-                    guard inside else {
-                        anomalies.append(
-                            Anomaly(
-                                kind: .symlinkOutsideRoot, relativePath: relS,
-                                detail: "\(relS): symlink to \(targetS), outside the repository; not followed"))
-                        continue
-                    }
-                    switch fileSystem.kind(of: target) {
-                    case .success(.regular):
-                        listed.append(Listed(relative: rel, openPath: target, nameProblem: nameProblem))
-                    case .success(.directory):
-                        anomalies.append(
-                            Anomaly(
-                                kind: .directorySymlink, relativePath: relS,
-                                detail: "\(relS): symlink to folder \(targetS); folder symlinks are never traversed"))
-                    case .success:
-                        anomalies.append(
-                            Anomaly(
-                                kind: .notRegularFile, relativePath: relS,
-                                detail: "\(relS): symlink to something that is not a regular file; skipped"))
-                    case .failure(let e):
-                        anomalies.append(
-                            Anomaly(
-                                kind: .brokenSymlink, relativePath: relS,
-                                detail: "\(relS): target \(targetS) (\(e)); skipped"))
-                    }
-                }
+/// The manifests of the mission types met so far, shared by the workers of one scan.
+private final class ManifestCache: Sendable {
+    private let loaded = Mutex<[String: LoadedManifest?]>([:])
+
+    func load(mission: String, repositoryRoot: String, fileSystem: any ScanFileSystem) throws(ScanError)
+        -> LoadedManifest?
+    {
+        let result: Result<LoadedManifest?, ManifestError> = loaded.withLock { cache in
+            if let cached = cache[mission] { return .success(cached) }
+            do throws(ManifestError) {
+                let manifest = try ManifestLoader.load(
+                    missionType: mission, repositoryRoot: repositoryRoot, fileSystem: fileSystem)
+                cache[mission] = .some(manifest)
+                return .success(manifest)
+            } catch {
+                return .failure(error)
             }
+        }
+        switch result {
+        case .success(let m): return m
+        case .failure(let e): throw .manifest(e)
+        }
+    }
+}
+
+/// Serialises progress callbacks so both counts only ever grow, whichever worker finishes first.
+private final class ProgressReporter: Sendable {
+    private let counts = Mutex<(files: Int, features: Int)>((0, 0))
+    private let featuresTotal: Int
+    private let callback: (@Sendable (ScanProgress) -> Void)?
+
+    init(featuresTotal: Int, callback: (@Sendable (ScanProgress) -> Void)?) {
+        self.featuresTotal = featuresTotal
+        self.callback = callback
+    }
+
+    func fileDone(_ slug: String) {
+        guard let callback else { return }
+        counts.withLock { c in
+            c.files += 1
+            callback(
+                ScanProgress(
+                    featureSlug: slug, filesDone: c.files, featuresDone: c.features, featuresTotal: featuresTotal))
+        }
+    }
+
+    func featureDone(_ slug: String) {
+        guard let callback else { return }
+        counts.withLock { c in
+            c.features += 1
+            callback(
+                ScanProgress(
+                    featureSlug: slug, filesDone: c.files, featuresDone: c.features, featuresTotal: featuresTotal))
         }
     }
 }

@@ -32,7 +32,8 @@ public struct ByteString: Hashable, Comparable, Sendable, CustomStringConvertibl
     }
 
     public static func == (lhs: Self, rhs: Self) -> Bool { lhs.bytes == rhs.bytes }
-    public func hash(into hasher: inout Hasher) { hasher.combine(bytes) }
+    /// Hashes the bytes as one block (element-by-element hashing of `[UInt8]` is several times slower).
+    public func hash(into hasher: inout Hasher) { bytes.withUnsafeBytes { hasher.combine(bytes: $0) } }
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.bytes.lexicographicallyPrecedes(rhs.bytes) }
     public var description: String { string }
 }

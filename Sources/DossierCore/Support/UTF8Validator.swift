@@ -9,15 +9,31 @@ public struct UTF8Validator: Sendable {
 
     public init() {}
 
-    /// Feeds the next bytes.
+    /// Feeds the next bytes. ASCII runs are skipped a machine word at a time (32, then 8 bytes per step); only
+    /// non-ASCII bytes go through the byte-wise state machine.
     public mutating func feed(_ bytes: UnsafeBufferPointer<UInt8>) {
-        guard isValidSoFar else { return }
+        guard isValidSoFar, let base = bytes.baseAddress else { return }
+        let raw = UnsafeRawPointer(base)
+        let highBits: UInt64 = 0x8080_8080_8080_8080
         var i = 0
         let n = bytes.count
         while i < n {
-            let b = bytes[i]
             if needed == 0 {
-                // Fast path over ASCII runs.
+                while n - i >= 32 {
+                    let w =
+                        raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                        | raw.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self)
+                        | raw.loadUnaligned(fromByteOffset: i + 16, as: UInt64.self)
+                        | raw.loadUnaligned(fromByteOffset: i + 24, as: UInt64.self)
+                    if w & highBits != 0 { break }
+                    i += 32
+                }
+                while n - i >= 8 {
+                    if raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & highBits != 0 { break }
+                    i += 8
+                }
+                guard i < n else { return }
+                let b = base[i]
                 if b < 0x80 {
                     i += 1
                     continue
@@ -56,6 +72,7 @@ public struct UTF8Validator: Sendable {
                     return
                 }
             } else {
+                let b = base[i]
                 guard b >= lower && b <= upper else {
                     isValidSoFar = false
                     return

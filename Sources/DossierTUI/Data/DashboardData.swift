@@ -22,6 +22,8 @@ public struct DashboardData: Sendable, Equatable {
     public var message: Message? { didSet { revision &+= 1 } }
     /// Where the dashboard looks (repository or demo folder), for the header.
     public var source: String { didSet { revision &+= 1 } }
+    /// Entries directly under `kitty-specs/` the last scan did not treat as features (hidden, files, unreadable).
+    public var skipped = 0 { didSet { revision &+= 1 } }
 
     public init(
         features: [FeatureSummary] = [], events: [EventRow] = [], queue: QueueSummary = QueueSummary(),

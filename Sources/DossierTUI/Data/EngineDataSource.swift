@@ -207,28 +207,31 @@ public final class EngineDataSource: DashboardDataSource {
         Task.detached { [self] in
             let progress: @Sendable (ScanProgress) -> Void = { p in
                 guard emit else { return }
-                let fraction = p.filesTotal > 0 ? Double(p.filesDone) / Double(p.filesTotal) : nil
+                let fraction = p.featuresTotal > 0 ? Double(p.featuresDone) / Double(p.featuresTotal) : nil
                 self.shared.withLock {
                     $0.data.activity = Activity(
                         title: "scanning", fraction: fraction,
-                        detail: "\(p.featureSlug) \(p.filesDone)/\(p.filesTotal) files")
+                        detail: "\(p.featuresDone)/\(p.featuresTotal) features, \(p.filesDone) files")
                 }
             }
             do {
                 let features: [FeatureOutcome]
                 var summary = ""
+                var skipped = 0
                 if emit {
                     let outcome = try engine.scan(progress: progress)
                     features = outcome.pipeline.features
+                    skipped = outcome.pipeline.skipped.count
                     summary = Self.summary(outcome)
                 } else {
                     let options = engine.options
                     let request = ScanRequest(
                         path: options.scanPath, missionOverride: options.missionOverride,
                         stepOverride: options.stepOverride)
-                    features = try ScanPipeline.run(
-                        request, explicitStateDirectory: engine.stateDirectory, environment: options.environment
-                    ).features
+                    let pipeline = try ScanPipeline.run(
+                        request, explicitStateDirectory: engine.stateDirectory, environment: options.environment)
+                    features = pipeline.features
+                    skipped = pipeline.skipped.count
                 }
                 shared.withLock { s in
                     s.scanning = false
@@ -240,6 +243,7 @@ public final class EngineDataSource: DashboardDataSource {
                     // Assign only what changed: an unchanged silent rescan costs the UI nothing.
                     if summaries != s.data.features { s.data.features = summaries }
                     if drift != s.data.drift { s.data.drift = drift }
+                    if skipped != s.data.skipped { s.data.skipped = skipped }
                     if s.data.activity != nil { s.data.activity = nil }
                     if emit { s.data.message = Message(text: summary, at: Date()) }
                 }

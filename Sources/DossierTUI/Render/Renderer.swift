@@ -63,6 +63,7 @@ public enum Renderer {
             put("feature ", .dim, row: row1)
             put(s.featureSlug, .bold, row: row1)
             if data.features.count > 1 { put(" (\(index + 1) of \(data.features.count))", .dim, row: row1) }
+            if data.skipped > 0 { put(" \(data.skipped) skipped", .warning, row: row1) }
             put("  mission ", .dim, row: row1)
             put(s.missionType, row: row1)
             put("  step ", .dim, row: row1)

@@ -14,7 +14,8 @@ struct ScanCommand: AsyncParsableCommand {
             --json output is documented in docs/scan-json.md.
             """)
 
-    @Argument(help: "Feature folder, kitty-specs/ folder or repository root (default: current directory).")
+    @Argument(
+        help: "Repository root, kitty-specs/ folder, feature folder or a path inside one (default: current directory).")
     var path: String?
 
     @Option(help: "Mission type (wins over meta.json).")
@@ -29,13 +30,17 @@ struct ScanCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-emit"), help: "Do not queue events (by default every scan queues its events for delivery).")
     var noEmit = false
 
+    @Flag(help: "Read every file again, even those the stat cache says are unchanged (and report wrong cache entries).")
+    var rehash = false
+
     @OptionGroup var state: StateOptions
 
     func run() async throws {
         let start = Date()
-        let options = DossierEngine.Options(
+        var options = DossierEngine.Options(
             scanPath: path ?? FileManager.default.currentDirectoryPath, missionOverride: mission, stepOverride: step,
             explicitStateDirectory: state.stateDir, emit: !noEmit)
+        options.rehash = rehash
         let engine = DossierEngine(options: options, logger: Self.errorsOnlyLogger)
         let outcome: EngineScanOutcome
         do {
@@ -52,6 +57,13 @@ struct ScanCommand: AsyncParsableCommand {
             FileHandle.standardOutput.write(ScanJSON.encode(result, scannedAt: ScanJSON.timestamp(start), durationMS: ms))
         } else {
             CLIOutput.out(ScanTable.render(result))
+            if let line = ScanProgressPrinter.skippedLine(result.skipped) { CLIOutput.out(line) }
+            if let line = ScanProgressPrinter.summaryLine(result) { CLIOutput.out(line) }
+        }
+        for warning in result.warnings { CLIOutput.error("scan: \(warning)") }
+        if case .ignored(let why) = result.statCache { CLIOutput.error("scan: stat cache \(why); every file was read") }
+        if case .rehash(let wrong) = result.statCache, wrong > 0 {
+            CLIOutput.error("scan: --rehash: \(wrong) cached hash(es) did not match the files; the cache is rewritten")
         }
         for rejected in outcome.rejected { CLIOutput.error("scan: event not queued: \(rejected)") }
         if let appended = outcome.appended {
