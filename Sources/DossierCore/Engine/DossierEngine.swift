@@ -82,6 +82,9 @@ public final class DossierEngine: Sendable {
         let request = ScanRequest(
             path: options.scanPath, missionOverride: options.missionOverride, stepOverride: options.stepOverride,
             rehash: options.rehash)
+        // Open (and integrity-check) the queue before the scan writes anything, such as the stat cache: a refused
+        // queue leaves the whole state folder as it was.
+        let queue = options.emit ? try queue() : nil
         let pipeline: PipelineResult
         do {
             pipeline = try ScanPipeline.run(
@@ -89,7 +92,7 @@ public final class DossierEngine: Sendable {
         } catch {
             throw .pipeline(error)
         }
-        guard options.emit else {
+        guard let queue else {
             return EngineScanOutcome(pipeline: pipeline, events: [], rejected: [], appended: nil)
         }
         let emitter = EventEmitter(actor: options.actor, logger: logger)
@@ -101,7 +104,6 @@ public final class DossierEngine: Sendable {
             rejected += emission.rejected
         }
         let appended: AppendResult
-        let queue = try queue()
         do throws(QueueError) { appended = try queue.append(events) } catch { throw .queue(error) }
         return EngineScanOutcome(pipeline: pipeline, events: events, rejected: rejected, appended: appended)
     }
