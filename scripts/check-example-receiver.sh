@@ -9,7 +9,8 @@
 #   3. flushes with the right secret: exit 0, N delivered, `queue status` says pending 0, in_flight 0, dead 0,
 #      delivered N, endpoint active; the receiver's JSON-lines file holds each queued event once, equal to the
 #      envelope the queue stored;
-#   4. replays one delivered event in a freshly signed batch: the receiver answers `duplicate` and stores nothing.
+#   4. replays one delivered event in a freshly signed batch: the receiver answers `duplicate` and stores nothing;
+#   5. rotation: restarted with a new and the old secret, the receiver takes a flush signed with each.
 # Prints one line per check; exits 0 when all hold, 1 on the first mismatch, 2 when it cannot run (no python3 or
 # no standardwebhooks package). Everything lives in a temporary folder, removed afterwards; the receiver is killed.
 set -euo pipefail
@@ -55,19 +56,29 @@ new_secret() { (umask 077 && python3 -c 'import base64, os; print("whsec_" + bas
 new_secret "$WORK/secret"
 new_secret "$WORK/wrong-secret"
 
-# The receiver on a free loopback port (--port 0); its first stdout line names it.
-python3 -u "$RECEIVER" --host 127.0.0.1 --port 0 --secret-file "$WORK/secret" --out "$STORE" \
-    >"$WORK/receiver.log" 2>&1 &
-RECEIVER_PID=$!
-URL=""
-for _ in $(seq 1 100); do
-    URL=$(sed -n 's/^listening on \(http:\/\/127\.0\.0\.1:[0-9]*\)$/\1/p' "$WORK/receiver.log" | head -n 1)
-    [[ -n "$URL" ]] && break
-    kill -0 "$RECEIVER_PID" 2>/dev/null || fail "the receiver exited before listening"
-    sleep 0.1
-done
-[[ -n "$URL" ]] || fail "the receiver did not print 'listening on …' within 10 s"
-ENDPOINT="$URL/webhook"
+# start_receiver SECRET_FILE...: the receiver on a free loopback port (--port 0); its first stdout line names it.
+start_receiver() {
+    local args=() file
+    for file in "$@"; do args+=(--secret-file "$file"); done
+    : >"$WORK/receiver.log"
+    python3 -u "$RECEIVER" --host 127.0.0.1 --port 0 "${args[@]}" --out "$STORE" >>"$WORK/receiver.log" 2>&1 &
+    RECEIVER_PID=$!
+    URL=""
+    for _ in $(seq 1 100); do
+        URL=$(sed -n 's/^listening on \(http:\/\/127\.0\.0\.1:[0-9]*\)$/\1/p' "$WORK/receiver.log" | head -n 1)
+        [[ -n "$URL" ]] && break
+        kill -0 "$RECEIVER_PID" 2>/dev/null || fail "the receiver exited before listening"
+        sleep 0.1
+    done
+    [[ -n "$URL" ]] || fail "the receiver did not print 'listening on …' within 10 s"
+    ENDPOINT="$URL/webhook"
+}
+stop_receiver() {
+    kill "$RECEIVER_PID" 2>/dev/null || true
+    wait "$RECEIVER_PID" 2>/dev/null || true
+    RECEIVER_PID=""
+}
+start_receiver "$WORK/secret"
 ok "receiver listening on $URL"
 
 # 1. Scan: N events queued.
@@ -79,14 +90,14 @@ N=$(grep -c . "$WORK/queued.jsonl" || true)
 [[ "$N" -gt 0 ]] || fail "the scan queued no events"
 ok "scan queued $N events"
 
-# `queue status --json` reduced to "pending in_flight delivered dead endpoint_state".
+# `queue status --json` reduced to "pending in_flight delivered dead <state of $ENDPOINT>".
 status_line() {
     "$BIN" queue status --state-dir "$STATE" --json 2>>"$WORK/flush.log" | python3 -c '
 import json, sys
 s = json.load(sys.stdin)
 c = s["counts"]
-states = [e["state"] for e in s["endpoints"]]
-print(c["pending"], c["in_flight"], c["delivered"], c["dead"], ",".join(states) or "none")'
+states = [e["state"] for e in s["endpoints"] if e["endpoint"] == sys.argv[1]]
+print(c["pending"], c["in_flight"], c["delivered"], c["dead"], ",".join(states) or "none")' "$ENDPOINT"
 }
 stored_count() { if [[ -f "$STORE" ]]; then grep -c . "$STORE" || true; else echo 0; fi; }
 
@@ -164,7 +175,26 @@ EOF
 [[ $(stored_count) -eq "$N" ]] || fail "the replay changed the store ($(stored_count) lines, expected $N)"
 ok "replayed event answered duplicate; store still holds $N events"
 
-kill "$RECEIVER_PID" 2>/dev/null || true
-wait "$RECEIVER_PID" 2>/dev/null || true
-RECEIVER_PID=""
-echo "example receiver check passed: $N events queued, delivered and stored once"
+stop_receiver
+
+# 5. Rotation: a receiver given the new and the old secret takes flushes signed with either.
+new_secret "$WORK/new-secret"
+start_receiver "$WORK/new-secret" "$WORK/secret"
+total=$N
+for signing in secret new-secret; do
+    "$BIN" scan "$WORK/repo/kitty-specs/001-demo-checkout" --state-dir "$STATE" >>"$WORK/scan.log" 2>&1 ||
+        fail "dossier scan exited $?"
+    total=$((total + N))
+    rc=0
+    "$BIN" queue flush --endpoint "$ENDPOINT" --secret-file "$WORK/$signing" --state-dir "$STATE" --json \
+        >"$WORK/flush.json" 2>>"$WORK/flush.log" || rc=$?
+    [[ $rc -eq 0 ]] || fail "rotation: flush signed with $signing exited $rc: $(cat "$WORK/flush.json")"
+    got=$(status_line)
+    [[ "$got" == "0 0 $total 0 active" ]] ||
+        fail "rotation: after the flush signed with $signing, queue status is '$got', expected '0 0 $total 0 active'"
+    [[ $(stored_count) -eq "$total" ]] || fail "rotation: the store holds $(stored_count) events, expected $total"
+done
+stop_receiver
+ok "rotation: a receiver holding the new and the old secret took a flush signed with each ($total events in all)"
+
+echo "example receiver check passed: $N events queued, delivered and stored once; 401 pauses; duplicates and rotation handled"

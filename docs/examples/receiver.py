@@ -9,6 +9,7 @@ POST /webhook: verifies the Standard Webhooks signature (401 if it fails), reads
 (flushed and fsynced before answering), and answers 200 {"results": [...]} with one entry per event:
 accepted (new), duplicate (its event_id is already stored) or rejected (with a reason). It prints one line per
 batch and one per event. The first line on stdout is "listening on http://HOST:PORT" (--port 0 picks a free port).
+Give --secret-file twice (new and old secret) while rotating the secret: a request signed with either is accepted.
 See docs/webhooks.md for the contract.
 """
 
@@ -89,7 +90,7 @@ class Store:
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive: dossier sends its batches one after another on one connection
-    webhook = None  # set in main()
+    webhooks = []  # one standardwebhooks.Webhook per accepted secret, set in main()
     store = None
 
     def answer(self, status, document):
@@ -114,10 +115,8 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             return self.answer(413, {"error": "body of %d bytes is over %d" % (length, MAX_BODY_BYTES)})
         body = self.rfile.read(length)
-        try:
-            # The raw bytes as received: the signature covers "<webhook-id>.<webhook-timestamp>.<body>".
-            self.webhook.verify(body, dict(self.headers.items()), json_parse=False)
-        except (WebhookVerificationError, ValueError) as error:  # ValueError: a malformed signature entry
+        error = verify(self.webhooks, body, dict(self.headers.items()))
+        if error is not None:
             print("refused a request: signature verification failed: %s" % error, flush=True)
             return self.answer(401, {"error": "signature verification failed: %s" % error})
         try:
@@ -136,6 +135,22 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
 
+def verify(webhooks, body, headers):
+    """None when the request is signed with one of the secrets, else why not.
+
+    The raw body bytes as received: the signature covers "<webhook-id>.<webhook-timestamp>.<body>"; the library
+    also refuses a webhook-timestamp more than 5 minutes from now.
+    """
+    error = None
+    for webhook in webhooks:
+        try:
+            webhook.verify(body, headers, json_parse=False)
+            return None
+        except (WebhookVerificationError, ValueError) as failure:  # ValueError: a malformed signature entry
+            error = failure
+    return error
+
+
 def read_secret(path):
     mode = os.stat(path).st_mode
     if mode & (stat.S_IRWXG | stat.S_IRWXO):
@@ -148,11 +163,12 @@ def main():
     parser = argparse.ArgumentParser(description="A minimal dossier webhook receiver.")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8788, help="0 picks a free port")
-    parser.add_argument("--secret-file", required=True, help="file holding the whsec_ secret (mode 600)")
+    parser.add_argument("--secret-file", required=True, action="append",
+                        help="file holding the whsec_ secret (mode 600); twice while rotating")
     parser.add_argument("--out", required=True, help="JSON-lines file the events are appended to")
     args = parser.parse_args()
 
-    Handler.webhook = Webhook(read_secret(args.secret_file))
+    Handler.webhooks = [Webhook(read_secret(path)) for path in args.secret_file]
     Handler.store = Store(args.out)
     server = ThreadingHTTPServer((args.host, args.port), Handler)
     server.daemon_threads = True
