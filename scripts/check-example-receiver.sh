@@ -2,7 +2,7 @@
 # scripts/check-example-receiver.sh BIN
 #
 # Runs the example receiver of docs/webhooks.md (docs/examples/receiver.py, Python + standardwebhooks) against a real
-# `BIN queue flush`, end to end on loopback:
+# `BIN queue flush`, end to end on loopback (and first checks that docs/webhooks.md shows that file unchanged):
 #   1. scans the demo feature (assets/demo) into a fresh state directory: N events queued;
 #   2. flushes with a wrong secret: the receiver answers 401, the flush exits 2 with the endpoint paused,
 #      all N events still pending, nothing stored;
@@ -27,6 +27,17 @@ DEMO="$ROOT/assets/demo/kitty-specs/001-demo-checkout"
 command -v python3 >/dev/null || { echo "cannot run: python3 is not on PATH" >&2; exit 2; }
 python3 -c 'import standardwebhooks' 2>/dev/null ||
     { echo "cannot run: the Python package standardwebhooks is missing (pip install standardwebhooks)" >&2; exit 2; }
+
+# The receiver shown in docs/webhooks.md (its last python block) must be the file this script runs.
+python3 - "$ROOT/docs/webhooks.md" "$RECEIVER" <<'EOF' ||
+import sys
+doc = open(sys.argv[1], encoding="utf-8").read()
+start = doc.rindex("```python\n") + len("```python\n")
+shown = doc[start:doc.index("```\n", start)]
+sys.exit(0 if shown == open(sys.argv[2], encoding="utf-8").read() else 1)
+EOF
+    { echo "FAIL: the receiver shown in docs/webhooks.md differs from docs/examples/receiver.py" >&2; exit 1; }
+echo "ok: docs/webhooks.md shows docs/examples/receiver.py as it is"
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/dossier-example-receiver.XXXXXX")
 RECEIVER_PID=""
