@@ -19,11 +19,11 @@ if [[ $# -ne 1 ]]; then
     echo "usage: $0 BIN   (BIN: a built dossier binary)" >&2
     exit 2
 fi
+[[ -f "$1" && -x "$1" ]] || { echo "cannot run: $1 is not an executable file" >&2; exit 2; }
 BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 RECEIVER="$ROOT/docs/examples/receiver.py"
 DEMO="$ROOT/assets/demo/kitty-specs/001-demo-checkout"
-[[ -x "$BIN" ]] || { echo "cannot run: $BIN is not an executable file" >&2; exit 2; }
 command -v python3 >/dev/null || { echo "cannot run: python3 is not on PATH" >&2; exit 2; }
 python3 -c 'import standardwebhooks' 2>/dev/null ||
     { echo "cannot run: the Python package standardwebhooks is missing (pip install standardwebhooks)" >&2; exit 2; }
@@ -63,7 +63,10 @@ STATE="$WORK/state"
 STORE="$WORK/received.jsonl"
 mkdir -p "$WORK/repo/kitty-specs"
 cp -R "$DEMO" "$WORK/repo/kitty-specs/"
-new_secret() { (umask 077 && python3 -c 'import base64, os; print("whsec_" + base64.b64encode(os.urandom(24)).decode())' >"$1"); chmod 600 "$1"; }
+new_secret() {
+    (umask 077 && python3 -c 'import base64, os; print("whsec_" + base64.b64encode(os.urandom(24)).decode())' >"$1")
+    chmod 600 "$1"
+}
 new_secret "$WORK/secret"
 new_secret "$WORK/wrong-secret"
 
@@ -143,7 +146,8 @@ assert s["paused"] is None and s["unreachable"] is False, s
 EOF
 got=$(status_line)
 [[ "$got" == "0 0 $N 0 active" ]] ||
-    fail "after the flush: queue status (pending in_flight delivered dead endpoint) is '$got', expected '0 0 $N 0 active'"
+    fail "after the flush: queue status (pending in_flight delivered dead endpoint) is '$got', \
+expected '0 0 $N 0 active'"
 ok "flush: delivered $N, retried 0, dead 0; queue status: pending 0, in_flight 0, delivered $N, dead 0, endpoint active"
 python3 - "$WORK/queued.jsonl" "$STORE" <<'EOF' || fail "the receiver's store does not match the queue"
 import json, re, sys
@@ -174,7 +178,8 @@ event = open(queued_path).readline().strip()
 event_id = json.loads(event)["event_id"]
 body = '{"batch_id":"b_replay","events":[%s]}' % event
 now = int(time.time())
-signature = Webhook(open(secret_path).read().strip()).sign("b_replay", datetime.fromtimestamp(now, tz=timezone.utc), body)
+when = datetime.fromtimestamp(now, tz=timezone.utc)
+signature = Webhook(open(secret_path).read().strip()).sign("b_replay", when, body)
 request = urllib.request.Request(endpoint, data=body.encode(), method="POST", headers={
     "Content-Type": "application/json", "webhook-id": "b_replay", "webhook-timestamp": str(now),
     "webhook-signature": signature})
@@ -208,4 +213,5 @@ done
 stop_receiver
 ok "rotation: a receiver holding the new and the old secret took a flush signed with each ($total events in all)"
 
-echo "example receiver check passed: $N events queued, delivered and stored once; 401 pauses; duplicates and rotation handled"
+echo "example receiver check passed: $N events queued, delivered and stored once;" \
+    "401 pauses; duplicates and rotation handled"
