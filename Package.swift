@@ -49,7 +49,6 @@ let package = Package(
         /// C module over the system ncursesw (see Sources/CNCursesW/shim.h).
         .systemLibrary(
             name: "CNCursesW",
-            pkgConfig: "ncursesw",
             providers: [.apt(["libncursesw5-dev"])]
         ),
         /// The ncurses dashboard: curses wrapper, pure model and renderer, app loop.

@@ -1,10 +1,11 @@
 #ifndef CNCURSESW_SHIM_H
 #define CNCURSESW_SHIM_H
 
-/* SwiftPM drops pkg-config's cflags "-D_DEFAULT_SOURCE -D_XOPEN_SOURCE=600"
-   ("warning: prohibited flag(s)"), and _XOPEN_SOURCE is what switches on the
-   wide-character half of <curses.h> (cchar_t, wadd_wch, mvwaddwstr, box_set...).
-   Switch it on explicitly, before the include. */
+/* The module does not use pkg-config (SwiftPM would drop its cflags
+   "-D_DEFAULT_SOURCE -D_XOPEN_SOURCE=600" with a "prohibited flag(s)" warning);
+   module.modulemap links ncursesw. _XOPEN_SOURCE is what would switch on the
+   wide-character half of <curses.h> (cchar_t, wadd_wch, mvwaddwstr, box_set...):
+   switch it on explicitly, before the include. */
 #ifndef NCURSES_WIDECHAR
 #define NCURSES_WIDECHAR 1
 #endif

@@ -68,7 +68,8 @@ import Testing
         switch c {
         case .latin1Markdown:
             #expect(anomaly("notes.md") == "invalid_format")
-            #expect((arts["notes.md"]?["anomaly_detail"] as? String ?? "").contains("notes.md"))
+            let detail = arts["notes.md"]?["anomaly_detail"] as? String
+            #expect(detail?.contains("notes.md") == true)
         case .invalidUTF8Json: #expect(anomaly("data.json") == "invalid_format")
         case .invalidUTF8Yaml: #expect(anomaly("c.yaml") == "invalid_format")
         case .invalidUTF8Jsonl: #expect(anomaly("e.jsonl") == "invalid_format")

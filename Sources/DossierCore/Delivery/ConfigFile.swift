@@ -96,11 +96,11 @@ public struct ConfigFile: Sendable, Equatable {
         if fd < 0 {
             let code = errno
             if code == ENOENT { return nil }
-            throw .unreadable(path: path, reason: String(cString: strerror(code)))
+            throw .unreadable(path: path, reason: CPath.errorText(code))
         }
         defer { close(fd) }
         var info = stat()
-        guard fstat(fd, &info) == 0 else { throw .unreadable(path: path, reason: String(cString: strerror(errno))) }
+        guard fstat(fd, &info) == 0 else { throw .unreadable(path: path, reason: CPath.errorText(errno)) }
         switch info.st_mode & S_IFMT {
         case S_IFREG: break
         case S_IFDIR: throw .notARegularFile(path: path, kind: "a folder")
@@ -116,7 +116,7 @@ public struct ConfigFile: Sendable, Equatable {
             let n = buffer.withUnsafeMutableBytes { readBytes(fd, $0.baseAddress, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw .unreadable(path: path, reason: String(cString: strerror(errno)))
+                throw .unreadable(path: path, reason: CPath.errorText(errno))
             }
             if n == 0 { break }
             bytes.append(contentsOf: buffer[0..<n])

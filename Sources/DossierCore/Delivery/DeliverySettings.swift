@@ -37,7 +37,7 @@ public enum DeliverySettings {
     public static func readSecretFile(_ path: String) throws(DeliverySettingsError) -> WebhookSecret {
         var info = stat()
         guard stat(path, &info) == 0 else {
-            throw .secretFileUnreadable(path: path, reason: String(cString: strerror(errno)))
+            throw .secretFileUnreadable(path: path, reason: CPath.errorText(errno))
         }
         let mode = info.st_mode & 0o777
         if mode & 0o077 != 0 { throw .secretFileTooOpen(path: path, mode: String(mode, radix: 8)) }

@@ -16,7 +16,7 @@ final class QueueOpenLock {
         let fd = open(folder.isEmpty ? "." : folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else {
             throw .cannotOpen(
-                path: queuePath, message: "cannot open state folder \(folder) (\(String(cString: strerror(errno))))")
+                path: queuePath, message: "cannot open state folder \(folder) (\(CPath.errorText(errno)))")
         }
         var waited = 0.0
         while flock(fd, LOCK_EX | LOCK_NB) != 0 {
@@ -24,7 +24,7 @@ final class QueueOpenLock {
             guard code == EWOULDBLOCK || code == EINTR else {
                 close(fd)
                 throw .cannotOpen(
-                    path: queuePath, message: "cannot lock state folder \(folder) (\(String(cString: strerror(code))))")
+                    path: queuePath, message: "cannot lock state folder \(folder) (\(CPath.errorText(code)))")
             }
             guard waited < timeout else {
                 close(fd)

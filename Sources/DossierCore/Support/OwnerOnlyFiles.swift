@@ -54,7 +54,7 @@ public enum OwnerOnlyFiles {
                 level = parentPath(level)
             }
         }
-        throw OwnerOnlyError(path: path, problem: "cannot create folder (\(String(cString: strerror(code))))")
+        throw OwnerOnlyError(path: path, problem: "cannot create folder (\(CPath.errorText(code)))")
     }
 
     /// Creates `path` as an empty 0600 file unless it exists (never follows a symlink at `path` when creating).
@@ -65,7 +65,7 @@ public enum OwnerOnlyFiles {
         if fd < 0 {
             let code = errno
             if code == EEXIST { return false }
-            throw OwnerOnlyError(path: path, problem: "cannot create file (\(String(cString: strerror(code))))")
+            throw OwnerOnlyError(path: path, problem: "cannot create file (\(CPath.errorText(code)))")
         }
         fchmod(fd, fileMode)
         close(fd)
