@@ -41,11 +41,21 @@ echo "ok: docs/webhooks.md shows docs/examples/receiver.py as it is"
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/dossier-example-receiver.XXXXXX")
 RECEIVER_PID=""
+# kill_receiver: SIGTERM, then SIGKILL after 5 s (a parent that blocks SIGTERM, as a test runner may, passes its
+# signal mask on to the receiver, which then never sees the SIGTERM).
+kill_receiver() {
+    [[ -n "$RECEIVER_PID" ]] || return 0
+    kill "$RECEIVER_PID" 2>/dev/null || true
+    for _ in $(seq 50); do
+        kill -0 "$RECEIVER_PID" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill -KILL "$RECEIVER_PID" 2>/dev/null || true
+    wait "$RECEIVER_PID" 2>/dev/null || true
+    RECEIVER_PID=""
+}
 cleanup() {
-    if [[ -n "$RECEIVER_PID" ]] && kill -0 "$RECEIVER_PID" 2>/dev/null; then
-        kill "$RECEIVER_PID" 2>/dev/null || true
-        wait "$RECEIVER_PID" 2>/dev/null || true
-    fi
+    kill_receiver
     rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -88,9 +98,7 @@ start_receiver() {
     ENDPOINT="$URL/webhook"
 }
 stop_receiver() {
-    kill "$RECEIVER_PID" 2>/dev/null || true
-    wait "$RECEIVER_PID" 2>/dev/null || true
-    RECEIVER_PID=""
+    kill_receiver
 }
 start_receiver "$WORK/secret"
 ok "receiver listening on $URL"

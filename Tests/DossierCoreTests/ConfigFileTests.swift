@@ -80,6 +80,51 @@ import Testing
         }
     }
 
+    /// Fuzz findings config-toml/crash-21f899c3… (`[;deld6e`) and crash-78c77eed… (`[[;…` after a byte-order
+    /// mark) aborted the process inside toml++ (an assertion in its key parser, reached from a table header whose `[`
+    /// is not followed by a key). Refused before toml++ sees them.
+    @Test func tableHeadersThatCannotStartAKeyAreRefusedBeforeTOMLKit() throws {
+        let expected = "expected a key after '[' in a table header"
+        for (text, line, column) in [
+            ("[;deld6e", 1, 2), ("[#", 1, 2), ("[", 1, 2), ("[[ ;x]]", 1, 4), ("a = 1\r\n[\r\n", 2, 2),
+            ("[delivery]\n  [ +x]\n", 2, 5), ("# é\n[é]", 2, 2), ("\u{FEFF}[[;ddle6e", 1, 3),
+        ] as [(String, Int, Int)] {
+            if text == "[" {
+                #expect(error(text) != nil, "\(text)")  // the end of the input: toml++'s own error
+                continue
+            }
+            #expect(error(text) == .syntax(path: path, line: line, column: column, message: expected), "\(text)")
+        }
+        // crash-8e5aa31e… (`l=[}`): a bracket in a value that closes the other kind hit an assertion too.
+        let mismatched = "'}' does not close the '[' before it"
+        #expect(error("l=[}") == .syntax(path: path, line: 1, column: 4, message: mismatched))
+        #expect(
+            error("a = 1\nl = { x = [1 }\n")
+                == .syntax(path: path, line: 2, column: 14, message: mismatched))
+        #expect(
+            error("l = [{ a = 1 ]")
+                == .syntax(path: path, line: 1, column: 14, message: "']' does not close the '{' before it"))
+        // Valid TOML whose lines start with `[` inside values, strings or comments is not mistaken for a header.
+        let valid = """
+            [other]
+            nested = [
+              [ [1], [2] ],
+              [{ a = 1 }],
+              [+1],
+            ]
+            text = \"\"\"
+            [;not a header
+            \"\"\"
+            lit = '''
+            [#still text'''
+            esc = "a\\"b" # [; comment
+            [delivery]
+            url = "http://127.0.0.1:1/x"
+
+            """
+        #expect(try parse(valid) == ConfigFile(delivery: ["url": "http://127.0.0.1:1/x"]))
+    }
+
     @Test func messagesNameTheFileAndNeverTheValue() {
         let secret = "whsec_" + String(repeating: "A", count: 32)
         let e = error("[delivery]\nsecret = \"\(secret)\"\nsecret = \"\(secret)\"\n")

@@ -56,6 +56,9 @@ public struct ConfigFile: Sendable, Equatable {
     /// Parses a config file's bytes; `path` only names the file in errors. Pure: no file-system access.
     public static func parse(contents: [UInt8], path: String) throws(ConfigFileError) -> ConfigFile {
         let text = try decodeText(contents, path: path)
+        if let bad = TOMLTableHeaderCheck.firstBadHeader(contents) {
+            throw .syntax(path: path, line: bad.line, column: bad.column, message: bad.message)
+        }
         let root: TOMLTable
         do {
             root = try TOMLTable(string: text)
