@@ -184,7 +184,7 @@ import Testing
             Issue.record("accepted")
         } catch {
             #expect(!error.description.contains("\n"))
-            #expect(error.description.contains(#""bad\u{a}hash\u{9}""#), "\(error)")
+            #expect(error.description.contains(#""bad\nhash\t""#), "\(error)")
         }
     }
 }

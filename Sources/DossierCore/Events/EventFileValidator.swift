@@ -33,8 +33,8 @@ public enum EventFileValidator {
                 report.total = items.count
                 report.invalid = 1
                 report.problems.append(
-                    "\(duplicate.path.isEmpty ? "array" : JSONValue.escapingControls(duplicate.path)): key "
-                        + "'\(JSONValue.escapingControls(duplicate.key))' appears twice in one "
+                    "\(duplicate.path.isEmpty ? "array" : TerminalText.escape(duplicate.path)): key "
+                        + "'\(TerminalText.escape(duplicate.key))' appears twice in one "
                         + "object (duplicate keys are ambiguous)")
                 return report
             }

@@ -37,8 +37,8 @@ public struct EventValidationError: Error, Sendable, Equatable, CustomStringConv
     public var description: String {
         // Field names and event types come from the input: control characters are escaped (one line, no
         // terminal escapes).
-        let type = eventType.map { "event \(JSONValue.escapingControls($0))" } ?? "event"
-        let field = JSONValue.escapingControls(self.field)
+        let type = eventType.map { "event \(TerminalText.escape($0))" } ?? "event"
+        let field = TerminalText.escape(self.field)
         switch kind {
         case .malformedJSON:
             return "\(type): malformed JSON: \(expected)"

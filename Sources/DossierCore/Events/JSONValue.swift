@@ -24,20 +24,6 @@ public enum JSONValue: Sendable, Equatable {
         }
     }
 
-    /// Control characters as `\u{..}` so an error message stays on one line.
-    static func escapingControls(_ s: String) -> String {
-        guard s.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return s }
-        var out = ""
-        for scalar in s.unicodeScalars {
-            if scalar.value < 0x20 || scalar.value == 0x7F {
-                out += "\\u{" + String(scalar.value, radix: 16) + "}"
-            } else {
-                out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
-
     /// A short rendering of the value for error messages (strings quoted, long values cut).
     public var excerpt: String {
         let text: String
@@ -46,10 +32,10 @@ public enum JSONValue: Sendable, Equatable {
         case .bool(let b): text = b ? "true" : "false"
         case .integer(let i): text = String(i)
         case .number(let d): text = String(d)
-        case .string(let s): text = "\"" + Self.escapingControls(s) + "\""
+        case .string(let s): text = "\"" + TerminalText.escape(s) + "\""
         case .array(let a): text = "[" + a.prefix(3).map(\.excerpt).joined(separator: ",") + (a.count > 3 ? ",…]" : "]")
         case .object(let o):
-            text = "{" + o.keys.sorted().prefix(4).map(Self.escapingControls).joined(separator: ",")
+            text = "{" + o.keys.sorted().prefix(4).map { TerminalText.escape($0) }.joined(separator: ",")
                 + (o.count > 4 ? ",…}" : "}")
         }
         return text.count > 80 ? String(text.prefix(77)) + "…" : text
