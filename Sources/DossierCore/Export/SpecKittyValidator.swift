@@ -228,43 +228,10 @@ public enum SpecKittyValidator {
 
     /// `YYYY-MM-DD[T ]HH:MM[:SS[.fraction]][Z|±HH[:]MM]` with fields in range (what pydantic parses as a datetime).
     static func isISO8601DateTime(_ s: String) -> Bool {
-        let b = Array(s.utf8)
-        var i = 0
-        func digits(_ n: Int) -> Int? {
-            guard i + n <= b.count else { return nil }
-            var v = 0
-            for k in i..<(i + n) {
-                guard b[k] >= 0x30 && b[k] <= 0x39 else { return nil }
-                v = v * 10 + Int(b[k] - 0x30)
-            }
-            i += n
-            return v
-        }
-        func take(_ c: Character) -> Bool {
-            guard i < b.count, b[i] == c.asciiValue else { return false }
-            i += 1
-            return true
-        }
-        guard digits(4) != nil, take("-"), let month = digits(2), take("-"), let day = digits(2),
-            (1...12).contains(month), (1...31).contains(day)
+        guard let p = UTCOrderKey.parse(s) else { return false }
+        guard (1...12).contains(p.month), (1...31).contains(p.day), p.hour < 24, p.minute < 60, p.second < 60
         else { return false }
-        guard i < b.count, b[i] == UInt8(ascii: "T") || b[i] == UInt8(ascii: "t") || b[i] == UInt8(ascii: " ")
-        else { return false }
-        i += 1
-        guard let hour = digits(2), hour < 24, take(":"), let minute = digits(2), minute < 60 else { return false }
-        if take(":") {
-            guard let second = digits(2), second < 60 else { return false }
-            if take(".") || take(",") {
-                let start = i
-                while i < b.count, b[i] >= 0x30 && b[i] <= 0x39 { i += 1 }
-                if i == start { return false }
-            }
-        }
-        if i == b.count { return true }
-        if take("Z") || take("z") { return i == b.count }
-        guard take("+") || take("-"), let oh = digits(2), oh < 24 else { return false }
-        _ = take(":")
-        guard let om = digits(2), om < 60 else { return false }
-        return i == b.count
+        if let offset = p.offsetFields { return offset.hours < 24 && offset.minutes < 60 }
+        return true
     }
 }

@@ -25,6 +25,8 @@ public enum UTCOrderKey {
     struct Parts {
         var year: Int64, month: Int64, day: Int64, hour: Int, minute: Int, second: Int, micros: Int
         var offsetMinutes: Int?
+        /// The offset as written (`±HH[:]MM`), for range checks; nil without one or with `Z`.
+        var offsetFields: (hours: Int, minutes: Int)?
     }
 
     static func parse(_ s: String) -> Parts? {
@@ -80,6 +82,7 @@ public enum UTCOrderKey {
         _ = take(0x3A)
         guard let om = digits(2), i == b.count else { return nil }
         parts.offsetMinutes = sign * (oh * 60 + om)
+        parts.offsetFields = (oh, om)
         return parts
     }
 
