@@ -84,25 +84,33 @@ let package = Package(
             path: "Tests/Fuzz/Driver",
             swiftSettings: strict
         ),
+        /// Helpers every test target shares (waiting for child processes off the cooperative pool).
+        .target(
+            name: "TestSupport",
+            path: "Tests/TestSupport",
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "DossierCoreTests",
-            dependencies: ["DossierCore"],
+            dependencies: ["DossierCore", "TestSupport"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "DossierReceiverTests",
-            dependencies: ["DossierCore", "DossierReceiver", "DossierFuzzTargets"],
+            dependencies: ["DossierCore", "DossierReceiver", "DossierFuzzTargets", "TestSupport"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "DossierTUITests",
-            dependencies: ["DossierTUI", "DossierCore"],
+            dependencies: ["DossierTUI", "DossierCore", "TestSupport"],
             swiftSettings: strict
         ),
         /// Runs the real `dossier` binary (depends on it so `swift test` builds it first).
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["DossierCore", "dossier", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "DossierCore", "dossier", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strict
         ),
     ]

@@ -17,6 +17,7 @@ struct DossierCommand: AsyncParsableCommand {
             QueueCommand.self,
             EventsCommand.self,
             ReceiveCommand.self,
+            SecretCommand.self,
         ],
         defaultSubcommand: DashboardCommand.self
     )

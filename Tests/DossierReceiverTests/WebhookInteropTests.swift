@@ -1,5 +1,6 @@
 import DossierCore
 import Foundation
+import TestSupport
 import Testing
 
 /// Our Standard Webhooks signatures against the independent Python implementation (`pip install
@@ -22,7 +23,7 @@ import Testing
         print(wh.sign(headers["webhook-id"], ts, body.decode("utf-8")))
         """#
 
-    func runPython(secret: WebhookSecret, body: Data, headers: WebhookHeaders, dir: String) throws -> [String] {
+    func runPython(secret: WebhookSecret, body: Data, headers: WebhookHeaders, dir: String) async throws -> [String] {
         let secretPath = dir + "/secret"
         let bodyPath = dir + "/body"
         let headersPath = dir + "/headers.json"
@@ -45,7 +46,7 @@ import Testing
         try process.run()
         let output = out.fileHandleForReading.readDataToEndOfFile()
         let errors = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        await process.exited()
         try #require(
             process.terminationStatus == 0,
             "python3 with the standardwebhooks package is required (pip install standardwebhooks): \(String(decoding: errors, as: UTF8.self))"
@@ -53,7 +54,7 @@ import Testing
         return String(decoding: output, as: UTF8.self).split(separator: "\n").map(String.init)
     }
 
-    @Test func pythonStandardWebhooksAgreesWithUs() throws {
+    @Test func pythonStandardWebhooksAgreesWithUs() async throws {
         let dir = NSTemporaryDirectory() + "dossier-interop-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -63,7 +64,7 @@ import Testing
         let now = Int64(Date().timeIntervalSince1970)
         let headers = StandardWebhooks.sign(id: batch.id, timestamp: now, body: batch.body, secret: secret)
 
-        let lines = try runPython(secret: secret, body: batch.body, headers: headers, dir: dir)
+        let lines = try await runPython(secret: secret, body: batch.body, headers: headers, dir: dir)
         #expect(lines.first == "valid")
         // Python's own signature of the same message is byte-identical and verifies with our verifier.
         #expect(lines.dropFirst().first == headers.signature)
@@ -73,7 +74,8 @@ import Testing
         // And Python rejects what it should: a tampered body, another secret.
         var tampered = batch.body
         tampered[10] ^= 0x01
-        #expect(try runPython(secret: secret, body: tampered, headers: headers, dir: dir).first == "invalid")
-        #expect(try runPython(secret: .generate(), body: batch.body, headers: headers, dir: dir).first == "invalid")
+        await #expect(try runPython(secret: secret, body: tampered, headers: headers, dir: dir).first == "invalid")
+        await #expect(
+            try runPython(secret: .generate(), body: batch.body, headers: headers, dir: dir).first == "invalid")
     }
 }

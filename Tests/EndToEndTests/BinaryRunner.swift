@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Runs the real `dossier` binary built next to the test bundle and captures what it did.
 enum BinaryRunner {
@@ -32,6 +33,14 @@ enum BinaryRunner {
     /// current one. Output goes through temp files, so large outputs cannot deadlock.
     static func run(
         _ args: [String], cwd: String? = nil, environment: [String: String] = [:], replaceEnvironment: Bool = false
+    ) async throws -> Output {
+        try await blockingCall {
+            try runBlocking(args, cwd: cwd, environment: environment, replaceEnvironment: replaceEnvironment)
+        }
+    }
+
+    private static func runBlocking(
+        _ args: [String], cwd: String?, environment: [String: String], replaceEnvironment: Bool
     ) throws -> Output {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("run-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)

@@ -43,16 +43,16 @@ import Testing
     ]
 
     @Test(arguments: cases)
-    func malformedConfigIsExit2NamingTheProblem(_ c: Case) throws {
-        let w = try CatalogueWorld("config")
+    func malformedConfigIsExit2NamingTheProblem(_ c: Case) async throws {
+        let w = try await CatalogueWorld("config")
         defer { w.cleanup() }
         try Data(c.bytes).write(to: URL(fileURLWithPath: w.state + "/config.toml"))
         // Owner-only, as a config holding an inline secret must be.
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: w.state + "/config.toml")
-        let r = try w.run(["queue", "flush", "--state-dir", w.state], env: [:])
+        let r = try await w.run(["queue", "flush", "--state-dir", w.state], env: [:])
         #expect(r.status == 2, "\(c.name): \(r.stdout) \(r.stderr)")
         for needle in c.expect { #expect(r.stderr.contains(needle), "'\(needle)' not in: \(r.stderr)") }
-        try w.expectQueueLostNothing()
+        try await w.expectQueueLostNothing()
     }
 }
 
@@ -113,52 +113,52 @@ import Testing
     ]
 
     @Test(arguments: cases)
-    func badFlagOrEnvironmentIsExit2NamingIt(_ c: Case) throws {
-        let w = try CatalogueWorld("flags")
+    func badFlagOrEnvironmentIsExit2NamingIt(_ c: Case) async throws {
+        let w = try await CatalogueWorld("flags")
         defer { w.cleanup() }
         let secret = try catalogueSecretFile(in: w.dir)
         let args = c.args.map { $0 == "SECRET" ? secret.path : $0 }
-        let r = try w.run(args, env: c.env)
+        let r = try await w.run(args, env: c.env)
         #expect(r.status == 2, "\(c.name): exit \(r.status): \(r.stdout) \(r.stderr)")
         let all = r.stdout + r.stderr
         for needle in c.expect { #expect(all.contains(needle), "'\(needle)' not in: \(all)") }
-        try w.expectQueueLostNothing()
+        try await w.expectQueueLostNothing()
     }
 
     /// `DOSSIER_WEBHOOK_SECRET=` (empty) counts as unset; `DOSSIER_WEBHOOK_URL=` (empty) should too, so that
     /// config.toml's url is used.
     @Test
-    func emptyEndpointVariableFallsBackToConfig() throws {
-        let w = try CatalogueWorld("empty-url")
+    func emptyEndpointVariableFallsBackToConfig() async throws {
+        let w = try await CatalogueWorld("empty-url")
         defer { w.cleanup() }
         let secret = try catalogueSecretFile(in: w.dir)
         try Data("[delivery]\nurl = \"http://127.0.0.1:9/x\"\n".utf8).write(
             to: URL(fileURLWithPath: w.state + "/config.toml"))
-        let r = try w.run(
+        let r = try await w.run(
             ["queue", "flush", "--secret-file", secret.path, "--max-unreachable", "1"], env: ["DOSSIER_WEBHOOK_URL": ""]
         )
         #expect(r.stdout.contains("127.0.0.1:9"), "\(r.stderr)")
-        try w.expectQueueLostNothing()
+        try await w.expectQueueLostNothing()
     }
 
-    @Test func stateDirThatIsAFileIsExit2NamingIt() throws {
-        let w = try CatalogueWorld("state-file")
+    @Test func stateDirThatIsAFileIsExit2NamingIt() async throws {
+        let w = try await CatalogueWorld("state-file")
         defer { w.cleanup() }
         let file = w.dir + "/plainfile"
         try Data("x".utf8).write(to: URL(fileURLWithPath: file))
-        let r = try w.run(["queue", "status"], env: ["DOSSIER_STATE_DIR": file])
+        let r = try await w.run(["queue", "status"], env: ["DOSSIER_STATE_DIR": file])
         #expect(r.status == 2)
         #expect(r.stderr.contains(file) && r.stderr.contains("not a folder"))
-        try w.expectQueueLostNothing()
+        try await w.expectQueueLostNothing()
     }
 
-    @Test func corruptQueueDatabaseIsExit2AndLeftAlone() throws {
-        let w = try CatalogueWorld("corrupt", seed: 0)
+    @Test func corruptQueueDatabaseIsExit2AndLeftAlone() async throws {
+        let w = try await CatalogueWorld("corrupt", seed: 0)
         defer { w.cleanup() }
         try FileManager.default.createDirectory(atPath: w.state, withIntermediateDirectories: true)
         let garbage = Data(repeating: 0x5A, count: 8192)
         try garbage.write(to: URL(fileURLWithPath: w.state + "/queue.sqlite"))
-        let r = try w.run(["queue", "status"])
+        let r = try await w.run(["queue", "status"])
         #expect(r.status == 2)
         #expect(r.stderr.contains("queue.sqlite") && r.stderr.contains("not a SQLite database"))
         #expect(FileManager.default.contents(atPath: w.state + "/queue.sqlite") == garbage, "never overwritten")
@@ -168,11 +168,11 @@ import Testing
 /// Bad-input catalogue, part 6: `dossier events validate`. Exit 2 with one line per invalid event naming the
 /// line/index and field; a summary line.
 @Suite struct CatalogueEventsTests {
-    static func validLine() throws -> String {
+    static func validLine() async throws -> String {
         let dir = try QueueE2E.tempDir("catev")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        _ = try QueueE2E.run(["queue", "stress-append", "--count", "1", "--state-dir", dir])
-        let raw = try QueueE2E.run(["queue", "list", "--raw", "--limit", "1", "--state-dir", dir])
+        _ = try await QueueE2E.run(["queue", "stress-append", "--count", "1", "--state-dir", dir])
+        let raw = try await QueueE2E.run(["queue", "list", "--raw", "--limit", "1", "--state-dir", dir])
         return String(raw.stdout.split(separator: "\n")[0])
     }
 
@@ -231,22 +231,22 @@ import Testing
     ]
 
     @Test(arguments: cases)
-    func invalidEventsAreExit2NamingLineAndField(_ c: Case) throws {
+    func invalidEventsAreExit2NamingLineAndField(_ c: Case) async throws {
         let dir = try QueueE2E.tempDir("catevc")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let path = dir + "/events.json"
-        try Data(c.make(try Self.validLine())).write(to: URL(fileURLWithPath: path))
-        let r = try QueueE2E.run(["events", "validate", path])
+        try await Data(c.make(try Self.validLine())).write(to: URL(fileURLWithPath: path))
+        let r = try await QueueE2E.run(["events", "validate", path])
         #expect(r.status == 2, "\(c.name): \(r.stdout) \(r.stderr)")
         #expect(r.stderr.contains("events.json"))
         for needle in c.expect { #expect(r.stderr.contains(needle), "'\(needle)' not in: \(r.stderr)") }
         // The same bytes on stdin give the same verdict.
-        let viaStdin = try QueueE2E.run(["events", "validate", "-"], stdin: Data(c.make(try Self.validLine())))
+        let viaStdin = try await QueueE2E.run(["events", "validate", "-"], stdin: Data(c.make(try Self.validLine())))
         #expect(viaStdin.status == 2)
     }
 
-    @Test func missingFileIsExit2NamingIt() throws {
-        let r = try QueueE2E.run(["events", "validate", "/nonexistent/events.json"])
+    @Test func missingFileIsExit2NamingIt() async throws {
+        let r = try await QueueE2E.run(["events", "validate", "/nonexistent/events.json"])
         #expect(r.status == 2)
         #expect(r.stderr.contains("/nonexistent/events.json"))
     }
@@ -254,13 +254,13 @@ import Testing
     /// Duplicate keys make an event ambiguous (parsers disagree which value wins); the bytes are queued and signed
     /// verbatim, so the receiver could read a different value than the validator did.
     @Test
-    func duplicateKeysAreRejected() throws {
+    func duplicateKeysAreRejected() async throws {
         let dir = try QueueE2E.tempDir("catdup")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let path = dir + "/dup.json"
-        let line = try Self.validLine().replacingOccurrences(of: "{\"actor\"", with: "{\"actor\":\"a\",\"actor\"")
+        let line = try await Self.validLine().replacingOccurrences(of: "{\"actor\"", with: "{\"actor\":\"a\",\"actor\"")
         try Data(line.utf8).write(to: URL(fileURLWithPath: path))
-        let r = try QueueE2E.run(["events", "validate", path])
+        let r = try await QueueE2E.run(["events", "validate", path])
         #expect(r.status == 2)
         #expect(r.stderr.contains("actor"))
     }

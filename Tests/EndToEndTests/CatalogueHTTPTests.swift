@@ -83,18 +83,18 @@ import Testing
     ]
 
     @Test(arguments: cases)
-    func badAnswerIsReportedAndNothingIsLost(_ c: Case) throws {
-        let w = try CatalogueWorld("http")
+    func badAnswerIsReportedAndNothingIsLost(_ c: Case) async throws {
+        let w = try await CatalogueWorld("http")
         defer { w.cleanup() }
         let secret = try catalogueSecretFile(in: w.dir)
-        let server = try BadHTTPServer(tls: c.tls)
+        let server = try await BadHTTPServer(tls: c.tls)
         defer { server.stop() }
         let url = server.url(c.path, scheme: c.scheme)
-        let r = try w.run([
+        let r = try await w.run([
             "queue", "flush", "--endpoint", url, "--secret-file", secret.path, "--request-timeout", "2",
             "--lease-seconds", "10", "--max-unreachable", "1", "--retry-delays", "60",
         ])
-        let status = try w.run(["queue", "status", "--json"])
+        let status = try await w.run(["queue", "status", "--json"])
         let all = r.stdout + r.stderr + status.stdout
         #expect(r.status == c.exit, "\(c.name): exit \(r.status): \(r.stdout) \(r.stderr)")
         for needle in c.expect { #expect(all.contains(needle), "'\(needle)' not in: \(all)") }
@@ -104,10 +104,10 @@ import Testing
             let endpoints = doc?["endpoints"] as? [[String: Any]] ?? []
             #expect(endpoints.contains { $0["state"] as? String == endpointState }, "\(endpoints)")
         }
-        try w.expectQueueLostNothing(allowedStates: [c.finalState])
+        try await w.expectQueueLostNothing(allowedStates: [c.finalState])
         if c.finalState == "dead" {
             // A dead event keeps the server's reason.
-            let list = try w.run(["queue", "list", "--state", "dead"])
+            let list = try await w.run(["queue", "list", "--state", "dead"])
             #expect(list.stdout.contains(c.path == "e413" ? "413" : "400"), "\(list.stdout)")
         }
         if c.path.hasPrefix("redirect") {

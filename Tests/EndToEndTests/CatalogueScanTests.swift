@@ -17,8 +17,8 @@ import Testing
     }
 
     @Test(arguments: FileCase.allCases)
-    func oddFileIsRecordedAndTheScanGoesOn(_ c: FileCase) throws {
-        let w = try CatalogueWorld("file-\(c.rawValue)")
+    func oddFileIsRecordedAndTheScanGoesOn(_ c: FileCase) async throws {
+        let w = try await CatalogueWorld("file-\(c.rawValue)")
         defer { w.cleanup() }
         switch c {
         case .latin1Markdown: try w.write("notes.md", [0x63, 0x61, 0x66, 0xE9])
@@ -60,7 +60,7 @@ import Testing
             try FileManager.default.createDirectory(atPath: w.feature + "/dir.md", withIntermediateDirectories: true)
             try w.write("dir.md/inner.md", "inner")
         }
-        let (r, f) = try w.scanFeature()
+        let (r, f) = try await w.scanFeature()
         #expect(r.status == 0, "scan aborted: \(r.stderr)")
         let arts = f.artifactsByPath
         let anomalies = f.anomalyList
@@ -123,25 +123,25 @@ import Testing
             #expect(arts["dir.md/inner.md"] != nil)
             #expect(arts["dir.md"] == nil)
         }
-        try w.expectQueueLostNothing()
+        try await w.expectQueueLostNothing()
     }
 
     /// Unreadable files need a non-root user (root reads through mode 000).
     @Test(.enabled(if: getuid() != 0, "root reads files of mode 000"))
-    func unreadableFileIsAnAnomalyNotAnAbort() throws {
-        let w = try CatalogueWorld("unreadable")
+    func unreadableFileIsAnAnomalyNotAnAbort() async throws {
+        let w = try await CatalogueWorld("unreadable")
         defer { w.cleanup() }
         try w.write("secret.md", "x")
         chmod(w.feature + "/secret.md", 0)
-        let (r, f) = try w.scanFeature()
+        let (r, f) = try await w.scanFeature()
         #expect(r.status == 0)
         #expect(f.artifactsByPath["secret.md"]?["anomaly"] as? String == "unreadable")
-        try w.expectQueueLostNothing()
+        try await w.expectQueueLostNothing()
     }
 
     /// Files appear, vanish, grow and turn into folders while the scan runs: it never aborts or crashes.
-    @Test func filesChangingDuringTheScanNeverAbortIt() throws {
-        let w = try CatalogueWorld("race")
+    @Test func filesChangingDuringTheScanNeverAbortIt() async throws {
+        let w = try await CatalogueWorld("race")
         defer { w.cleanup() }
         for i in 0..<300 { try w.write("docs/f\(i).md", String(repeating: "x", count: i)) }
         let stop = CatalogueFlag()
@@ -161,30 +161,30 @@ import Testing
         churn.start()
         defer { stop.set() }
         for _ in 0..<4 {
-            let (r, f) = try w.scanFeature()
+            let (r, f) = try await w.scanFeature()
             #expect(r.status == 0, "\(r.stderr)")
             #expect(!f.isEmpty)
         }
         stop.set()
-        try w.expectQueueLostNothing()
+        try await w.expectQueueLostNothing()
     }
 
-    @Test func missingPathIsExit2NamingIt() throws {
-        let w = try CatalogueWorld("nopath")
+    @Test func missingPathIsExit2NamingIt() async throws {
+        let w = try await CatalogueWorld("nopath")
         defer { w.cleanup() }
-        let r = try w.run(["scan", w.dir + "/no-such-folder"])
+        let r = try await w.run(["scan", w.dir + "/no-such-folder"])
         #expect(r.status == 2)
         #expect(r.stderr.contains("no-such-folder") && r.stderr.contains("no such file"))
-        try w.expectQueueLostNothing()
+        try await w.expectQueueLostNothing()
     }
 
-    @Test func fileGivenAsPathIsExit2NamingIt() throws {
-        let w = try CatalogueWorld("filepath")
+    @Test func fileGivenAsPathIsExit2NamingIt() async throws {
+        let w = try await CatalogueWorld("filepath")
         defer { w.cleanup() }
-        let r = try w.run(["scan", w.feature + "/spec.md"])
+        let r = try await w.run(["scan", w.feature + "/spec.md"])
         #expect(r.status == 2)
         #expect(r.stderr.contains("spec.md") && r.stderr.contains("not a directory"))
-        try w.expectQueueLostNothing()
+        try await w.expectQueueLostNothing()
     }
 }
 
@@ -237,29 +237,29 @@ final class CatalogueFlag: @unchecked Sendable {
     ]
 
     @Test(arguments: cases)
-    func malformedManifestIsExit2NamingFileAndField(_ c: Case) throws {
-        let w = try CatalogueWorld("manifest")
+    func malformedManifestIsExit2NamingFileAndField(_ c: Case) async throws {
+        let w = try await CatalogueWorld("manifest")
         defer { w.cleanup() }
         try FileManager.default.createDirectory(
             atPath: w.repo + "/.dossier/manifests", withIntermediateDirectories: true)
         try Data(c.bytes).write(to: URL(fileURLWithPath: w.repo + "/.dossier/manifests/software-dev.yaml"))
-        let r = try w.run(["scan", w.repo])
+        let r = try await w.run(["scan", w.repo])
         #expect(r.status == 2, "\(c.name): exit \(r.status), \(r.stdout.prefix(200))")
         #expect(r.stderr.contains(".dossier/manifests/software-dev.yaml"), "\(r.stderr)")
         for needle in c.expect { #expect(r.stderr.contains(needle), "'\(needle)' not in: \(r.stderr)") }
         #expect(r.stderr.split(separator: "\n").count == 1, "one line: \(r.stderr)")
-        try w.expectQueueLostNothing()
+        try await w.expectQueueLostNothing()
     }
 
-    @Test func manifestThatIsAFolderIsExit2() throws {
-        let w = try CatalogueWorld("manifest-dir")
+    @Test func manifestThatIsAFolderIsExit2() async throws {
+        let w = try await CatalogueWorld("manifest-dir")
         defer { w.cleanup() }
         try FileManager.default.createDirectory(
             atPath: w.repo + "/.dossier/manifests/software-dev.yaml", withIntermediateDirectories: true)
-        let r = try w.run(["scan", w.repo])
+        let r = try await w.run(["scan", w.repo])
         #expect(r.status == 2)
         #expect(r.stderr.contains("software-dev.yaml") && r.stderr.contains("directory"))
-        try w.expectQueueLostNothing()
+        try await w.expectQueueLostNothing()
     }
 }
 
@@ -289,35 +289,35 @@ final class CatalogueFlag: @unchecked Sendable {
     ]
 
     @Test(arguments: cases)
-    func badMetaJSONIsAnAnomalyAndTheScanGoesOn(_ c: Case) throws {
-        let w = try CatalogueWorld("meta")
+    func badMetaJSONIsAnAnomalyAndTheScanGoesOn(_ c: Case) async throws {
+        let w = try await CatalogueWorld("meta")
         defer { w.cleanup() }
         try w.write("meta.json", c.bytes)
-        let (r, f) = try w.scanFeature()
+        let (r, f) = try await w.scanFeature()
         #expect(r.status == 0, "\(r.stderr)")
         #expect(f["mission_type"] as? String == c.mission)
         let meta = f.anomalyList.filter { $0.kind == "invalid_metadata" }
         #expect(meta.contains { $0.detail.contains(c.expect) }, "\(f.anomalyList)")
-        try w.expectQueueLostNothing()
+        try await w.expectQueueLostNothing()
     }
 
     /// A mission type that looks like a path never reaches the file system: completeness is `unknown`.
-    @Test func pathTraversalMissionTypeIsUnknownNotRead() throws {
-        let w = try CatalogueWorld("meta-traversal")
+    @Test func pathTraversalMissionTypeIsUnknownNotRead() async throws {
+        let w = try await CatalogueWorld("meta-traversal")
         defer { w.cleanup() }
         try w.write("meta.json", #"{"mission_type": "../../../../etc/passwd"}"#)
-        let (r, f) = try w.scanFeature()
+        let (r, f) = try await w.scanFeature()
         #expect(r.status == 0)
         #expect(f["completeness"] as? String == "unknown")
-        try w.expectQueueLostNothing()
+        try await w.expectQueueLostNothing()
     }
 
-    @Test func unknownStepFlagIsExit2ListingTheSteps() throws {
-        let w = try CatalogueWorld("step-flag")
+    @Test func unknownStepFlagIsExit2ListingTheSteps() async throws {
+        let w = try await CatalogueWorld("step-flag")
         defer { w.cleanup() }
-        let r = try w.run(["scan", w.repo, "--step", "bogus"])
+        let r = try await w.run(["scan", w.repo, "--step", "bogus"])
         #expect(r.status == 2)
         #expect(r.stderr.contains("--step 'bogus'") && r.stderr.contains("specify"))
-        try w.expectQueueLostNothing()
+        try await w.expectQueueLostNothing()
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -17,7 +18,7 @@ struct CatalogueWorld {
 
     /// A repository with one feature (`kitty-specs/001-cat` holding spec.md and plan.md) and, with `seed > 0`,
     /// a queue holding `seed + 1` synthetic events.
-    init(_ tag: String, seed: Int = 2) throws {
+    init(_ tag: String, seed: Int = 2) async throws {
         dir = try QueueE2E.tempDir("cat-\(tag)")
         repo = dir + "/repo"
         feature = repo + "/kitty-specs/001-cat"
@@ -26,9 +27,9 @@ struct CatalogueWorld {
         try Data("# Spec\n".utf8).write(to: URL(fileURLWithPath: feature + "/spec.md"))
         try Data("# Plan\n".utf8).write(to: URL(fileURLWithPath: feature + "/plan.md"))
         if seed > 0 {
-            let r = try QueueE2E.run(["queue", "stress-append", "--state-dir", state, "--count", "\(seed)"])
+            let r = try await QueueE2E.run(["queue", "stress-append", "--state-dir", state, "--count", "\(seed)"])
             guard r.status == 0 else { throw CatalogueFailure("stress-append failed: \(r.stderr)") }
-            seeded = try Self.queueStates(state)
+            seeded = try await Self.queueStates(state)
             guard seeded.count == seed + 1 else { throw CatalogueFailure("seeded \(seeded.count) events") }
         }
     }
@@ -49,7 +50,7 @@ struct CatalogueWorld {
     /// Runs `dossier args` with this world's state directory in the environment.
     func run(
         _ args: [String], cwd: String? = nil, env: [String: String] = [:], stdin: Data? = nil
-    ) throws -> QueueE2E.Result {
+    ) async throws -> QueueE2E.Result {
         // The webhook variables of the caller's environment are removed (`env -u`), then set only when given.
         var e = env
         if e["DOSSIER_STATE_DIR"] == nil { e["DOSSIER_STATE_DIR"] = state }
@@ -57,12 +58,12 @@ struct CatalogueWorld {
         for key in ["DOSSIER_WEBHOOK_URL", "DOSSIER_WEBHOOK_SECRET"] {
             if let v = e.removeValue(forKey: key) { launcher.append("\(key)=\(v)") }
         }
-        return try QueueE2E.run(args, cwd: cwd, stdin: stdin, environment: e, launcher: launcher)
+        return try await QueueE2E.run(args, cwd: cwd, stdin: stdin, environment: e, launcher: launcher)
     }
 
     /// event_id → state of every event in the queue of `state`.
-    static func queueStates(_ state: String) throws -> [String: String] {
-        let r = try QueueE2E.run(["queue", "list", "--json", "--limit", "1000000", "--state-dir", state])
+    static func queueStates(_ state: String) async throws -> [String: String] {
+        let r = try await QueueE2E.run(["queue", "list", "--json", "--limit", "1000000", "--state-dir", state])
         guard r.status == 0 else { throw CatalogueFailure("queue list failed: \(r.stderr)") }
         guard let rows = try JSONSerialization.jsonObject(with: r.stdoutData) as? [[String: Any]] else {
             throw CatalogueFailure("queue list --json is not an array: \(r.stdout.prefix(200))")
@@ -80,8 +81,8 @@ struct CatalogueWorld {
     /// Every seeded event is still in the queue, and (unless `allowDelivered`) in the state it was seeded in.
     func expectQueueLostNothing(
         allowedStates: Set<String> = ["pending"], sourceLocation: SourceLocation = #_sourceLocation
-    ) throws {
-        let now = try Self.queueStates(state)
+    ) async throws {
+        let now = try await Self.queueStates(state)
         for (id, _) in seeded {
             guard let s = now[id] else {
                 Issue.record("event \(id) vanished from the queue", sourceLocation: sourceLocation)
@@ -92,8 +93,8 @@ struct CatalogueWorld {
     }
 
     /// `dossier scan --json` of the repository: the first (only) feature object.
-    func scanFeature(_ extra: [String] = []) throws -> (QueueE2E.Result, [String: Any]) {
-        let r = try run(["scan", repo, "--json"] + extra)
+    func scanFeature(_ extra: [String] = []) async throws -> (QueueE2E.Result, [String: Any]) {
+        let r = try await run(["scan", repo, "--json"] + extra)
         guard r.status == 0 else { return (r, [:]) }
         let doc = try JSONSerialization.jsonObject(with: r.stdoutData) as? [String: Any]
         let features = doc?["features"] as? [[String: Any]] ?? []
@@ -231,7 +232,7 @@ final class BadHTTPServer: @unchecked Sendable {
         """#
 
     /// Starts the server (with `tls`, behind a fresh self-signed certificate made by `openssl`).
-    init(tls: Bool = false) throws {
+    init(tls: Bool = false) async throws {
         dir = try QueueE2E.tempDir("badhttp")
         let scriptPath = dir + "/bad_http.py"
         try Data(Self.script.utf8).write(to: URL(fileURLWithPath: scriptPath))
@@ -246,7 +247,7 @@ final class BadHTTPServer: @unchecked Sendable {
             gen.standardOutput = FileHandle.nullDevice
             gen.standardError = FileHandle.nullDevice
             try gen.run()
-            gen.waitUntilExit()
+            await gen.exited()
             guard gen.terminationStatus == 0 else { throw CatalogueFailure("openssl req failed") }
             args += [dir + "/cert.pem", dir + "/key.pem"]
         }

@@ -1,12 +1,19 @@
 import DossierCore
 import Foundation
+import TestSupport
 import Testing
 
 /// Several processes on a fresh state directory at once: every one succeeds and every event is queued (the queue
 /// is checked, opened and migrated under an exclusive lock on its folder).
 @Suite struct ConcurrentFirstUseTests {
     /// Starts every command before waiting for any, so they race on the first open.
-    static func runTogether(_ commands: [[String]]) throws -> [(status: Int32, stdout: String, stderr: String)] {
+    static func runTogether(_ commands: [[String]]) async throws -> [(status: Int32, stdout: String, stderr: String)] {
+        try await blockingCall { try runTogetherBlocking(commands) }
+    }
+
+    private static func runTogetherBlocking(_ commands: [[String]]) throws -> [(
+        status: Int32, stdout: String, stderr: String
+    )] {
         let dir = try BinaryRunner.tempDirectory("together")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         var processes: [(Process, String, String)] = []
@@ -44,18 +51,18 @@ import Testing
     }
 
     @Test(arguments: [4, 8])
-    func scansRacingOnAFreshStateDirectoryAllQueueTheirEvents(_ count: Int) throws {
+    func scansRacingOnAFreshStateDirectoryAllQueueTheirEvents(_ count: Int) async throws {
         let repo = try BinaryRunner.demoCopy("race")
         let dir = (repo as NSString).deletingLastPathComponent
         defer { try? FileManager.default.removeItem(atPath: dir) }
         // One scan alone tells how many events a scan of the demo queues.
-        let alone = try BinaryRunner.run(["scan", repo, "--state-dir", dir + "/alone"])
+        let alone = try await BinaryRunner.run(["scan", repo, "--state-dir", dir + "/alone"])
         #expect(alone.exitCode == 0 || alone.exitCode == 1, "\(alone.stderr)")
         let perScan = try #require(Self.queuedCount(alone.stdoutText))
         #expect(perScan > 0)
         // Several missing levels, created by the racing processes themselves.
         let state = dir + "/fresh/a/b/state"
-        let results = try Self.runTogether(Array(repeating: ["scan", repo, "--state-dir", state], count: count))
+        let results = try await Self.runTogether(Array(repeating: ["scan", repo, "--state-dir", state], count: count))
         for r in results {
             #expect(r.status == alone.exitCode, "\(r.stderr)")
             #expect(r.stderr == "")
@@ -66,14 +73,14 @@ import Testing
         #expect(try queue.integrityCheck() == "ok")
     }
 
-    @Test func mixedCommandsRacingOnAFreshStateDirectoryAllSucceed() throws {
+    @Test func mixedCommandsRacingOnAFreshStateDirectoryAllSucceed() async throws {
         let dir = try BinaryRunner.tempDirectory("race-mixed")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let state = dir + "/s"
         let commands: [[String]] =
             Array(repeating: ["queue", "stress-append", "--count", "50", "--state-dir", state], count: 4)
             + Array(repeating: ["queue", "status", "--state-dir", state], count: 4)
-        let results = try Self.runTogether(commands)
+        let results = try await Self.runTogether(commands)
         for (r, c) in zip(results, commands) { #expect(r.status == 0, "\(c): \(r.stderr)") }
         let queue = try EventQueue(path: state + "/queue.sqlite", readOnly: true)
         #expect(try queue.status().counts[.pending] == 4 * 51)

@@ -16,10 +16,10 @@ import Testing
         var config: String { state + "/config.toml" }
         var queue: String { state + "/queue.sqlite" }
 
-        init(_ tag: String) throws {
+        init(_ tag: String) async throws {
             dir = try BinaryRunner.tempDirectory(tag)
             state = dir + "/state"
-            _ = try LocalState.filledQueue(stateDir: state, count: 10)
+            _ = try await LocalState.filledQueue(stateDir: state, count: 10)
         }
 
         func write(_ text: String, mode: mode_t = 0o600) throws {
@@ -28,8 +28,8 @@ import Testing
         }
 
         /// `queue flush` with everything from the config, bounded by `timeout` so a hang fails instead of waiting.
-        func flush() throws -> QueueE2E.Result {
-            try QueueE2E.run(["queue", "flush", "--state-dir", state], launcher: ["/usr/bin/timeout", "60"])
+        func flush() async throws -> QueueE2E.Result {
+            try await QueueE2E.run(["queue", "flush", "--state-dir", state], launcher: ["/usr/bin/timeout", "60"])
         }
 
         func pending() throws -> Int? { try EventQueue(path: queue, readOnly: true).status().counts[.pending] }
@@ -71,11 +71,11 @@ import Testing
     ]
 
     @Test(arguments: cases)
-    func badConfigIsRefusedNamingTheFile(_ c: Case) throws {
-        let w = try World("config-\(c.name.replacingOccurrences(of: " ", with: "-"))")
+    func badConfigIsRefusedNamingTheFile(_ c: Case) async throws {
+        let w = try await World("config-\(c.name.replacingOccurrences(of: " ", with: "-"))")
         defer { w.cleanup() }
         try w.write(c.toml, mode: c.mode)
-        let r = try w.flush()
+        let r = try await w.flush()
         #expect(r.status == 2)
         #expect(r.stderr == "dossier: " + c.message.replacingOccurrences(of: "CONFIG", with: w.config) + "\n")
         #expect(try w.pending() == 11, "the queue lost events")
@@ -84,8 +84,8 @@ import Testing
     enum Special: String, CaseIterable, Sendable { case folder, fifo, device, unreadable }
 
     @Test(arguments: Special.allCases)
-    func configThatIsNotARegularFileIsAnErrorNotSilence(_ kind: Special) throws {
-        let w = try World("config-\(kind.rawValue)")
+    func configThatIsNotARegularFileIsAnErrorNotSilence(_ kind: Special) async throws {
+        let w = try await World("config-\(kind.rawValue)")
         defer { w.cleanup() }
         let expected: String
         switch kind {
@@ -103,14 +103,14 @@ import Testing
             try FileManager.default.createSymbolicLink(atPath: w.config, withDestinationPath: "config.toml")
             expected = "config file \(w.config): cannot read it (Too many levels of symbolic links)"
         }
-        let r = try w.flush()
+        let r = try await w.flush()
         #expect(r.status == 2, "exit \(r.status) (124 means it hung)")
         #expect(r.stderr == "dossier: \(expected)\n")
         #expect(try w.pending() == 11)
     }
 
-    @Test func crlfConfigDeliversEverything() throws {
-        let w = try World("config-crlf")
+    @Test func crlfConfigDeliversEverything() async throws {
+        let w = try await World("config-crlf")
         defer { w.cleanup() }
         let secret = try LocalState.secretFile(in: w.dir)
         let receiver = try DeliveryCLITests.ReceiverProcess([
@@ -119,7 +119,7 @@ import Testing
         defer { _ = receiver.stop() }
         try w.write(
             "# dossier\r\n[delivery]\r\nurl = \"\(receiver.url)\"\r\nsecret_file = \"\(secret)\"  # 0600\r\n")
-        let r = try w.flush()
+        let r = try await w.flush()
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.hasPrefix("delivered 11, retried 0, dead 0"), "\(r.stdout)")
         #expect(try EventQueue(path: w.queue, readOnly: true).status().counts[.delivered] == 11)

@@ -1,5 +1,6 @@
 import DossierCore
 import Foundation
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -38,7 +39,7 @@ import Testing
         }
         try await Task.sleep(for: .milliseconds(delayMs))
         kill(p.processIdentifier, SIGKILL)
-        p.waitUntilExit()
+        await p.exited()
         #expect(p.terminationReason == .uncaughtSignal)
 
         let queue = try EventQueue(path: dir + "/queue.sqlite", capacity: Int.max)
@@ -49,22 +50,22 @@ import Testing
             #expect(n == perScan + 1, "\(slug) has \(n) events: a partial scan survived the crash")
         }
         // The queue is still usable and the new batch lands whole.
-        let more = try QueueE2E.run(["queue", "stress-append", "--count", "10", "--state-dir", dir])
+        let more = try await QueueE2E.run(["queue", "stress-append", "--count", "10", "--state-dir", dir])
         #expect(more.status == 0, "\(more.stderr)")
         #expect(try queue.integrityCheck() == "ok")
     }
 
-    @Test func fullDiskRefusesTheBatchWithAClearErrorAndKeepsTheRest() throws {
+    @Test func fullDiskRefusesTheBatchWithAClearErrorAndKeepsTheRest() async throws {
         let dir = try QueueE2E.tempDir("full")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let first = try QueueE2E.run(["queue", "stress-append", "--count", "10", "--state-dir", dir])
+        let first = try await QueueE2E.run(["queue", "stress-append", "--count", "10", "--state-dir", dir])
         #expect(first.status == 0, "\(first.stderr)")
         let queue = try EventQueue(path: dir + "/queue.sqlite")
         let before = try queue.list(limit: 1000)
         #expect(before.count == 11)
 
         // A 1 MB file size limit (RLIMIT_FSIZE) stands in for a full disk: a 20,001-event scan needs ~8 MB.
-        let limited = try QueueE2E.run(
+        let limited = try await QueueE2E.run(
             ["queue", "stress-append", "--count", "20000", "--state-dir", dir],
             launcher: ["/bin/bash", "-c", "ulimit -f 1024; exec \"$@\"", "bash"])
         #expect(limited.status == 2, "stdout: \(limited.stdout) stderr: \(limited.stderr)")

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// A throwaway repository (kitty-specs/ with one feature) and state directory for one test.
 struct DashboardE2EFixture: ~Copyable {
@@ -29,9 +30,11 @@ struct DashboardE2EFixture: ~Copyable {
 
     /// Runs `dossier <arguments>` as a separate process (another writer of the same queue).
     @discardableResult
-    func dossier(_ arguments: [String], extraEnvironment: [String] = []) -> (status: Int32, output: String) {
+    func dossier(_ arguments: [String], extraEnvironment: [String] = []) async -> (status: Int32, output: String) {
         let env = TmuxHarness.environment + ["DOSSIER_STATE_DIR=\(stateDir)"] + extraEnvironment
-        let r = tmuxSpawnAndWait([TmuxHarness.binary] + arguments, environment: env, stderrToStdout: true)
+        let r = await blockingCall {
+            tmuxSpawnAndWait([TmuxHarness.binary] + arguments, environment: env, stderrToStdout: true)
+        }
         return (r.status, r.stdout)
     }
 }

@@ -39,7 +39,7 @@ import Testing
         }
     }
 
-    @Test func flushRetryAndPurgeAgainstTheReferenceReceiver() throws {
+    @Test func flushRetryAndPurgeAgainstTheReferenceReceiver() async throws {
         let dir = try BinaryRunner.tempDirectory("delivery-cli")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let state = dir + "/state"
@@ -49,7 +49,7 @@ import Testing
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: secretFile)
 
         // 2 synthetic scans of 99 artifacts + 1 snapshot each: 200 events, 2 of them snapshots.
-        let append = try BinaryRunner.run([
+        let append = try await BinaryRunner.run([
             "queue", "stress-append", "--state-dir", state, "--count", "99", "--batches", "2",
         ])
         #expect(append.exitCode == 0, "\(append.stderr)")
@@ -59,7 +59,7 @@ import Testing
             "--reject-event-type", "mission_dossier_snapshot_computed",
         ])
         let flushArgs = ["queue", "flush", "--state-dir", state, "--endpoint", poisoned.url, "--until-empty", "--json"]
-        let first = try BinaryRunner.run(flushArgs + ["--secret-file", secretFile])
+        let first = try await BinaryRunner.run(flushArgs + ["--secret-file", secretFile])
         #expect(first.exitCode == 0, "\(first.stderr)")
         let summary = try #require(try JSONSerialization.jsonObject(with: first.stdout) as? [String: Any])
         #expect(summary["delivered"] as? Int == 198 && summary["dead"] as? Int == 2)
@@ -68,19 +68,19 @@ import Testing
 
         // The secret may also come from the environment; a group-readable secret file is refused.
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: secretFile)
-        let refused = try BinaryRunner.run(flushArgs + ["--secret-file", secretFile])
+        let refused = try await BinaryRunner.run(flushArgs + ["--secret-file", secretFile])
         #expect(refused.exitCode == 2)
         #expect(refused.stderr.contains("chmod 600") && !refused.stderr.contains(secret))
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: secretFile)
-        let noEndpoint = try BinaryRunner.run(
+        let noEndpoint = try await BinaryRunner.run(
             ["queue", "flush", "--state-dir", state], environment: ["DOSSIER_WEBHOOK_SECRET": secret])
         #expect(noEndpoint.exitCode == 2 && noEndpoint.stderr.contains("no webhook endpoint"))
 
         // The receiver is fixed; `queue retry --all` requeues the dead ones and the next flush delivers them.
         let fixed = try ReceiverProcess(["--secret-file", secretFile, "--store", dir + "/receiver.sqlite"])
-        let retry = try BinaryRunner.run(["queue", "retry", "--state-dir", state, "--all"])
+        let retry = try await BinaryRunner.run(["queue", "retry", "--state-dir", state, "--all"])
         #expect(retry.exitCode == 0 && retry.stdoutText.contains("requeued 2 dead events"))
-        let second = try BinaryRunner.run(
+        let second = try await BinaryRunner.run(
             ["queue", "flush", "--state-dir", state, "--endpoint", fixed.url],
             environment: ["DOSSIER_WEBHOOK_SECRET": secret])
         #expect(second.exitCode == 0, "\(second.stderr)")
@@ -88,18 +88,24 @@ import Testing
         #expect(!second.stdoutText.contains(secret) && !second.stderr.contains(secret))
 
         // A signature with another secret pauses the endpoint (401) with a visible reason; nothing is consumed.
-        _ = try BinaryRunner.run(["queue", "stress-append", "--state-dir", state, "--count", "9", "--batches", "1"])
-        let wrong = try BinaryRunner.run(
+        _ = try await BinaryRunner.run([
+            "queue", "stress-append", "--state-dir", state, "--count", "9", "--batches", "1",
+        ])
+        let wrong = try await BinaryRunner.run(
             ["queue", "flush", "--state-dir", state, "--endpoint", fixed.url],
             environment: ["DOSSIER_WEBHOOK_SECRET": "whsec_" + Data(repeating: 7, count: 24).base64EncodedString()])
         #expect(wrong.exitCode == 2 && wrong.stdoutText.contains("paused: HTTP 401"))
         #expect(fixed.stop() == 0)
 
-        let keep = try BinaryRunner.run(["queue", "purge", "--state-dir", state, "--delivered", "--older-than", "1h"])
+        let keep = try await BinaryRunner.run([
+            "queue", "purge", "--state-dir", state, "--delivered", "--older-than", "1h",
+        ])
         #expect(keep.exitCode == 0 && keep.stdoutText.contains("purged 0 delivered events"))
-        let purge = try BinaryRunner.run(["queue", "purge", "--state-dir", state, "--delivered"])
+        let purge = try await BinaryRunner.run(["queue", "purge", "--state-dir", state, "--delivered"])
         #expect(purge.exitCode == 0 && purge.stdoutText.contains("purged 200 delivered events"))
-        let bad = try BinaryRunner.run(["queue", "purge", "--state-dir", state, "--delivered", "--older-than", "soon"])
+        let bad = try await BinaryRunner.run([
+            "queue", "purge", "--state-dir", state, "--delivered", "--older-than", "soon",
+        ])
         #expect(bad.exitCode != 0 && bad.stderr.contains("--older-than"))
     }
 }

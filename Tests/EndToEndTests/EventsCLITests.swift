@@ -4,11 +4,11 @@ import Testing
 
 /// `dossier events validate|schemas|schema` with the real binary.
 @Suite struct EventsCLITests {
-    static func sampleLines() throws -> [String] {
+    static func sampleLines() async throws -> [String] {
         let dir = try QueueE2E.tempDir("evs")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        _ = try QueueE2E.run(["queue", "stress-append", "--count", "2", "--state-dir", dir])
-        let raw = try QueueE2E.run(["queue", "list", "--raw", "--state-dir", dir])
+        _ = try await QueueE2E.run(["queue", "stress-append", "--count", "2", "--state-dir", dir])
+        let raw = try await QueueE2E.run(["queue", "list", "--raw", "--state-dir", dir])
         return raw.stdout.split(separator: "\n").map(String.init)
     }
 
@@ -18,10 +18,10 @@ import Testing
         return path
     }
 
-    @Test func validFilesInAllThreeShapes() throws {
+    @Test func validFilesInAllThreeShapes() async throws {
         let dir = try QueueE2E.tempDir("evv")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let lines = try Self.sampleLines()
+        let lines = try await Self.sampleLines()
         #expect(lines.count == 3)
         let jsonl = write(lines.joined(separator: "\n") + "\n\n", "a.jsonl", in: dir)
         let array = write("[\n" + lines.joined(separator: ",\n") + "\n]", "b.json", in: dir)
@@ -29,22 +29,22 @@ import Testing
             withJSONObject: try JSONSerialization.jsonObject(with: Data(lines[0].utf8)), options: [.prettyPrinted])
         let single = write(String(decoding: pretty, as: UTF8.self), "c.json", in: dir)
         for (path, count) in [(jsonl, 3), (array, 3), (single, 1)] {
-            let r = try QueueE2E.run(["events", "validate", path])
+            let r = try await QueueE2E.run(["events", "validate", path])
             #expect(r.status == 0, "\(path): \(r.stderr)")
             #expect(r.stdout.contains("\(count) event"), "\(r.stdout)")
         }
     }
 
-    @Test func invalidEventsExit2WithOneLineEachNamingLineAndField() throws {
+    @Test func invalidEventsExit2WithOneLineEachNamingLineAndField() async throws {
         let dir = try QueueE2E.tempDir("evi")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let lines = try Self.sampleLines()
+        let lines = try await Self.sampleLines()
         let badHash = lines[0].replacingOccurrences(
             of: "\"content_hash_sha256\":\"", with: "\"content_hash_sha256\":\"Z")
         let unknown = lines[1].replacingOccurrences(of: "\"payload\":{", with: "\"payload\":{\"colour\":\"red\",")
         let truncated = String(lines[2].prefix(40))
         let path = write([badHash, lines[1], unknown, truncated].joined(separator: "\n"), "bad.jsonl", in: dir)
-        let r = try QueueE2E.run(["events", "validate", path])
+        let r = try await QueueE2E.run(["events", "validate", path])
         #expect(r.status == 2)
         let errs = r.stderr.split(separator: "\n").map(String.init)
         #expect(errs.count == 4, "\(r.stderr)")
@@ -56,29 +56,29 @@ import Testing
         let arrayPath = write(
             "[" + lines[0] + "," + lines[1].replacingOccurrences(of: "\"output\"", with: "7") + "]",
             "bad.json", in: dir)
-        let a = try QueueE2E.run(["events", "validate", arrayPath])
+        let a = try await QueueE2E.run(["events", "validate", arrayPath])
         #expect(a.status == 2)
         #expect(a.stderr.contains("index 1:") && a.stderr.contains("payload.artifact_class"), "\(a.stderr)")
 
-        let missing = try QueueE2E.run(["events", "validate", dir + "/nope.json"])
+        let missing = try await QueueE2E.run(["events", "validate", dir + "/nope.json"])
         #expect(missing.status == 2 && missing.stderr.contains("cannot read"))
-        let empty = try QueueE2E.run(["events", "validate", write("", "empty.json", in: dir)])
+        let empty = try await QueueE2E.run(["events", "validate", write("", "empty.json", in: dir)])
         #expect(empty.status == 2 && empty.stderr.contains("no events"))
     }
 
-    @Test func schemasArePrintedFromAnyDirectory() throws {
+    @Test func schemasArePrintedFromAnyDirectory() async throws {
         let dir = try QueueE2E.tempDir("evsch")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let list = try QueueE2E.run(["events", "schemas"], cwd: dir)
+        let list = try await QueueE2E.run(["events", "schemas"], cwd: dir)
         #expect(list.status == 0)
         for type in EventType.allCases { #expect(list.stdout.contains(type.rawValue)) }
         for type in EventType.allCases {
-            let r = try QueueE2E.run(["events", "schema", type.rawValue], cwd: dir)
+            let r = try await QueueE2E.run(["events", "schema", type.rawValue], cwd: dir)
             #expect(r.status == 0)
             let file = QueueE2E.repositoryRoot + "/schemas/\(type.rawValue).schema.json"
             #expect(r.stdoutData == FileManager.default.contents(atPath: file))
         }
-        let bad = try QueueE2E.run(["events", "schema", "nope"], cwd: dir)
+        let bad = try await QueueE2E.run(["events", "schema", "nope"], cwd: dir)
         #expect(bad.status == 2 && bad.stderr.contains("unknown event type 'nope'"))
     }
 }

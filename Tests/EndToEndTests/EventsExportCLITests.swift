@@ -26,11 +26,11 @@ import Testing
         return String(decoding: data ?? Data(), as: UTF8.self)
     }
 
-    @Test func exportIsDeterministicApartFromIdsTimesAndClockAcrossLocaleAndTimeZone() throws {
+    @Test func exportIsDeterministicApartFromIdsTimesAndClockAcrossLocaleAndTimeZone() async throws {
         let (repo, cleanup) = try Self.demo("exp-det")
         defer { cleanup() }
-        let a = try QueueE2E.run(["events", "export", repo], environment: ["TZ": "UTC", "LANG": "C"])
-        let b = try QueueE2E.run(
+        let a = try await QueueE2E.run(["events", "export", repo], environment: ["TZ": "UTC", "LANG": "C"])
+        let b = try await QueueE2E.run(
             ["events", "export", repo],
             environment: ["TZ": "Pacific/Kiritimati", "LANG": "de_DE.UTF-8", "LC_ALL": "tr_TR.UTF-8"])
         #expect(a.status == 0 && b.status == 0, "\(a.stderr)\(b.stderr)")
@@ -44,49 +44,49 @@ import Testing
         #expect(Set(la.compactMap { $0["project_uuid"] as? String }).count == 1)
     }
 
-    @Test func targetBranchComesFromMetaJSONThenGitHEADThenMain() throws {
+    @Test func targetBranchComesFromMetaJSONThenGitHEADThenMain() async throws {
         let (repo, cleanup) = try Self.demo("exp-branch")
         defer { cleanup() }
-        func branch() throws -> String? {
-            let r = try QueueE2E.run(["events", "export", repo])
+        func branch() async throws -> String? {
+            let r = try await QueueE2E.run(["events", "export", repo])
             #expect(r.status == 0, "\(r.stderr)")
             let ns = (Self.lines(r.stdout).first?["payload"] as? [String: Any])?["namespace"] as? [String: Any]
             return ns?["target_branch"] as? String
         }
-        #expect(try branch() == "main")
+        await #expect(try branch() == "main")
         try FileManager.default.createDirectory(atPath: repo + "/.git", withIntermediateDirectories: true)
         try Data("ref: refs/heads/feature/export\n".utf8).write(to: URL(fileURLWithPath: repo + "/.git/HEAD"))
-        #expect(try branch() == "feature/export")
+        await #expect(try branch() == "feature/export")
         let metaPath = repo + "/kitty-specs/001-demo-checkout/meta.json"
         var meta = try #require(
             try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: metaPath))) as? [String: Any])
         meta["target_branch"] = "2.x"
         try JSONSerialization.data(withJSONObject: meta).write(to: URL(fileURLWithPath: metaPath))
-        #expect(try branch() == "2.x")
+        await #expect(try branch() == "2.x")
     }
 
-    @Test func badInputGivesExit2NamingWhatAndWhere() throws {
+    @Test func badInputGivesExit2NamingWhatAndWhere() async throws {
         let (repo, cleanup) = try Self.demo("exp-bad")
         defer { cleanup() }
-        let unknown = try QueueE2E.run(["events", "export", repo, "--feature", "999-nope"])
+        let unknown = try await QueueE2E.run(["events", "export", repo, "--feature", "999-nope"])
         #expect(
             unknown.status == 2 && unknown.stderr.contains("999-nope") && unknown.stderr.contains("001-demo-checkout"))
-        let noQueue = try QueueE2E.run(["events", "export", repo, "--from-queue"])
+        let noQueue = try await QueueE2E.run(["events", "export", repo, "--from-queue"])
         #expect(noQueue.status == 2 && noQueue.stderr.contains("queue.sqlite"), "\(noQueue.stderr)")
         try Data("not-a-uuid\n".utf8).write(to: URL(fileURLWithPath: repo + "/.dossier/project-uuid"))
-        let badUUID = try QueueE2E.run(["events", "export", repo])
+        let badUUID = try await QueueE2E.run(["events", "export", repo])
         #expect(badUUID.status == 2 && badUUID.stderr.contains("project-uuid"), "\(badUUID.stderr)")
         try FileManager.default.removeItem(atPath: repo + "/.dossier/project-uuid")
 
         let dir = try QueueE2E.tempDir("exp-bad-files")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let good = try QueueE2E.run(["events", "export", repo])
+        let good = try await QueueE2E.run(["events", "export", repo])
         var lines = good.stdout.split(separator: "\n").map(String.init)
         lines[1] = String(lines[1].prefix(30))
         lines[2] = lines[2].replacingOccurrences(of: "\"hash\":", with: "\"colour\":\"red\",\"hash\":")
         let file = dir + "/bad.jsonl"
         try Data(lines.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: file))
-        let v = try QueueE2E.run(["events", "validate", "--format", "spec-kitty-events", file])
+        let v = try await QueueE2E.run(["events", "validate", "--format", "spec-kitty-events", file])
         #expect(v.status == 2)
         #expect(v.stderr.contains("line 2: ") && v.stderr.contains("malformed JSON"), "\(v.stderr)")
         #expect(v.stderr.contains("line 3: ") && v.stderr.contains("'payload.content_ref.colour'"), "\(v.stderr)")
@@ -94,30 +94,30 @@ import Testing
 
         let bare = dir + "/bare.json"
         try Data(#"{"namespace": {}}"#.utf8).write(to: URL(fileURLWithPath: bare))
-        let guess = try QueueE2E.run(["events", "validate", "--format", "spec-kitty-events", bare])
+        let guess = try await QueueE2E.run(["events", "validate", "--format", "spec-kitty-events", bare])
         #expect(guess.status == 2 && guess.stderr.contains("--event-type"), "\(guess.stderr)")
-        let badType = try QueueE2E.run(
+        let badType = try await QueueE2E.run(
             ["events", "validate", "--format", "spec-kitty-events", "--event-type", "Nope", bare])
         #expect(badType.status == 2 && badType.stderr.contains("MissionDossierArtifactIndexed"), "\(badType.stderr)")
 
         // Two features' streams in one file: the reducer refuses, as the package's does.
         // (A second export: its event ids differ, so the reducer's de-duplication keeps both streams.)
-        let other = try QueueE2E.run(["events", "export", repo]).stdout
+        let other = try await QueueE2E.run(["events", "export", repo]).stdout
             .replacingOccurrences(of: "001-demo-checkout", with: "002-other")
         let mixed = dir + "/mixed.jsonl"
         try Data((good.stdout + other).utf8).write(to: URL(fileURLWithPath: mixed))
-        let reduced = try QueueE2E.run(["events", "reduce", mixed])
+        let reduced = try await QueueE2E.run(["events", "reduce", mixed])
         #expect(reduced.status == 2 && reduced.stderr.contains("namespace mismatch"), "\(reduced.stderr)")
     }
 
-    @Test func dossierFormatIsTheQueuedShapeAndValidates() throws {
+    @Test func dossierFormatIsTheQueuedShapeAndValidates() async throws {
         let (repo, cleanup) = try Self.demo("exp-flat")
         defer { cleanup() }
         let out = URL(fileURLWithPath: repo).deletingLastPathComponent().path + "/flat"
-        let r = try QueueE2E.run(["events", "export", repo, "--format", "dossier", "--output", out])
+        let r = try await QueueE2E.run(["events", "export", repo, "--format", "dossier", "--output", out])
         #expect(r.status == 0, "\(r.stderr)")
         let file = out + "/001-demo-checkout.jsonl"
-        let v = try QueueE2E.run(["events", "validate", file])
+        let v = try await QueueE2E.run(["events", "validate", file])
         #expect(v.status == 0, "\(v.stderr)")
         let types = Self.lines(String(decoding: FileManager.default.contents(atPath: file) ?? Data(), as: UTF8.self))
             .compactMap { $0["event_type"] as? String }

@@ -12,17 +12,17 @@ import Testing
 @Suite struct HostileInputTests {
     // MARK: the receiver stays up
 
-    @Test func receiverSurvivesAFloodOfMalformedRequestsAndStillAcceptsAValidBatch() throws {
+    @Test func receiverSurvivesAFloodOfMalformedRequestsAndStillAcceptsAValidBatch() async throws {
         let dir = try QueueE2E.tempDir("hostile-recv")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let secret = try catalogueSecretFile(in: dir)
         let store = dir + "/r.sqlite"
-        let receiver = try SecurityReceiver(["--secret-file", secret.path, "--store", store])
+        let receiver = try await SecurityReceiver(["--secret-file", secret.path, "--store", store])
         defer { _ = receiver.stop() }
-        let line = try CatalogueEventsTests.validLine()
+        let line = try await CatalogueEventsTests.validLine()
         try Data(#"{"batch_id":"b-good","events":[\#(line)]}"#.utf8).write(to: URL(fileURLWithPath: dir + "/good"))
         let base = String(receiver.url.dropLast("/webhook".count))
-        let r = try QueueE2E.run(
+        let r = try await QueueE2E.run(
             [base, secret.secret, dir + "/good"], launcher: ["/usr/bin/env", "python3", "-c", HostileFlood.script])
         #expect(r.status == 0, "\(r.stderr)")
         var answers: [String: (status: Int, body: String)] = [:]
@@ -96,7 +96,7 @@ import Testing
         #expect(receiver.process.isRunning, "the receiver died during the flood")
         #expect(answers["healthz after"]?.status == 200)
         #expect(answers["valid batch"]?.status == 200 && answers["valid batch"]?.body.contains("accepted") == true)
-        #expect(try SecurityPoster.storedCount(store) == 1)
+        await #expect(try SecurityPoster.storedCount(store) == 1)
         let stopped = receiver.stop()
         #expect(!stopped.output.contains("Fatal error"), "\(stopped.output.suffix(500))")
     }
@@ -128,14 +128,14 @@ import Testing
     ]
 
     @Test(arguments: badURLs)
-    func flushRefusesAnUnusableEndpointUpFrontAndClaimsNothing(_ c: BadURL) throws {
-        let w = try CatalogueWorld("hostile-url")
+    func flushRefusesAnUnusableEndpointUpFrontAndClaimsNothing(_ c: BadURL) async throws {
+        let w = try await CatalogueWorld("hostile-url")
         defer { w.cleanup() }
         let secret = try catalogueSecretFile(in: w.dir)
-        let viaFlag = try w.run(["queue", "flush", "--endpoint", c.url, "--secret-file", secret.path])
+        let viaFlag = try await w.run(["queue", "flush", "--endpoint", c.url, "--secret-file", secret.path])
         #expect(viaFlag.status == 2)
         #expect(viaFlag.stderr == "dossier: webhook endpoint \(c.message)\n")
-        let viaEnv = try w.run(
+        let viaEnv = try await w.run(
             ["queue", "flush", "--until-empty"],
             env: [
                 "DOSSIER_WEBHOOK_URL": c.url, "DOSSIER_WEBHOOK_SECRET": secret.secret,
@@ -144,21 +144,23 @@ import Testing
         #expect(viaEnv.stderr == "dossier: webhook endpoint \(c.message)\n")
         for r in [viaFlag, viaEnv] { #expect(!(r.stdout + r.stderr).contains("hunter2")) }
         // Every seeded event is still pending: nothing was claimed, nothing left in flight.
-        try w.expectQueueLostNothing()
+        try await w.expectQueueLostNothing()
     }
 
-    @Test func driftRemoteAndTheDashboardRefuseAnUnusableEndpoint() throws {
-        let w = try CatalogueWorld("hostile-drift", seed: 0)
+    @Test func driftRemoteAndTheDashboardRefuseAnUnusableEndpoint() async throws {
+        let w = try await CatalogueWorld("hostile-drift", seed: 0)
         defer { w.cleanup() }
         let secret = try catalogueSecretFile(in: w.dir)
-        let drift = try w.run(["drift", w.repo, "--remote", "--endpoint", "http://alice:hunter2@127.0.0.1:99999/x"])
+        let drift = try await w.run([
+            "drift", w.repo, "--remote", "--endpoint", "http://alice:hunter2@127.0.0.1:99999/x",
+        ])
         #expect(drift.status == 2)
         #expect(
             drift.stderr.contains(
                 "drift --remote: webhook endpoint 'http://***@127.0.0.1:99999/x': port '99999' \(Self.range)"),
             "\(drift.stderr)")
         // The dashboard wants a terminal: run it on a pseudo-terminal (python's pty), which also carries stderr.
-        let dashboard = try QueueE2E.run(
+        let dashboard = try await QueueE2E.run(
             [
                 "dashboard", w.repo, "--state-dir", w.state, "--endpoint", "http://alice:hunter2@127.0.0.1:70000/x",
                 "--secret-file", secret.path,
@@ -176,7 +178,7 @@ import Testing
 
     // MARK: percent-encoding
 
-    @Test func awkwardFeatureNamesRoundTripThroughDriftRemote() throws {
+    @Test func awkwardFeatureNamesRoundTripThroughDriftRemote() async throws {
         let dir = try QueueE2E.tempDir("hostile-slug")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let repo = dir + "/repo"
@@ -206,16 +208,16 @@ import Testing
             close(fd)
         }
         let secret = try catalogueSecretFile(in: dir)
-        let receiver = try SecurityReceiver(["--secret-file", secret.path, "--store", dir + "/r.sqlite"])
+        let receiver = try await SecurityReceiver(["--secret-file", secret.path, "--store", dir + "/r.sqlite"])
         defer { _ = receiver.stop() }
-        let scan = try QueueE2E.run(["scan", repo, "--state-dir", state, "--json"])
+        let scan = try await QueueE2E.run(["scan", repo, "--state-dir", state, "--json"])
         #expect(scan.status == 0, "\(scan.stderr)")
-        let flush = try QueueE2E.run([
+        let flush = try await QueueE2E.run([
             "queue", "flush", "--state-dir", state, "--endpoint", receiver.url, "--secret-file", secret.path,
             "--until-empty",
         ])
         #expect(flush.status == 0, "\(flush.stdout) \(flush.stderr)")
-        let drift = try QueueE2E.run([
+        let drift = try await QueueE2E.run([
             "drift", repo, "--state-dir", state, "--remote", "--endpoint", receiver.url, "--json",
         ])
         #expect(drift.status == 0, "\(drift.stdout) \(drift.stderr)")

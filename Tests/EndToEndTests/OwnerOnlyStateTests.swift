@@ -1,5 +1,6 @@
 import DossierCore
 import Foundation
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -45,21 +46,22 @@ import Testing
         }
     }
 
-    @Test func scanAndBaselineUnderUmask000CreateOwnerOnlyState() throws {
+    @Test func scanAndBaselineUnderUmask000CreateOwnerOnlyState() async throws {
         let repo = try BinaryRunner.demoCopy("umask-scan")
         let dir = (repo as NSString).deletingLastPathComponent
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let state = dir + "/new/levels/of/state"
-        let scan = try QueueE2E.run(["scan", repo, "--state-dir", state], launcher: LocalState.umask000)
+        let scan = try await QueueE2E.run(["scan", repo, "--state-dir", state], launcher: LocalState.umask000)
         #expect(scan.status == 0 || scan.status == 1, "\(scan.stderr)")
-        let accept = try QueueE2E.run(["baseline", "accept", repo, "--state-dir", state], launcher: LocalState.umask000)
+        let accept = try await QueueE2E.run(
+            ["baseline", "accept", repo, "--state-dir", state], launcher: LocalState.umask000)
         #expect(accept.status == 0, "\(accept.stderr)")
         #expect(LocalState.mode(state + "/baselines") == 0o700)
         #expect(LocalState.mode(state + "/queue.sqlite") == 0o600)
         Self.expectOwnerOnly(under: dir + "/new", "scan + baseline accept")
     }
 
-    @Test func queueWalAndShmUnderUmask000AreOwnerOnly() throws {
+    @Test func queueWalAndShmUnderUmask000AreOwnerOnly() async throws {
         let dir = try BinaryRunner.tempDirectory("umask-wal")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let state = dir + "/fresh/state"
@@ -69,14 +71,14 @@ import Testing
         ])
         let seen = Self.read(out, until: "committed 1 ")
         kill(p.processIdentifier, SIGKILL)
-        p.waitUntilExit()
+        await p.exited()
         #expect(seen.contains("committed 1 "))
         #expect(LocalState.mode(state + "/queue.sqlite-wal") == 0o600)
         #expect(LocalState.mode(state + "/queue.sqlite-shm") == 0o600)
         Self.expectOwnerOnly(under: dir + "/fresh", "stress-append")
     }
 
-    @Test func receiverStoreUnderUmask000IsOwnerOnly() throws {
+    @Test func receiverStoreUnderUmask000IsOwnerOnly() async throws {
         let dir = try BinaryRunner.tempDirectory("umask-recv")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let secret = try LocalState.secretFile(in: dir)
@@ -86,7 +88,7 @@ import Testing
         ])
         defer {
             p.terminate()
-            p.waitUntilExit()
+            p.waitUntilExit()  // just terminated: returns at once
         }
         let seen = Self.read(out, until: "\n")
         #expect(seen.hasPrefix("listening on http://127.0.0.1:"), "\(seen)")

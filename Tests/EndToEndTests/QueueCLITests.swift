@@ -4,17 +4,17 @@ import Testing
 
 /// `dossier queue status|list` on a real queue written by another `dossier` process.
 @Suite struct QueueCLITests {
-    @Test func statusAndListShowWhatWasQueued() throws {
+    @Test func statusAndListShowWhatWasQueued() async throws {
         let dir = try QueueE2E.tempDir("qcli")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let state = dir + "/state"
-        let append = try QueueE2E.run([
+        let append = try await QueueE2E.run([
             "queue", "stress-append", "--count", "4", "--batches", "2", "--state-dir", state,
         ])
         #expect(append.status == 0, "\(append.stderr)")
         #expect(append.stdout.contains("committed 2 5"))
 
-        let status = try QueueE2E.run(["queue", "status", "--json", "--state-dir", state])
+        let status = try await QueueE2E.run(["queue", "status", "--json", "--state-dir", state])
         #expect(status.status == 0, "\(status.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: status.stdoutData) as? [String: Any])
         let counts = try #require(object["counts"] as? [String: Int])
@@ -23,11 +23,11 @@ import Testing
         #expect(object["synchronous"] as? String == "FULL")
         #expect(object["refused_count"] as? Int == 0)
 
-        let text = try QueueE2E.run(["queue", "status", "--state-dir", state])
+        let text = try await QueueE2E.run(["queue", "status", "--state-dir", state])
         #expect(text.stdout.contains("pending   10"))
 
         // --json embeds the exact stored envelopes; they match the database bytes.
-        let list = try QueueE2E.run(["queue", "list", "--json", "--limit", "3", "--state-dir", state])
+        let list = try await QueueE2E.run(["queue", "list", "--json", "--limit", "3", "--state-dir", state])
         #expect(list.status == 0, "\(list.stderr)")
         let rows = try #require(try JSONSerialization.jsonObject(with: list.stdoutData) as? [[String: Any]])
         #expect(rows.count == 3)
@@ -39,32 +39,32 @@ import Testing
         }
 
         // --raw prints the stored bytes as JSON lines, which `events validate -` accepts.
-        let raw = try QueueE2E.run(["queue", "list", "--raw", "--limit", "1000", "--state-dir", state])
+        let raw = try await QueueE2E.run(["queue", "list", "--raw", "--limit", "1000", "--state-dir", state])
         #expect(raw.stdoutData == Data(try queue.list(limit: 1000).flatMap { Array($0.body) + [0x0A] }))
-        let validate = try QueueE2E.run(["events", "validate", "-"], stdin: raw.stdoutData)
+        let validate = try await QueueE2E.run(["events", "validate", "-"], stdin: raw.stdoutData)
         #expect(validate.status == 0, "\(validate.stderr)")
         #expect(validate.stdout.contains("10 events valid"))
 
-        let filtered = try QueueE2E.run(["queue", "list", "--state", "dead", "--state-dir", state])
+        let filtered = try await QueueE2E.run(["queue", "list", "--state", "dead", "--state-dir", state])
         #expect(filtered.status == 0)
         #expect(filtered.stdout.contains("no events in state dead"))
     }
 
-    @Test func stateDirectoryFromEnvironment() throws {
+    @Test func stateDirectoryFromEnvironment() async throws {
         let dir = try QueueE2E.tempDir("qenv")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let r = try QueueE2E.run(
+        let r = try await QueueE2E.run(
             ["queue", "status", "--json"], cwd: dir, environment: ["DOSSIER_STATE_DIR": dir + "/s"])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(FileManager.default.fileExists(atPath: dir + "/s/queue.sqlite"))
     }
 
-    @Test func corruptQueueGivesClearErrorAndExit2() throws {
+    @Test func corruptQueueGivesClearErrorAndExit2() async throws {
         let dir = try QueueE2E.tempDir("qbad")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let garbage = Data("this is not a database".utf8) + Data(repeating: 7, count: 4096)
         #expect(FileManager.default.createFile(atPath: dir + "/queue.sqlite", contents: garbage))
-        let r = try QueueE2E.run(["queue", "status", "--state-dir", dir])
+        let r = try await QueueE2E.run(["queue", "status", "--state-dir", dir])
         #expect(r.status == 2)
         #expect(r.stderr.contains("is corrupt or not a SQLite database"), "\(r.stderr)")
         #expect(r.stderr.contains(dir + "/queue.sqlite"))

@@ -6,12 +6,12 @@ import Testing
 /// and is left byte-for-byte untouched (no -wal or -shm appears either): the README's "left untouched" promise.
 @Suite struct QueueCorruptionCLITests {
     @Test(arguments: LocalState.Damage.allCases)
-    func damagedQueueIsRefusedAndLeftUntouched(_ damage: LocalState.Damage) throws {
+    func damagedQueueIsRefusedAndLeftUntouched(_ damage: LocalState.Damage) async throws {
         let repo = try BinaryRunner.demoCopy("corrupt-\(damage)")
         let dir = (repo as NSString).deletingLastPathComponent
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let state = dir + "/state"
-        let path = try LocalState.filledQueue(stateDir: state, count: 400)
+        let path = try await LocalState.filledQueue(stateDir: state, count: 400)
         try LocalState.damage(path, damage)
         let before = try LocalState.contents(of: state)
         #expect(before.keys.sorted() == ["queue.sqlite"])
@@ -30,18 +30,18 @@ import Testing
             (["dashboard", repo, "--bench-frames", "1"], "dashboard: "),
         ]
         for (command, prefix) in commands {
-            let r = try BinaryRunner.run(command + ["--state-dir", state])
+            let r = try await BinaryRunner.run(command + ["--state-dir", state])
             #expect(r.exitCode == 2, "\(command): exit \(r.exitCode)")
             #expect(r.stderr == "dossier: " + prefix + refusal + "\n", "\(command)")
             #expect(try LocalState.contents(of: state) == before, "\(command) changed the state folder")
         }
     }
 
-    @Test func aHealthyQueueStillOpensAndKeepsEveryEvent() throws {
+    @Test func aHealthyQueueStillOpensAndKeepsEveryEvent() async throws {
         let dir = try BinaryRunner.tempDirectory("healthy")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let path = try LocalState.filledQueue(stateDir: dir + "/state", count: 400)
-        let r = try BinaryRunner.run(["queue", "status", "--state-dir", dir + "/state"])
+        let path = try await LocalState.filledQueue(stateDir: dir + "/state", count: 400)
+        let r = try await BinaryRunner.run(["queue", "status", "--state-dir", dir + "/state"])
         #expect(r.exitCode == 0, "\(r.stderr)")
         #expect(r.stdoutText.contains("pending   401"))
         #expect(try EventQueue(path: path, readOnly: true).status().counts[.pending] == 401)

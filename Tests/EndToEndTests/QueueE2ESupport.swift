@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Runs the real `dossier` binary for the queue, events and crash tests.
 enum QueueE2E {
@@ -26,6 +27,14 @@ enum QueueE2E {
     static func run(
         _ args: [String], cwd: String? = nil, stdin: Data? = nil, environment: [String: String] = [:],
         launcher: [String] = []
+    ) async throws -> Result {
+        try await blockingCall {
+            try runBlocking(args, cwd: cwd, stdin: stdin, environment: environment, launcher: launcher)
+        }
+    }
+
+    private static func runBlocking(
+        _ args: [String], cwd: String?, stdin: Data?, environment: [String: String], launcher: [String]
     ) throws -> Result {
         let dir = try tempDir("run")
         defer { try? FileManager.default.removeItem(atPath: dir) }

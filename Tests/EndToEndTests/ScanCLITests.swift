@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `dossier scan` end to end: the real binary on real folders.
@@ -13,9 +14,9 @@ import Testing
         return try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
     }
 
-    @Test func jsonOfDemoHasEveryDocumentedField() throws {
+    @Test func jsonOfDemoHasEveryDocumentedField() async throws {
         let repo = try BinaryRunner.demoCopy("scan-json")
-        let run = try BinaryRunner.run(["scan", repo + "/" + Self.demoFeature, "--json", "--no-emit"])
+        let run = try await BinaryRunner.run(["scan", repo + "/" + Self.demoFeature, "--json", "--no-emit"])
         #expect(run.exitCode == 0, "\(run.stderr)")
         let doc = try #require(try JSONSerialization.jsonObject(with: run.stdout) as? [String: Any])
         #expect(doc["format_version"] as? Int == 1)
@@ -54,7 +55,7 @@ import Testing
     }
 
     /// The parity hash of the demo equals one computed independently with coreutils (find, C-locale sort, sha256sum).
-    @Test func parityOfDemoMatchesShellComputation() throws {
+    @Test func parityOfDemoMatchesShellComputation() async throws {
         let repo = try BinaryRunner.demoCopy("scan-parity")
         let feature = repo + "/" + Self.demoFeature
         let script = """
@@ -70,16 +71,16 @@ import Testing
         try shell.run()
         let expected = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             .trimmingCharacters(in: .whitespacesAndNewlines)
-        shell.waitUntilExit()
+        await shell.exited()
         #expect(expected.count == 64)
-        let run = try BinaryRunner.run(["scan", feature, "--json"])
+        let run = try await BinaryRunner.run(["scan", feature, "--json"])
         let doc = try #require(try JSONSerialization.jsonObject(with: run.stdout) as? [String: Any])
         #expect((doc["features"] as? [[String: Any]])?.first?["parity_hash_sha256"] as? String == expected)
     }
 
-    @Test func humanOutputShowsTableCompletenessAndParity() throws {
+    @Test func humanOutputShowsTableCompletenessAndParity() async throws {
         let repo = try BinaryRunner.demoCopy("scan-human")
-        let run = try BinaryRunner.run(["scan"], cwd: repo + "/" + Self.demoFeature)  // PATH defaults to cwd
+        let run = try await BinaryRunner.run(["scan"], cwd: repo + "/" + Self.demoFeature)  // PATH defaults to cwd
         #expect(run.exitCode == 0)
         #expect(run.stdoutText.contains("MISSING  req  workflow  tasks.md"))
         #expect(run.stdoutText.contains("invalid_format: notes/latin1.txt: text artifact is not valid UTF-8"))
@@ -88,7 +89,7 @@ import Testing
         #expect(run.stderr.isEmpty)  // no progress when stderr is not a terminal
     }
 
-    @Test func determinismTwiceCopiedAndUnderLocaleAndTimeZoneVariations() throws {
+    @Test func determinismTwiceCopiedAndUnderLocaleAndTimeZoneVariations() async throws {
         let repo = try BinaryRunner.demoCopy("det-a")
         // Odd names too: NFC and NFD spellings, a tab.
         let feature = repo + "/" + Self.demoFeature
@@ -98,13 +99,13 @@ import Testing
         let copy = try BinaryRunner.tempDirectory("det-b") + "/elsewhere"
         try FileManager.default.copyItem(atPath: repo, toPath: copy)
 
-        let first = try BinaryRunner.run(["scan", feature, "--json"])
-        let second = try BinaryRunner.run(["scan", feature, "--json"])
-        let copied = try BinaryRunner.run(["scan", copy + "/" + Self.demoFeature, "--json"])
-        let variant1 = try BinaryRunner.run(
+        let first = try await BinaryRunner.run(["scan", feature, "--json"])
+        let second = try await BinaryRunner.run(["scan", feature, "--json"])
+        let copied = try await BinaryRunner.run(["scan", copy + "/" + Self.demoFeature, "--json"])
+        let variant1 = try await BinaryRunner.run(
             ["scan", feature, "--json"],
             environment: ["TZ": "Pacific/Kiritimati", "LANG": "tr_TR.UTF-8", "LC_ALL": "tr_TR.UTF-8"])
-        let variant2 = try BinaryRunner.run(
+        let variant2 = try await BinaryRunner.run(
             ["scan", feature, "--json"], environment: ["TZ": "America/St_Johns", "LANG": "C", "LC_ALL": "C"])
         for run in [first, second, copied, variant1, variant2] { #expect(run.exitCode == 0, "\(run.stderr)") }
         let reference = try Self.stable(first.stdout)
@@ -124,11 +125,11 @@ import Testing
             paths.map { Array($0.utf8) } == paths.map { Array($0.utf8) }.sorted { $0.lexicographicallyPrecedes($1) })
     }
 
-    @Test func repositoryRootScansEveryFeature() throws {
+    @Test func repositoryRootScansEveryFeature() async throws {
         let repo = try BinaryRunner.demoCopy("scan-root")
         try FileManager.default.copyItem(
             atPath: repo + "/" + Self.demoFeature, toPath: repo + "/kitty-specs/002-second")
-        let run = try BinaryRunner.run(["scan", "--json"], cwd: repo)
+        let run = try await BinaryRunner.run(["scan", "--json"], cwd: repo)
         #expect(run.exitCode == 0)
         let doc = try #require(try JSONSerialization.jsonObject(with: run.stdout) as? [String: Any])
         #expect(
@@ -137,28 +138,28 @@ import Testing
             ])
     }
 
-    @Test func badInputExitsTwoWithPathAndProblem() throws {
+    @Test func badInputExitsTwoWithPathAndProblem() async throws {
         let dir = try BinaryRunner.tempDirectory("scan-bad")
         let file = dir + "/plain.txt"
         try Data("x".utf8).write(to: URL(fileURLWithPath: file))
-        let notDir = try BinaryRunner.run(["scan", file])
+        let notDir = try await BinaryRunner.run(["scan", file])
         #expect(notDir.exitCode == 2 && notDir.stderr.contains("\(file): not a directory"))
-        let missing = try BinaryRunner.run(["scan", dir + "/nope"])
+        let missing = try await BinaryRunner.run(["scan", dir + "/nope"])
         #expect(missing.exitCode == 2 && missing.stderr.contains("\(dir)/nope: no such file or directory"))
         let repo = try BinaryRunner.demoCopy("scan-step")
-        let badStep = try BinaryRunner.run(["scan", repo, "--step", "bogus"])
+        let badStep = try await BinaryRunner.run(["scan", repo, "--step", "bogus"])
         #expect(
             badStep.exitCode == 2 && badStep.stderr.contains("--step 'bogus': not a step of mission 'software-dev'"))
         try FileManager.default.createDirectory(atPath: repo + "/.dossier/manifests", withIntermediateDirectories: true)
         try Data("mission_type: software-dev\nsteps: [a\n".utf8).write(
             to: URL(fileURLWithPath: repo + "/.dossier/manifests/software-dev.yaml"))
-        let badManifest = try BinaryRunner.run(["scan", repo])
+        let badManifest = try await BinaryRunner.run(["scan", repo])
         #expect(badManifest.exitCode == 2 && badManifest.stderr.contains(".dossier/manifests/software-dev.yaml:"))
     }
 
-    @Test func unknownMissionIsUnknownCompleteness() throws {
+    @Test func unknownMissionIsUnknownCompleteness() async throws {
         let repo = try BinaryRunner.demoCopy("scan-unknown")
-        let run = try BinaryRunner.run(["scan", repo, "--mission", "astrology", "--json"])
+        let run = try await BinaryRunner.run(["scan", repo, "--mission", "astrology", "--json"])
         #expect(run.exitCode == 0)
         let doc = try #require(try JSONSerialization.jsonObject(with: run.stdout) as? [String: Any])
         let feature = try #require((doc["features"] as? [[String: Any]])?.first)

@@ -11,8 +11,8 @@ import Testing
 @Suite struct SecurityTests {
     // MARK: symlinks
 
-    @Test func symlinksEscapingTheRepositoryAreNotHashed() throws {
-        let w = try CatalogueWorld("sec-symlink", seed: 0)
+    @Test func symlinksEscapingTheRepositoryAreNotHashed() async throws {
+        let w = try await CatalogueWorld("sec-symlink", seed: 0)
         defer { w.cleanup() }
         let outside = w.dir + "/outside-secret.md"
         let marker = "TOP-SECRET-\(UUID().uuidString)"
@@ -25,7 +25,7 @@ import Testing
         // A chain: inside link → inside link → outside.
         try FileManager.default.createSymbolicLink(atPath: w.repo + "/hop.md", withDestinationPath: outside)
         try FileManager.default.createSymbolicLink(atPath: w.feature + "/chain.md", withDestinationPath: "../../hop.md")
-        let (r, f) = try w.scanFeature()
+        let (r, f) = try await w.scanFeature()
         #expect(r.status == 0, "\(r.stderr)")
         let arts = f.artifactsByPath
         for name in ["abs.md", "rel.md", "passwd.md", "chain.md"] {
@@ -34,7 +34,7 @@ import Testing
         }
         #expect(!r.stdout.contains(outsideHash), "the outside file was hashed")
         #expect(!r.stdout.contains(marker))
-        let table = try w.run(["scan", w.repo])
+        let table = try await w.run(["scan", w.repo])
         #expect(!table.stdout.contains(String(outsideHash.prefix(12))))
     }
 
@@ -51,8 +51,8 @@ import Testing
     }
 
     @Test(arguments: looseModes)
-    func secretFilesReadableByOthersAreRefused(_ c: LooseMode) throws {
-        let w = try CatalogueWorld("sec-mode")
+    func secretFilesReadableByOthersAreRefused(_ c: LooseMode) async throws {
+        let w = try await CatalogueWorld("sec-mode")
         defer { w.cleanup() }
         let secret = try catalogueSecretFile(in: w.dir)
         chmod(secret.path, c.mode)
@@ -60,17 +60,17 @@ import Testing
             c.command == "flush"
             ? ["queue", "flush", "--endpoint", "http://127.0.0.1:9/x", "--secret-file", secret.path]
             : ["receive", "--port", "0", "--secret-file", secret.path, "--store", w.dir + "/r.sqlite"]
-        let r = try w.run(args)
+        let r = try await w.run(args)
         #expect(r.status == 2)
         #expect(r.stderr.contains(secret.path) && r.stderr.contains("chmod 600"), "\(r.stderr)")
         #expect(!(r.stdout + r.stderr).contains(secret.secret))
-        try w.expectQueueLostNothing()
+        try await w.expectQueueLostNothing()
     }
 
     // MARK: secrets never printed
 
-    @Test func secretsNeverAppearInAnyOutput() throws {
-        let w = try CatalogueWorld("sec-print")
+    @Test func secretsNeverAppearInAnyOutput() async throws {
+        let w = try await CatalogueWorld("sec-print")
         defer { w.cleanup() }
         let secret = try catalogueSecretFile(in: w.dir)
         let key = String(secret.secret.dropFirst("whsec_".count))
@@ -78,30 +78,30 @@ import Testing
         var outputs: [String] = []
         func record(_ r: QueueE2E.Result) { outputs.append(r.stdout + r.stderr) }
 
-        let receiver = try SecurityReceiver(["--secret", secret.secret, "--store", w.dir + "/r.sqlite"])
+        let receiver = try await SecurityReceiver(["--secret", secret.secret, "--store", w.dir + "/r.sqlite"])
         defer { _ = receiver.stop() }
         let env = ["DOSSIER_WEBHOOK_SECRET": secret.secret]
-        record(try w.run(["queue", "flush", "--endpoint", receiver.url, "--until-empty"], env: env))
-        record(try w.run(["queue", "flush", "--endpoint", receiver.url, "--secret-file", secret.path, "--json"]))
+        record(try await w.run(["queue", "flush", "--endpoint", receiver.url, "--until-empty"], env: env))
+        record(try await w.run(["queue", "flush", "--endpoint", receiver.url, "--secret-file", secret.path, "--json"]))
         // Wrong secret → 401 → paused: the answer is shown, never a secret.
         let other = "whsec_" + Data(repeating: 7, count: 32).base64EncodedString()
-        _ = try w.run(["queue", "stress-append", "--count", "3"])
-        record(try w.run(["queue", "flush", "--endpoint", receiver.url], env: ["DOSSIER_WEBHOOK_SECRET": other]))
+        _ = try await w.run(["queue", "stress-append", "--count", "3"])
+        record(try await w.run(["queue", "flush", "--endpoint", receiver.url], env: ["DOSSIER_WEBHOOK_SECRET": other]))
         // Credentials in the URL are redacted.
         record(
-            try w.run(
+            try await w.run(
                 ["queue", "flush", "--endpoint", "http://user:\(password)@127.0.0.1:9/x", "--max-unreachable", "1"],
                 env: env))
-        record(try w.run(["queue", "flush", "--endpoint", "ftp://user:\(password)@x/"], env: env))
+        record(try await w.run(["queue", "flush", "--endpoint", "ftp://user:\(password)@x/"], env: env))
         try Data("[delivery]\nurl = \"http://127.0.0.1:9/x\"\nsecret = \"\(secret.secret)\"\n".utf8).write(
             to: URL(fileURLWithPath: w.state + "/config.toml"))
-        record(try w.run(["queue", "flush", "--max-unreachable", "1"]))
-        record(try w.run(["queue", "status"]))
-        record(try w.run(["queue", "status", "--json"]))
-        record(try w.run(["queue", "list", "--json"]))
-        record(try w.run(["scan", w.repo, "--json"]))
-        record(try w.run(["receive", "--port", "70000", "--secret", secret.secret]))
-        record(try w.run(["receive", "--port", "0", "--secret", "whsec_***"]))
+        record(try await w.run(["queue", "flush", "--max-unreachable", "1"]))
+        record(try await w.run(["queue", "status"]))
+        record(try await w.run(["queue", "status", "--json"]))
+        record(try await w.run(["queue", "list", "--json"]))
+        record(try await w.run(["scan", w.repo, "--json"]))
+        record(try await w.run(["receive", "--port", "70000", "--secret", secret.secret]))
+        record(try await w.run(["receive", "--port", "0", "--secret", "whsec_***"]))
         outputs.append(receiver.stop().output)
         #expect(outputs.count == 13)
         for (i, text) in outputs.enumerated() {
@@ -113,67 +113,69 @@ import Testing
 
     // MARK: the receiver refuses bad requests
 
-    @Test func receiverRejectsUnsignedMisSignedStaleAndOversizedRequests() throws {
+    @Test func receiverRejectsUnsignedMisSignedStaleAndOversizedRequests() async throws {
         let dir = try QueueE2E.tempDir("sec-recv")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let secret = try catalogueSecretFile(in: dir)
         let store = dir + "/r.sqlite"
-        let receiver = try SecurityReceiver([
+        let receiver = try await SecurityReceiver([
             "--secret-file", secret.path, "--store", store, "--max-body-bytes", "65536",
         ])
         defer { _ = receiver.stop() }
-        let line = try CatalogueEventsTests.validLine()
+        let line = try await CatalogueEventsTests.validLine()
         let good = #"{"batch_id":"b-1","events":["# + line + "]}"
         let now = Int(Date().timeIntervalSince1970)
         let wrong = "whsec_" + Data(repeating: 1, count: 32).base64EncodedString()
         let big = #"{"batch_id":"b-big","events":["# + Array(repeating: line, count: 200).joined(separator: ",") + "]}"
 
         func post(_ body: String, sign: String?, secret s: String, ts: Int, id: String = "msg-1", tamper: Bool = false)
+            async
             throws -> (Int, String)
         {
-            try SecurityPoster.post(
+            try await SecurityPoster.post(
                 url: receiver.url, body: body, secret: s, id: id, timestamp: ts, mode: sign ?? "none", tamper: tamper)
         }
-        let unsigned = try post(good, sign: nil, secret: secret.secret, ts: now)
+        let unsigned = try await post(good, sign: nil, secret: secret.secret, ts: now)
         #expect(unsigned.0 == 401 && unsigned.1.contains("missing header"), "\(unsigned)")
-        let misSigned = try post(good, sign: "v1", secret: wrong, ts: now)
+        let misSigned = try await post(good, sign: "v1", secret: wrong, ts: now)
         #expect(misSigned.0 == 401 && misSigned.1.contains("no v1 signature"), "\(misSigned)")
-        let tampered = try post(good, sign: "v1", secret: secret.secret, ts: now, tamper: true)
+        let tampered = try await post(good, sign: "v1", secret: secret.secret, ts: now, tamper: true)
         #expect(tampered.0 == 401, "\(tampered)")
-        let stale = try post(good, sign: "v1", secret: secret.secret, ts: now - 3600)
+        let stale = try await post(good, sign: "v1", secret: secret.secret, ts: now - 3600)
         #expect(stale.0 == 401 && stale.1.contains("tolerance"), "\(stale)")
-        let future = try post(good, sign: "v1", secret: secret.secret, ts: now + 3600)
+        let future = try await post(good, sign: "v1", secret: secret.secret, ts: now + 3600)
         #expect(future.0 == 401 && future.1.contains("tolerance"), "\(future)")
-        let wrongScheme = try post(good, sign: "v2", secret: secret.secret, ts: now)
+        let wrongScheme = try await post(good, sign: "v2", secret: secret.secret, ts: now)
         #expect(wrongScheme.0 == 401, "\(wrongScheme)")
         #expect(big.utf8.count > 65536)
-        let oversized = try post(big, sign: "v1", secret: secret.secret, ts: now)
+        let oversized = try await post(big, sign: "v1", secret: secret.secret, ts: now)
         #expect(oversized.0 == 413, "\(oversized)")
         // Nothing was stored so far; a correct request is stored once, its replay is a duplicate.
-        #expect(try SecurityPoster.storedCount(store) == 0)
-        let ok = try post(good, sign: "v1", secret: secret.secret, ts: now)
+        await #expect(try SecurityPoster.storedCount(store) == 0)
+        let ok = try await post(good, sign: "v1", secret: secret.secret, ts: now)
         #expect(ok.0 == 200 && ok.1.contains("accepted"), "\(ok)")
-        let replay = try post(good, sign: "v1", secret: secret.secret, ts: now)
+        let replay = try await post(good, sign: "v1", secret: secret.secret, ts: now)
         #expect(replay.0 == 200 && replay.1.contains("duplicate"), "\(replay)")
-        #expect(try SecurityPoster.storedCount(store) == 1)
+        await #expect(try SecurityPoster.storedCount(store) == 1)
     }
 
     // MARK: owner-only state
 
-    @Test func stateFilesAreOwnerOnlyEvenUnderAPermissiveUmask() throws {
-        let w = try CatalogueWorld("sec-perms", seed: 0)
+    @Test func stateFilesAreOwnerOnlyEvenUnderAPermissiveUmask() async throws {
+        let w = try await CatalogueWorld("sec-perms", seed: 0)
         defer { w.cleanup() }
         let state = w.dir + "/fresh-state/nested"
         let secret = try catalogueSecretFile(in: w.dir)
         let umask0 = ["/bin/sh", "-c", "umask 000; exec \"$0\" \"$@\""]
-        func run(_ args: [String]) throws -> QueueE2E.Result {
-            try QueueE2E.run(args, launcher: umask0)
+        func run(_ args: [String]) async throws -> QueueE2E.Result {
+            try await QueueE2E.run(args, launcher: umask0)
         }
-        #expect(try run(["scan", w.repo, "--state-dir", state]).status == 0)
-        #expect(try run(["baseline", "accept", w.repo, "--state-dir", state]).status == 0)
-        #expect(try run(["queue", "stress-append", "--count", "5", "--state-dir", state]).status == 0)
-        let receiver = try SecurityReceiver(["--secret-file", secret.path, "--state-dir", state], launcher: umask0)
-        let flush = try run([
+        await #expect(try run(["scan", w.repo, "--state-dir", state]).status == 0)
+        await #expect(try run(["baseline", "accept", w.repo, "--state-dir", state]).status == 0)
+        await #expect(try run(["queue", "stress-append", "--count", "5", "--state-dir", state]).status == 0)
+        let receiver = try await SecurityReceiver(
+            ["--secret-file", secret.path, "--state-dir", state], launcher: umask0)
+        let flush = try await run([
             "queue", "flush", "--state-dir", state, "--endpoint", receiver.url, "--secret-file", secret.path,
         ])
         #expect(flush.status == 0, "\(flush.stderr)")
@@ -205,7 +207,7 @@ final class SecurityReceiver {
     let outPath: String
     let errPath: String
 
-    init(_ args: [String], launcher: [String] = []) throws {
+    init(_ args: [String], launcher: [String] = []) async throws {
         let dir = try QueueE2E.tempDir("secrecv")
         outPath = dir + "/out"
         errPath = dir + "/err"
@@ -234,7 +236,7 @@ final class SecurityReceiver {
                 break
             }
             if !process.isRunning { break }
-            usleep(50_000)
+            try await Task.sleep(for: .milliseconds(50))
         }
         guard first.hasPrefix("listening on http://") else {
             kill(process.processIdentifier, SIGKILL)
@@ -280,13 +282,14 @@ enum SecurityPoster {
         """#
 
     static func post(url: String, body: String, secret: String, id: String, timestamp: Int, mode: String, tamper: Bool)
+        async
         throws -> (Int, String)
     {
         let dir = try QueueE2E.tempDir("post")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try Data(script.utf8).write(to: URL(fileURLWithPath: dir + "/post.py"))
         try Data(body.utf8).write(to: URL(fileURLWithPath: dir + "/body"))
-        let r = try QueueE2E.run(
+        let r = try await QueueE2E.run(
             [url, secret, id, String(timestamp), mode, tamper ? "1" : "0", dir + "/body"],
             launcher: ["/usr/bin/env", "python3", dir + "/post.py"])
         let lines = r.stdout.split(separator: "\n", maxSplits: 1).map(String.init)
@@ -296,8 +299,8 @@ enum SecurityPoster {
         return (code, lines.count > 1 ? lines[1] : "")
     }
 
-    static func storedCount(_ store: String) throws -> Int {
-        let r = try QueueE2E.run(
+    static func storedCount(_ store: String) async throws -> Int {
+        let r = try await QueueE2E.run(
             [store],
             launcher: [
                 "/usr/bin/env", "python3", "-c",

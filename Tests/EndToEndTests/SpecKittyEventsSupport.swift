@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The Python interpreters (virtual environments with `spec-kitty-events` and `jsonschema`) the spec-kitty-events
@@ -23,7 +24,7 @@ enum SpecKittyPythons {
         "set DOSSIER_SPEC_KITTY_PYTHONS to venv pythons with spec-kitty-events (see .ci/run); required under CI=true"
 
     /// The interpreters, each checked to import the package; records a failure (never a skip) when none is usable.
-    static func interpreters() -> [String] {
+    static func interpreters() async -> [String] {
         let list = configured
         if list.isEmpty {
             Issue.record("\(variable) is not set: CI must install spec-kitty-events 11.0.0 and 6.1.0 (see .ci/run)")
@@ -31,7 +32,7 @@ enum SpecKittyPythons {
         }
         var usable: [String] = []
         for python in list {
-            guard let r = try? run(python, ["-c", "import spec_kitty_events, jsonschema"]), r.status == 0 else {
+            guard let r = try? await run(python, ["-c", "import spec_kitty_events, jsonschema"]), r.status == 0 else {
                 Issue.record("\(python) cannot import spec_kitty_events and jsonschema")
                 continue
             }
@@ -41,7 +42,11 @@ enum SpecKittyPythons {
     }
 
     /// Runs `python args` to completion.
-    static func run(_ python: String, _ args: [String]) throws -> QueueE2E.Result {
+    static func run(_ python: String, _ args: [String]) async throws -> QueueE2E.Result {
+        try await blockingCall { try runBlocking(python, args) }
+    }
+
+    private static func runBlocking(_ python: String, _ args: [String]) throws -> QueueE2E.Result {
         let dir = try QueueE2E.tempDir("py")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let outPath = dir + "/out"
@@ -64,8 +69,8 @@ enum SpecKittyPythons {
     }
 
     /// `check_spec_kitty_events.py args` with `python`.
-    static func check(_ python: String, _ args: [String]) throws -> QueueE2E.Result {
-        try run(python, [script] + args)
+    static func check(_ python: String, _ args: [String]) async throws -> QueueE2E.Result {
+        try await run(python, [script] + args)
     }
 
     /// Parses one JSON document.

@@ -12,13 +12,13 @@ struct SpecKittyEventsTests {
     @discardableResult
     func exportAndCheck(
         _ repo: String, work: String, fromQueue: Bool = false, compareReducers: Int = .max, expectDrift: Bool = false
-    ) throws -> [String: Data] {
-        let scan = try QueueE2E.run(["scan", repo, "--json", "--no-emit"])
+    ) async throws -> [String: Data] {
+        let scan = try await QueueE2E.run(["scan", repo, "--json", "--no-emit"])
         try #require(scan.status == 0, "scan: \(scan.stderr)")
         let scanJSON = work + "/scan.json"
         try scan.stdoutData.write(to: URL(fileURLWithPath: scanJSON))
         let out = work + "/export-\(UUID().uuidString)"
-        let export = try QueueE2E.run(
+        let export = try await QueueE2E.run(
             ["events", "export", repo, "--output", out] + (fromQueue ? ["--from-queue"] : []))
         try #require(export.status == 0, "export: \(export.stderr)")
         let names = try FileManager.default.contentsOfDirectory(atPath: out).filter { $0.hasSuffix(".jsonl") }.sorted()
@@ -27,19 +27,19 @@ struct SpecKittyEventsTests {
         for name in names { files[name] = FileManager.default.contents(atPath: out + "/" + name) ?? Data() }
 
         for name in names {
-            let ours = try QueueE2E.run(["events", "validate", "--format", "spec-kitty-events", out + "/" + name])
+            let ours = try await QueueE2E.run(["events", "validate", "--format", "spec-kitty-events", out + "/" + name])
             #expect(ours.status == 0, "\(name): \(ours.stderr)")
         }
-        for python in SpecKittyPythons.interpreters() {
-            let r = try SpecKittyPythons.check(python, ["check-export", out, scanJSON])
+        for python in await SpecKittyPythons.interpreters() {
+            let r = try await SpecKittyPythons.check(python, ["check-export", out, scanJSON])
             #expect(r.status == 0, "\(python): \(r.stderr.prefix(4000))")
             let summary = SpecKittyPythons.json(r.stdout) as? [String: Any]
             #expect((summary?["files"] as? Int) == names.count, "\(r.stdout)")
             if expectDrift { #expect(((summary?["drift_features"] as? Int) ?? 0) >= 1, "\(r.stdout)") }
             for name in names.prefix(compareReducers) {
-                let theirs = try SpecKittyPythons.check(python, ["reduce", out + "/" + name])
+                let theirs = try await SpecKittyPythons.check(python, ["reduce", out + "/" + name])
                 #expect(theirs.status == 0, "\(theirs.stderr)")
-                let mine = try QueueE2E.run(["events", "reduce", out + "/" + name])
+                let mine = try await QueueE2E.run(["events", "reduce", out + "/" + name])
                 #expect(mine.status == 0, "\(mine.stderr)")
                 #expect(
                     SpecKittyPythons.sameJSON(SpecKittyPythons.json(mine.stdout), SpecKittyPythons.json(theirs.stdout)),
@@ -52,16 +52,16 @@ struct SpecKittyEventsTests {
 
     /// Every field of one event of each type removed, nulled, or given a wrong type or value: `dossier events
     /// validate --format spec-kitty-events` rejects exactly the variants the package's strict models reject.
-    func validatorAgreesWithThePackageOnMutations(of stream: Data, work: String) throws {
+    func validatorAgreesWithThePackageOnMutations(of stream: Data, work: String) async throws {
         let source = work + "/mutation-source.jsonl"
         try stream.write(to: URL(fileURLWithPath: source))
-        for python in SpecKittyPythons.interpreters() {
+        for python in await SpecKittyPythons.interpreters() {
             let variants = work + "/mutations.jsonl"
-            let r = try SpecKittyPythons.check(python, ["mutate", source, variants])
+            let r = try await SpecKittyPythons.check(python, ["mutate", source, variants])
             try #require(r.status == 0, "\(r.stderr)")
             let verdicts = try #require(SpecKittyPythons.json(r.stdout) as? [Bool])
             #expect(verdicts.count > 500 && verdicts.contains(true) && verdicts.contains(false))
-            let ours = try QueueE2E.run(["events", "validate", "--format", "spec-kitty-events", variants])
+            let ours = try await QueueE2E.run(["events", "validate", "--format", "spec-kitty-events", variants])
             var rejected: Set<Int> = []
             for line in ours.stderr.split(separator: "\n") {
                 let parts = line.split(separator: ":", maxSplits: 2)
@@ -81,28 +81,28 @@ struct SpecKittyEventsTests {
         }
     }
 
-    @Test func demoExportWithAddedRemovedAndChangedArtifactsPassesThePackage() throws {
+    @Test func demoExportWithAddedRemovedAndChangedArtifactsPassesThePackage() async throws {
         let repo = try BinaryRunner.demoCopy("ske-demo")
         let work = try QueueE2E.tempDir("ske-demo-work")
         defer {
             try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: repo).deletingLastPathComponent().path)
             try? FileManager.default.removeItem(atPath: work)
         }
-        let accept = try QueueE2E.run(["baseline", "accept", repo])
+        let accept = try await QueueE2E.run(["baseline", "accept", repo])
         try #require(accept.status == 0, "\(accept.stderr)")
         let feature = repo + "/kitty-specs/001-demo-checkout"
         try Data("# Spec\n\nchanged after the baseline\n".utf8).write(to: URL(fileURLWithPath: feature + "/spec.md"))
         try Data("added after the baseline\n".utf8).write(to: URL(fileURLWithPath: feature + "/notes/added.md"))
         try FileManager.default.removeItem(atPath: feature + "/quickstart.md")
-        let files = try exportAndCheck(repo, work: work, expectDrift: true)
-        try validatorAgreesWithThePackageOnMutations(of: try #require(files.values.first), work: work)
+        let files = try await exportAndCheck(repo, work: work, expectDrift: true)
+        try await validatorAgreesWithThePackageOnMutations(of: try #require(files.values.first), work: work)
 
         // The project UUID is persisted owner-only and reused.
         let uuidFile = repo + "/.dossier/project-uuid"
         let attributes = try FileManager.default.attributesOfItem(atPath: uuidFile)
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
         let first = try String(contentsOfFile: uuidFile, encoding: .utf8)
-        let again = try QueueE2E.run(["events", "export", repo])
+        let again = try await QueueE2E.run(["events", "export", repo])
         #expect(again.status == 0, "\(again.stderr)")
         let line = again.stdout.split(separator: "\n").first.map(String.init) ?? ""
         let envelope = SpecKittyPythons.json(line) as? [String: Any]
@@ -110,18 +110,20 @@ struct SpecKittyEventsTests {
         #expect((envelope?["build_id"] as? String)?.hasPrefix("dossier/") == true)
     }
 
-    @Test func queueExportPassesThePackageAndIsByteIdenticalWhenRepeated() throws {
+    @Test func queueExportPassesThePackageAndIsByteIdenticalWhenRepeated() async throws {
         let repo = try BinaryRunner.demoCopy("ske-queue")
         let work = try QueueE2E.tempDir("ske-queue-work")
         defer {
             try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: repo).deletingLastPathComponent().path)
             try? FileManager.default.removeItem(atPath: work)
         }
-        let scan = try QueueE2E.run(["scan", repo])
+        let scan = try await QueueE2E.run(["scan", repo])
         try #require(scan.status == 0, "\(scan.stderr)")
-        let first = try exportAndCheck(repo, work: work, fromQueue: true)
+        let first = try await exportAndCheck(repo, work: work, fromQueue: true)
         // Each exported event keeps its queued id, and its lamport_clock is the queue row's seq.
-        let listed = try QueueE2E.run(["queue", "list", "--json", "--limit", "1000", "--state-dir", repo + "/.dossier"])
+        let listed = try await QueueE2E.run([
+            "queue", "list", "--json", "--limit", "1000", "--state-dir", repo + "/.dossier",
+        ])
         let rows = SpecKittyPythons.json(listed.stdout) as? [[String: Any]] ?? []
         var seqByID: [String: Int] = [:]
         for row in rows {
@@ -137,21 +139,21 @@ struct SpecKittyEventsTests {
             #expect(seqByID[id] != nil && seqByID[id] == event["lamport_clock"] as? Int, "\(id)")
         }
         let out = work + "/again"
-        let again = try QueueE2E.run(["events", "export", repo, "--from-queue", "--output", out])
+        let again = try await QueueE2E.run(["events", "export", repo, "--from-queue", "--output", out])
         #expect(again.status == 0, "\(again.stderr)")
         for (name, bytes) in first {
             #expect(FileManager.default.contents(atPath: out + "/" + name) == bytes, "\(name) differs between exports")
         }
         // The same events in dossier's own format validate with the dossier validator.
-        let flat = try QueueE2E.run(["events", "export", repo, "--from-queue", "--format", "dossier"])
+        let flat = try await QueueE2E.run(["events", "export", repo, "--from-queue", "--format", "dossier"])
         #expect(flat.status == 0, "\(flat.stderr)")
         let flatFile = work + "/flat.jsonl"
         try flat.stdoutData.write(to: URL(fileURLWithPath: flatFile))
-        let validated = try QueueE2E.run(["events", "validate", flatFile])
+        let validated = try await QueueE2E.run(["events", "validate", flatFile])
         #expect(validated.status == 0, "\(validated.stderr)")
     }
 
-    @Test func conformanceFixturesAreAcceptedRejectedAndReducedAsThePackageDoes() throws {
+    @Test func conformanceFixturesAreAcceptedRejectedAndReducedAsThePackageDoes() async throws {
         var versions: Set<String> = []
         defer {
             if SpecKittyPythons.isCI {
@@ -159,8 +161,8 @@ struct SpecKittyEventsTests {
                     versions.isSuperset(of: ["11.0.0", "6.1.0"]), "CI must check both pinned versions: \(versions)")
             }
         }
-        for python in SpecKittyPythons.interpreters() {
-            let info = try SpecKittyPythons.check(python, ["info"])
+        for python in await SpecKittyPythons.interpreters() {
+            let info = try await SpecKittyPythons.check(python, ["info"])
             try #require(info.status == 0, "\(info.stderr)")
             let document = SpecKittyPythons.json(info.stdout) as? [String: Any]
             let fixtures = try #require(document?["fixtures"] as? [[String: Any]])
@@ -176,11 +178,13 @@ struct SpecKittyEventsTests {
                 switch fixture["fixture_type"] as? String {
                 case nil:
                     payloads += 1
-                    let r = try QueueE2E.run(
+                    let r = try await QueueE2E.run(
                         ["events", "validate", "--format", "spec-kitty-events", "--event-type", type, path])
                     if expected == "valid" {
                         #expect(r.status == 0, "\(version) \(path): \(r.stderr)")
-                        let inferred = try QueueE2E.run(["events", "validate", "--format", "spec-kitty-events", path])
+                        let inferred = try await QueueE2E.run([
+                            "events", "validate", "--format", "spec-kitty-events", path,
+                        ])
                         #expect(inferred.status == 0, "\(version) \(path) (type inferred): \(inferred.stderr)")
                     } else {
                         #expect(r.status == 2, "\(version) \(path) accepted: \(r.stdout)")
@@ -192,9 +196,9 @@ struct SpecKittyEventsTests {
                     }
                 case "replay_stream":
                     replays += 1
-                    let mine = try QueueE2E.run(["events", "reduce", path])
+                    let mine = try await QueueE2E.run(["events", "reduce", path])
                     #expect(mine.status == 0, "\(mine.stderr)")
-                    let theirs = try SpecKittyPythons.check(python, ["reduce", path])
+                    let theirs = try await SpecKittyPythons.check(python, ["reduce", path])
                     #expect(theirs.status == 0, "\(theirs.stderr)")
                     #expect(
                         SpecKittyPythons.sameJSON(
@@ -210,7 +214,7 @@ struct SpecKittyEventsTests {
                     let expectedState = SpecKittyPythons.json(
                         String(decoding: FileManager.default.contents(atPath: path) ?? Data(), as: UTF8.self))
                     let happy = (path as NSString).deletingLastPathComponent + "/dossier_happy_path.jsonl"
-                    let mine = try QueueE2E.run(["events", "reduce", happy])
+                    let mine = try await QueueE2E.run(["events", "reduce", happy])
                     #expect(
                         SpecKittyPythons.sameJSON(SpecKittyPythons.json(mine.stdout), expectedState),
                         "\(version): happy path differs from canonical_output_snapshot.json: \(mine.stdout)"
@@ -226,13 +230,13 @@ struct SpecKittyEventsTests {
     }
 
     /// The synthetic 412-feature corpus (`scripts/make-corpus.sh`), with drift in a few features.
-    @Test func syntheticCorpusExportPassesThePackage() throws {
+    @Test func syntheticCorpusExportPassesThePackage() async throws {
         let work = try QueueE2E.tempDir("ske-corpus")
         defer { try? FileManager.default.removeItem(atPath: work) }
         let repo = work + "/repo"
         let generator = BinaryRunner.repositoryRoot + "/scripts/make-corpus.sh"
         if FileManager.default.isExecutableFile(atPath: generator) {
-            let r = try SpecKittyPythons.run("/bin/bash", [generator, repo])
+            let r = try await SpecKittyPythons.run("/bin/bash", [generator, repo])
             try #require(r.status == 0, "make-corpus.sh: \(r.stderr)")
         } else if let copy = ProcessInfo.processInfo.environment["DOSSIER_SPEC_KITTY_CORPUS"] {
             try FileManager.default.createDirectory(atPath: repo, withIntermediateDirectories: true)
@@ -241,7 +245,7 @@ struct SpecKittyEventsTests {
             Issue.record("scripts/make-corpus.sh is missing (or set DOSSIER_SPEC_KITTY_CORPUS to a corpus copy)")
             return
         }
-        let accept = try QueueE2E.run(["baseline", "accept", repo])
+        let accept = try await QueueE2E.run(["baseline", "accept", repo])
         try #require(accept.status == 0, "\(accept.stderr)")
         let features = try FileManager.default.contentsOfDirectory(atPath: repo + "/kitty-specs").sorted()
         #expect(features.count >= 400, "\(features.count) features")
@@ -249,6 +253,6 @@ struct SpecKittyEventsTests {
             let dir = repo + "/kitty-specs/" + slug
             try Data("added after the baseline\n".utf8).write(to: URL(fileURLWithPath: dir + "/added-\(slug).md"))
         }
-        try exportAndCheck(repo, work: work, compareReducers: 5, expectDrift: true)
+        try await exportAndCheck(repo, work: work, compareReducers: 5, expectDrift: true)
     }
 }

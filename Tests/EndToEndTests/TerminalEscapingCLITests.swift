@@ -23,7 +23,7 @@ import Testing
         #expect(bad.isEmpty, "\(context): raw \(bad.map { String($0.value, radix: 16) })")
     }
 
-    @Test func scanTableDriftAndErrorsShowEscapedNamesAndJSONStaysExact() throws {
+    @Test func scanTableDriftAndErrorsShowEscapedNamesAndJSONStaysExact() async throws {
         let repo = try BinaryRunner.demoCopy("escape")
         let dir = (repo as NSString).deletingLastPathComponent
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -32,16 +32,16 @@ import Testing
         for (raw, _) in Self.names {
             try Data("hostile\n".utf8).write(to: URL(fileURLWithPath: feature + "/notes/" + raw))
         }
-        let accept = try BinaryRunner.run(["baseline", "accept", repo, "--state-dir", state])
+        let accept = try await BinaryRunner.run(["baseline", "accept", repo, "--state-dir", state])
         #expect(accept.exitCode == 0, "\(accept.stderr)")
         Self.expectNoControls(accept.stdoutText, "baseline accept")
-        let table = try BinaryRunner.run(["scan", repo, "--state-dir", state, "--no-emit"])
+        let table = try await BinaryRunner.run(["scan", repo, "--state-dir", state, "--no-emit"])
         Self.expectNoControls(table.stdoutText, "scan table")
         // Changed content: drift names each file by its (escaped) path.
         for (raw, _) in Self.names {
             try Data("changed\n".utf8).write(to: URL(fileURLWithPath: feature + "/notes/" + raw))
         }
-        let drift = try BinaryRunner.run(["drift", repo, "--state-dir", state])
+        let drift = try await BinaryRunner.run(["drift", repo, "--state-dir", state])
         #expect(drift.exitCode == 1, "\(drift.stderr)")
         Self.expectNoControls(drift.stdoutText, "drift")
         for (_, shown) in Self.names {
@@ -49,11 +49,11 @@ import Testing
             #expect(drift.stdoutText.contains("  notes/\(shown)\n"), "drift lacks \(shown)")
         }
         // JSON keeps the exact names.
-        let json = try BinaryRunner.run(["scan", repo, "--state-dir", state, "--no-emit", "--json"])
+        let json = try await BinaryRunner.run(["scan", repo, "--state-dir", state, "--no-emit", "--json"])
         let paths = Self.relativePaths(json.stdout)
         for (raw, _) in Self.names { #expect(paths.contains("notes/" + raw), "JSON lost \(raw.debugDescription)") }
         // An error naming an input path: one escaped line.
-        let missing = try BinaryRunner.run(["scan", dir + "/no\u{1B}[2Jsuch\nplace", "--state-dir", state])
+        let missing = try await BinaryRunner.run(["scan", dir + "/no\u{1B}[2Jsuch\nplace", "--state-dir", state])
         #expect(missing.exitCode == 2)
         #expect(missing.stderr == "dossier: scan: \(dir)/no\\x1B[2Jsuch\\nplace: no such file or directory\n")
         Self.expectNoControls(missing.stderr, "error")
@@ -73,7 +73,7 @@ import Testing
         return out
     }
 
-    @Test func queueListAndStatusEscapeSlugsDeadReasonsAndEndpointReasons() throws {
+    @Test func queueListAndStatusEscapeSlugsDeadReasonsAndEndpointReasons() async throws {
         let dir = try BinaryRunner.tempDirectory("escape-queue")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let state = dir + "/state"
@@ -81,7 +81,7 @@ import Testing
         let repo = dir + "/repo/kitty-specs/" + slug
         try FileManager.default.createDirectory(atPath: repo, withIntermediateDirectories: true)
         try Data("# spec\n".utf8).write(to: URL(fileURLWithPath: repo + "/spec.md"))
-        let scan = try BinaryRunner.run(["scan", dir + "/repo", "--state-dir", state])
+        let scan = try await BinaryRunner.run(["scan", dir + "/repo", "--state-dir", state])
         #expect(scan.exitCode == 0 || scan.exitCode == 1, "\(scan.stderr)")
         Self.expectNoControls(scan.stdoutText, "scan")
         #expect(scan.stdoutText.contains("feature  007-evil\\x1B]0;pwned\\x07   mission"))
@@ -97,17 +97,17 @@ import Testing
                 arguments: ["http://127.0.0.1:9/\u{1B}[2J", "410 gone\u{1B}[H"])
         }
         let before = try queue.status().counts
-        let list = try BinaryRunner.run(["queue", "list", "--state-dir", state])
+        let list = try await BinaryRunner.run(["queue", "list", "--state-dir", state])
         #expect(list.exitCode == 0, "\(list.stderr)")
         Self.expectNoControls(list.stdoutText, "queue list", layout: ["\n", "\t"])
         #expect(list.stdoutText.contains("\t007-evil\\x1B]0;pwned\\x07"))
         #expect(list.stdoutText.contains("\terror=422 \\x1B[31mforged\\r\\nline\\u{9B}\n"))
-        let status = try BinaryRunner.run(["queue", "status", "--state-dir", state])
+        let status = try await BinaryRunner.run(["queue", "status", "--state-dir", state])
         #expect(status.exitCode == 0, "\(status.stderr)")
         Self.expectNoControls(status.stdoutText, "queue status")
         #expect(status.stdoutText.contains("endpoint  http://127.0.0.1:9/\\x1B[2J: paused (410 gone\\x1B[H)\n"))
         // JSON stays exact.
-        let json = try BinaryRunner.run(["queue", "list", "--json", "--state-dir", state])
+        let json = try await BinaryRunner.run(["queue", "list", "--json", "--state-dir", state])
         let rows = try #require(try JSONSerialization.jsonObject(with: json.stdout) as? [[String: Any]])
         #expect(rows.contains { $0["last_error"] as? String == "422 \u{1B}[31mforged\r\nline\u{9B}" })
         #expect(try queue.status().counts == before, "the queue changed")

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import DossierCore
@@ -7,14 +8,16 @@ import Testing
 /// features: one feature per worker) and on one wide feature (the files of a folder spread over the workers).
 @Suite struct ParallelScanTests {
     /// `scripts/make-corpus.sh OUT --features N --seed S` into a fresh temp folder; returns the repository root.
-    static func makeCorpus(features: Int, seed: Int = 1) throws -> String {
+    static func makeCorpus(features: Int, seed: Int = 1) async throws -> String {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("corpus-\(UUID().uuidString)").path
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/bin/bash")
-        p.arguments = [ManifestTests.repoRoot + "/scripts/make-corpus.sh", out, "--features", "\(features)",
-                       "--seed", "\(seed)"]
+        p.arguments = [
+            ManifestTests.repoRoot + "/scripts/make-corpus.sh", out, "--features", "\(features)",
+            "--seed", "\(seed)",
+        ]
         try p.run()
-        p.waitUntilExit()
+        await p.exited()
         #expect(p.terminationStatus == 0)
         return out
     }
@@ -31,8 +34,8 @@ import Testing
         return String(text[..<volatile.lowerBound])
     }
 
-    @Test func syntheticCorpusParallelEqualsSerial() throws {
-        let root = try Self.makeCorpus(features: 24)
+    @Test func syntheticCorpusParallelEqualsSerial() async throws {
+        let root = try await Self.makeCorpus(features: 24)
         defer { try? FileManager.default.removeItem(atPath: root) }
         let serial = try Self.document(root, workers: 1, state: root + "/s1")
         let parallel = try Self.document(root, workers: 4, state: root + "/s4")
@@ -58,10 +61,10 @@ import Testing
         #expect(serial == parallel)
     }
 
-    @Test func generatorIsDeterministicPerSeed() throws {
-        let a = try Self.makeCorpus(features: 6, seed: 7)
-        let b = try Self.makeCorpus(features: 6, seed: 7)
-        let c = try Self.makeCorpus(features: 6, seed: 8)
+    @Test func generatorIsDeterministicPerSeed() async throws {
+        let a = try await Self.makeCorpus(features: 6, seed: 7)
+        let b = try await Self.makeCorpus(features: 6, seed: 7)
+        let c = try await Self.makeCorpus(features: 6, seed: 8)
         defer { for p in [a, b, c] { try? FileManager.default.removeItem(atPath: p) } }
         let da = try Self.document(a, workers: 2, state: a + "/s")
         let db = try Self.document(b, workers: 2, state: b + "/s")

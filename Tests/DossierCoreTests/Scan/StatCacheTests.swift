@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import DossierCore
@@ -146,7 +147,7 @@ import Testing
         #expect(try repo.scan().statistics.filesFromCache == 3)  // rewritten whole
     }
 
-    @Test func cacheOfAnotherCopyOfTheRepositoryIsNotUsed() throws {
+    @Test func cacheOfAnotherCopyOfTheRepositoryIsNotUsed() async throws {
         let repo = try Repo()
         defer { repo.fixture.remove() }
         _ = try repo.scan()
@@ -156,7 +157,7 @@ import Testing
         cp.executableURL = URL(fileURLWithPath: "/bin/cp")
         cp.arguments = ["-a", repo.fixture.root, copy]  // timestamps kept, state directory included
         try cp.run()
-        cp.waitUntilExit()
+        await cp.exited()
         try Self.rewrite(copy + "/kitty-specs/001-test/spec.md", "bravo\n")
         Self.setModificationTime(copy + "/kitty-specs/001-test/spec.md", Self.modificationTime(repo.spec))
         // The same (copied) state directory, or the original's through an explicit state dir: neither is trusted.

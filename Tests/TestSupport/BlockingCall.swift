@@ -1,0 +1,27 @@
+import Dispatch
+import Foundation
+
+/// Runs blocking work (waiting for a child process, `waitpid`, a sleep) on a Dispatch worker thread and awaits
+/// its result, so no thread of Swift's cooperative pool is held meanwhile.
+///
+/// `swift test` runs every suite in one process, and on a 2-core machine the pool has two threads: two tests
+/// parked in `waitUntilExit()` stall every other suite (an in-process receiver then misses its read deadline).
+public func blockingCall<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
+    }
+}
+
+/// The non-throwing form of `blockingCall(_:)`.
+public func blockingCall<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+    await withCheckedContinuation { continuation in
+        DispatchQueue.global().async { continuation.resume(returning: work()) }
+    }
+}
+
+extension Process {
+    /// `waitUntilExit()` without holding a thread of the cooperative pool (see `blockingCall(_:)`).
+    public func exited() async {
+        await blockingCall { self.waitUntilExit() }
+    }
+}
