@@ -19,7 +19,7 @@ grep -q "secret" <<<"$help" || fail "dossier --help does not list 'secret'"
 
 page="$prefix/share/man/man1/dossier.1"
 [ -s "$page" ] || fail "no man page at $page"
-[ -s "$prefix/share/man/man1/dossier-queue-flush.1" ] || fail "no page for dossier queue flush"
+[ -s "$prefix/share/man/man1/dossier.queue.flush.1" ] || fail "no page for dossier queue flush"
 if command -v man >/dev/null 2>&1; then
     MANPATH="$prefix/share/man" MANPAGER=cat man dossier 2>/dev/null | grep -q "dossier" \
         || fail "man dossier (MANPATH=$prefix/share/man) shows nothing"

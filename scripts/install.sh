@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds dossier in release mode and installs it under PREFIX (default: ~/.local, no root needed):
 #   PREFIX/bin/dossier
-#   PREFIX/share/man/man1/dossier.1 (+ one page per subcommand: dossier-scan.1, dossier-queue-flush.1, …)
+#   PREFIX/share/man/man1/dossier.1 (+ one page per subcommand: dossier.scan.1, dossier.queue.flush.1, …)
 #   PREFIX/share/bash-completion/completions/dossier
 #   PREFIX/share/zsh/site-functions/_dossier
 #   PREFIX/share/fish/vendor_completions.d/dossier.fish
