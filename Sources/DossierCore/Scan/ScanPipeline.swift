@@ -73,17 +73,28 @@ public enum ScanPipeline {
             warnings.append("stat cache not saved (\(e)); the next scan reads every file again")
         }
         let store = BaselineStore(stateDirectory: state)
-        var features: [FeatureOutcome] = []
-        for dossier in result.dossiers {
+        let dossiers = result.dossiers
+        // Per feature, on the scanner's workers; results in feature order, the first failure in that order wins.
+        let outcomes = ParallelWork.map(dossiers.count, workers: scanner.workerCount) {
+            i -> Result<FeatureOutcome, PipelineError> in
+            let dossier = dossiers[i]
             let snapshot = SnapshotBuilder.snapshot(of: dossier)
             let baseline: Baseline?
             do {
                 baseline = try store.load(featureSlug: dossier.featureSlug, missionType: dossier.missionType)
             } catch {
-                throw .baseline("\(error)")
+                return .failure(.baseline("\(error)"))
             }
             let drift = baseline.map { DriftDetector.compare(baseline: $0, dossier: dossier, snapshot: snapshot) }
-            features.append(FeatureOutcome(dossier: dossier, snapshot: snapshot, baseline: baseline, drift: drift))
+            return .success(FeatureOutcome(dossier: dossier, snapshot: snapshot, baseline: baseline, drift: drift))
+        }
+        var features: [FeatureOutcome] = []
+        features.reserveCapacity(outcomes.count)
+        for outcome in outcomes {
+            switch outcome {
+            case .success(let f): features.append(f)
+            case .failure(let e): throw e
+            }
         }
         return PipelineResult(
             repositoryRoot: result.repositoryRoot, stateDirectory: state, features: features, skipped: result.skipped,
