@@ -1,13 +1,22 @@
 /// A manifest's entries prepared for classifying many files: in `Manifest.orderedEntries` order (first match wins),
 /// each with its compiled path pattern. Built once per mission type and scan.
 struct ClassificationRules: Sendable {
-    struct Rule: Sendable {
-        var entry: Manifest.Entry
-        var step: String?
-        var optional: Bool
-        var pattern: PathPattern.Compiled
+    /// One entry (a class, so looping over the rules for every file copies one reference, not five fields).
+    final class Rule: Sendable {
+        let entry: Manifest.Entry
+        let step: String?
+        let optional: Bool
+        let pattern: PathPattern.Compiled
         /// `entry.isMultiple`: the key gets a per-file suffix.
-        var multiple: Bool
+        let multiple: Bool
+
+        init(entry: Manifest.Entry, step: String?, optional: Bool, pattern: PathPattern.Compiled, multiple: Bool) {
+            self.entry = entry
+            self.step = step
+            self.optional = optional
+            self.pattern = pattern
+            self.multiple = multiple
+        }
     }
 
     let manifest: Manifest?
