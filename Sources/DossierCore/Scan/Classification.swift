@@ -183,7 +183,8 @@ public enum Classification {
         let prefix: StaticString = "tasks/WP"
         let n = prefix.utf8CodeUnitCount
         guard b.count >= n + 2 + 3, prefix.withUTF8Buffer({ b.starts(with: $0) }),
-            b[b.count - 3] == UInt8(ascii: "."), b[b.count - 2] == UInt8(ascii: "m"), b[b.count - 1] == UInt8(ascii: "d")
+            b[b.count - 3] == UInt8(ascii: "."), b[b.count - 2] == UInt8(ascii: "m"),
+            b[b.count - 1] == UInt8(ascii: "d")
         else {
             return nil
         }
@@ -238,7 +239,8 @@ public enum Classification {
         // The common case, decided without building byte strings: keys distinct as `String`s (so distinct as bytes)
         // and none equal to a reserved one keep their keys. Anything else takes the byte-exact rule below.
         var distinct = Set<String>(minimumCapacity: candidates.count)
-        if candidates.allSatisfy({ distinct.insert($0).inserted }) && !reserved.contains(where: { distinct.contains($0.string) })
+        if candidates.allSatisfy({ distinct.insert($0).inserted })
+            && !reserved.contains(where: { distinct.contains($0.string) })
         {
             return candidates
         }

@@ -251,14 +251,16 @@ struct FeatureWalker: Sendable {
             switch fileSystem.openFile(in: dirFD, name: job.name) {
             case .success(let opened): fd = opened
             case .failure(let e):
-                result.file = WalkedFile(relative: job.relative, relativeString: rel, nameProblem: job.nameProblem, result: .failed(e))
+                result.file = WalkedFile(
+                    relative: job.relative, relativeString: rel, nameProblem: job.nameProblem, result: .failed(e))
                 return result
             }
         case .beneathRoot(let components, _):
             switch openBeneathRoot(components) {
             case .success(let opened): fd = opened
             case .failure(let e):
-                result.file = WalkedFile(relative: job.relative, relativeString: rel, nameProblem: job.nameProblem, result: .failed(e))
+                result.file = WalkedFile(
+                    relative: job.relative, relativeString: rel, nameProblem: job.nameProblem, result: .failed(e))
                 return result
             }
         }
@@ -266,7 +268,8 @@ struct FeatureWalker: Sendable {
         switch StableFileHasher.hash(fd, fileSystem: fileSystem, validateUTF8: validate, clock: clock) {
         case .hashed(let digest, let status):
             result.hashed = true
-            result.file = WalkedFile(relative: job.relative, relativeString: rel, nameProblem: job.nameProblem, result: .digest(digest))
+            result.file = WalkedFile(
+                relative: job.relative, relativeString: rel, nameProblem: job.nameProblem, result: .digest(digest))
             if let key, StatCache.isCacheable(status, scanStarted: scanStarted) {
                 result.fresh = (key, StatCacheEntry(digest: digest, status: status))
             }
@@ -289,9 +292,11 @@ struct FeatureWalker: Sendable {
             }
         case .changing:
             result.hashed = true
-            result.file = WalkedFile(relative: job.relative, relativeString: rel, nameProblem: job.nameProblem, result: .changing)
+            result.file = WalkedFile(
+                relative: job.relative, relativeString: rel, nameProblem: job.nameProblem, result: .changing)
         case .failed(let e):
-            result.file = WalkedFile(relative: job.relative, relativeString: rel, nameProblem: job.nameProblem, result: .failed(e))
+            result.file = WalkedFile(
+                relative: job.relative, relativeString: rel, nameProblem: job.nameProblem, result: .failed(e))
         }
         return result
     }

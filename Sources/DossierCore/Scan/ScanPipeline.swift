@@ -65,12 +65,21 @@ public enum ScanPipeline {
         var warnings: [String] = []
         if state != expectedState || result.repositoryRoot != expectedRoot { cache = nil }
         if request.rehash { cacheUse = .rehash(mismatches: result.statistics.cacheMismatches) }
-        let merged = StatCache.merged(
-            previous: cache, fresh: result.freshCacheEntries, scannedPrefixes: result.scannedFeatureDirectories,
-            repositoryRoot: Array(result.repositoryRoot.utf8), scanStarted: result.scanStarted)
-        // Nothing new to remember (an unchanged rescan): the file on disk already says it all.
-        if merged.entries != cache?.entries, case .failure(let e) = StatCacheStore(stateDirectory: state).save(merged) {
-            warnings.append("stat cache not saved (\(e)); the next scan reads every file again")
+        // Nothing hashed, so every fresh entry is the cached entry itself, and as many as the cache holds: the merged
+        // cache would equal it entry for entry (an unchanged rescan), so neither merge nor compare nor save.
+        let unchanged = cache.map { c in
+            result.statistics.filesHashed == 0 && result.freshCacheEntries.count == c.entries.count
+        } ?? false
+        if !unchanged {
+            let merged = StatCache.merged(
+                previous: cache, fresh: result.freshCacheEntries, scannedPrefixes: result.scannedFeatureDirectories,
+                repositoryRoot: Array(result.repositoryRoot.utf8), scanStarted: result.scanStarted)
+            // Nothing new to remember: the file on disk already says it all.
+            if merged.entries != cache?.entries,
+                case .failure(let e) = StatCacheStore(stateDirectory: state).save(merged)
+            {
+                warnings.append("stat cache not saved (\(e)); the next scan reads every file again")
+            }
         }
         let store = BaselineStore(stateDirectory: state)
         let dossiers = result.dossiers

@@ -82,7 +82,8 @@ public struct Scanner: Sendable {
             case .success(let o):
                 dossiers.append(o.dossier)
                 statistics = statistics + o.walk.statistics
-                for (key, entry) in o.walk.fresh where fresh[key] == nil { fresh[key] = entry }
+                // Feature folders are distinct, so their paths (the keys) never repeat across features.
+                for (key, entry) in o.walk.fresh { fresh[key] = entry }
             }
         }
         return ScanResult(

@@ -15,21 +15,24 @@ import Testing
         // Names that need JSON escapes and %XX spellings, an empty file, invalid UTF-8 content.
         for (name, bytes) in [("quote\"back\\slash.md", [UInt8(ascii: "x")]), ("tab\there.md", []),
                               ("nl\nline.json", [0xFF, 0xFE])] as [(String, [UInt8])] {
-            FileManager.default.createFile(atPath: specs + "/" + first + "/" + name, contents: Data(bytes))
+            #expect(FileManager.default.createFile(atPath: specs + "/" + first + "/" + name, contents: Data(bytes)))
         }
-        FileManager.default.createFile(
+        #expect(FileManager.default.createFile(
             atPath: specs + "/" + first + "/raw\u{1}" + String(decoding: [0x25, 0x46, 0x46], as: UTF8.self) + ".md",
-            contents: Data("y".utf8))
+            contents: Data("y".utf8)))
         let state = root + "/state"
         // Baselines for every feature, then a change: drift with changed, added and removed keys.
         let before = try ScanPipeline.run(ScanRequest(path: root), explicitStateDirectory: state)
         let store = BaselineStore(stateDirectory: state)
         for f in before.features {
-            try store.save(BaselineStore.baseline(from: f.dossier, snapshot: f.snapshot, acceptedAt: "t", source: "local"))
+            try store.save(
+                BaselineStore.baseline(from: f.dossier, snapshot: f.snapshot, acceptedAt: "t", source: "local"))
         }
-        let changed = try #require(before.features.first?.dossier.artifacts.first { $0.present && $0.sizeBytes ?? 0 > 0 })
+        let changed = try #require(
+            before.features.first?.dossier.artifacts.first { $0.present && $0.sizeBytes ?? 0 > 0 })
         try Data("changed\n".utf8).write(to: URL(fileURLWithPath: specs + "/" + first + "/" + changed.relativePath))
-        FileManager.default.createFile(atPath: specs + "/" + first + "/added.md", contents: Data("a".utf8))
+        #expect(
+            FileManager.default.createFile(atPath: specs + "/" + first + "/added.md", contents: Data("a".utf8)))
         let removed = try #require(before.features.last?.dossier.artifacts.last { $0.present })
         let lastSlug = try #require(before.features.last?.dossier.featureSlug)
         try FileManager.default.removeItem(atPath: specs + "/" + lastSlug + "/" + removed.relativePath)
@@ -64,7 +67,9 @@ private enum ScanJSONTree {
 
     static func encode(_ result: PipelineResult, scannedAt: String, durationMS: Int) -> [UInt8] {
         let features: [Value] = result.features.map(feature)
-        let dirs: [(String, Value)] = result.features.map { ($0.dossier.featureSlug, .string($0.dossier.featureDirectory)) }
+        let dirs: [(String, Value)] = result.features.map {
+            ($0.dossier.featureSlug, .string($0.dossier.featureDirectory))
+        }
         let skipped: [Value] = result.skipped.map { s in
             .object([("name", .string(s.name)), ("reason", .string(s.reason.rawValue)), ("detail", .string(s.detail))])
         }
