@@ -53,8 +53,15 @@ struct JSONByteWriter {
     }
 
     private mutating func indent() {
-        bytes.append(contentsOf: repeatElement(0x20, count: 2 * counts.count))
+        var n = 2 * counts.count
+        while n > 0 {
+            let run = min(n, Self.spaces.count)
+            bytes.append(contentsOf: Self.spaces[..<run])
+            n -= run
+        }
     }
+
+    private static let spaces = [UInt8](repeating: 0x20, count: 64)
 
     /// The next object member's key (`"key": `); its value follows.
     mutating func key(_ key: StaticString) {
