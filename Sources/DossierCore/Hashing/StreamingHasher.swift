@@ -91,13 +91,16 @@ public enum StreamingHasher {
 
     /// Lowercase hex of a digest.
     static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
-        let table: [UInt8] = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(64)
-        for byte in digest {
-            out.append(table[Int(byte >> 4)])
-            out.append(table[Int(byte & 0x0F)])
+        let bytes = Array(digest)
+        let table: StaticString = "0123456789abcdef"
+        return String(unsafeUninitializedCapacity: 2 * bytes.count) { out in
+            table.withUTF8Buffer { table in
+                for (i, byte) in bytes.enumerated() {
+                    out[2 * i] = table[Int(byte >> 4)]
+                    out[2 * i + 1] = table[Int(byte & 0x0F)]
+                }
+            }
+            return 2 * bytes.count
         }
-        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -1,16 +1,44 @@
 /// Whole-path glob matching on UTF-8 bytes (DESIGN §3): `*` matches any run of bytes within one path component,
 /// `**` as a whole component matches zero or more components, `?` matches one byte other than `/`. Everything else
 /// matches itself byte for byte (no Unicode normalisation, case-sensitive).
+///
+/// Matching walks both byte strings in place (no splitting, no allocation): the scanner matches every file against
+/// every manifest entry.
 public enum PathPattern {
+    /// A pattern prepared once for many matches: its bytes, whether it has wildcards, its literal folder prefix.
+    public struct Compiled: Sendable, Equatable {
+        public let pattern: String
+        let bytes: [UInt8]
+        /// No `*` or `?`: a plain byte comparison.
+        public let isLiteral: Bool
+        /// `literalDirectoryPrefix(pattern)` as bytes.
+        let literalPrefix: [UInt8]
+
+        public init(_ pattern: String) {
+            self.pattern = pattern
+            bytes = Array(pattern.utf8)
+            isLiteral = !bytes.contains { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "?") }
+            literalPrefix = Array(PathPattern.literalDirectoryPrefix(pattern).utf8)
+        }
+
+        /// True when the pattern matches the whole of `path`.
+        public func matches(_ path: UnsafeBufferPointer<UInt8>) -> Bool {
+            if isLiteral { return bytes.elementsEqual(path) }
+            return bytes.withUnsafeBufferPointer { p in PathPattern.match(p, path) }
+        }
+
+        /// True when the pattern matches the whole of `path`.
+        public func matches(_ path: String) -> Bool {
+            var path = path
+            return path.withUTF8 { matches($0) }
+        }
+    }
+
     /// True when `pattern` matches the whole of `path`.
     public static func matches(_ pattern: String, _ path: String) -> Bool {
-        // Most manifest patterns are literal paths: compare bytes, no splitting (the scanner calls this per file).
-        if !pattern.utf8.contains(where: { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "?") }) {
-            return pattern.utf8.elementsEqual(path.utf8)
-        }
-        let p = components(Array(pattern.utf8))
-        let s = components(Array(path.utf8))
-        return matchComponents(p[...], s[...])
+        var pattern = pattern
+        var path = path
+        return pattern.withUTF8 { p in path.withUTF8 { s in match(p, s) } }
     }
 
     /// The pattern's leading components that contain no wildcard, joined with `/` plus a trailing slash
@@ -25,39 +53,66 @@ public enum PathPattern {
         return prefix
     }
 
-    private static func components(_ bytes: [UInt8]) -> [[UInt8]] {
-        bytes.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).map(Array.init)
+    // MARK: - Matching in place
+    //
+    // Both strings are sequences of `/`-separated components (an empty string is one empty component). A component
+    // position is the index of its first byte; `count + 1` stands for "no component left".
+
+    static func match(_ p: UnsafeBufferPointer<UInt8>, _ s: UnsafeBufferPointer<UInt8>) -> Bool {
+        matchComponents(p, 0, s, 0)
     }
 
-    private static func matchComponents(_ p: ArraySlice<[UInt8]>, _ s: ArraySlice<[UInt8]>) -> Bool {
-        guard let first = p.first else { return s.isEmpty }
-        if first == Array("**".utf8) {
-            let rest = p.dropFirst()
-            var tail = s
-            while true {
-                if matchComponents(rest, tail) { return true }
-                guard !tail.isEmpty else { return false }
-                tail = tail.dropFirst()
-            }
-        }
-        guard let head = s.first else { return false }
-        return matchComponent(first[...], head[...]) && matchComponents(p.dropFirst(), s.dropFirst())
+    /// The end (index of the `/` or the count) of the component starting at `i`.
+    @inline(__always)
+    private static func componentEnd(_ b: UnsafeBufferPointer<UInt8>, _ i: Int) -> Int {
+        var j = i
+        while j < b.count && b[j] != UInt8(ascii: "/") { j += 1 }
+        return j
     }
 
-    private static func matchComponent(_ p: ArraySlice<UInt8>, _ s: ArraySlice<UInt8>) -> Bool {
-        guard let c = p.first else { return s.isEmpty }
-        switch c {
-        case UInt8(ascii: "*"):
-            var tail = s
+    private static func matchComponents(
+        _ p: UnsafeBufferPointer<UInt8>, _ pi: Int, _ s: UnsafeBufferPointer<UInt8>, _ si: Int
+    ) -> Bool {
+        let none = s.count + 1
+        guard pi <= p.count else { return si == none }
+        let pj = componentEnd(p, pi)
+        let pNext = pj + 1  // past the slash, or p.count + 1 at the end
+        if pj - pi == 2 && p[pi] == UInt8(ascii: "*") && p[pi + 1] == UInt8(ascii: "*") {
+            var tail = si
             while true {
-                if matchComponent(p.dropFirst(), tail) { return true }
-                guard !tail.isEmpty else { return false }
-                tail = tail.dropFirst()
+                if matchComponents(p, pNext, s, tail) { return true }
+                guard tail != none else { return false }
+                tail = componentEnd(s, tail) + 1
             }
-        case UInt8(ascii: "?"):
-            return !s.isEmpty && matchComponent(p.dropFirst(), s.dropFirst())
-        default:
-            return s.first == c && matchComponent(p.dropFirst(), s.dropFirst())
         }
+        guard si != none else { return false }
+        let sj = componentEnd(s, si)
+        return matchComponent(p, pi, pj, s, si, sj) && matchComponents(p, pNext, s, sj + 1)
+    }
+
+    private static func matchComponent(
+        _ p: UnsafeBufferPointer<UInt8>, _ pi: Int, _ pEnd: Int, _ s: UnsafeBufferPointer<UInt8>, _ si: Int,
+        _ sEnd: Int
+    ) -> Bool {
+        var pi = pi
+        var si = si
+        while pi < pEnd {
+            switch p[pi] {
+            case UInt8(ascii: "*"):
+                var tail = si
+                while true {
+                    if matchComponent(p, pi + 1, pEnd, s, tail, sEnd) { return true }
+                    guard tail < sEnd else { return false }
+                    tail += 1
+                }
+            case UInt8(ascii: "?"):
+                guard si < sEnd else { return false }
+            case let c:
+                guard si < sEnd, s[si] == c else { return false }
+            }
+            pi += 1
+            si += 1
+        }
+        return si == sEnd
     }
 }

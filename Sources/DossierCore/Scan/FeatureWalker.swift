@@ -15,6 +15,8 @@ struct WalkedFile: Sendable {
     }
 
     var relative: [UInt8]
+    /// `RawName.string(from: relative)`.
+    var relativeString: String
     var nameProblem: String?
     var result: Result
 }
@@ -23,8 +25,8 @@ struct WalkedFile: Sendable {
 struct WalkOutput: Sendable {
     var files: [WalkedFile] = []
     var anomalies: [Anomaly] = []
-    /// Stat-cache entries for the files read (or trusted) in this walk.
-    var fresh: [PathKey: StatCacheEntry] = [:]
+    /// Stat-cache entries for the files read (or trusted) in this walk (one per path).
+    var fresh: [(PathKey, StatCacheEntry)] = []
     var statistics = ScanStatistics()
 }
 
@@ -138,7 +140,7 @@ struct FeatureWalker: Sendable {
         for r in results {
             if let file = r.file { out.files.append(file) }
             if let anomaly = r.anomaly { out.anomalies.append(anomaly) }
-            if let fresh = r.fresh { out.fresh[fresh.0] = fresh.1 }
+            if let fresh = r.fresh { out.fresh.append(fresh) }
             if r.fromCache { out.statistics.filesFromCache += 1 }
             if r.hashed { out.statistics.filesHashed += 1 }
             if r.mismatch { out.statistics.cacheMismatches += 1 }
@@ -232,14 +234,16 @@ struct FeatureWalker: Sendable {
         case .entry:
             let k = PathKey(CPath.join(featurePath, job.relative))
             key = k
-            if let cache, cache.entries[k] != nil, case .success(let st) = fileSystem.status(in: dirFD, name: job.name),
-                let digest = cache.digest(for: k, status: st, validateUTF8: validate)
+            if let cache, let entry = cache.entries[k],
+                case .success(let st) = fileSystem.status(in: dirFD, name: job.name),
+                let digest = cache.digest(of: entry, status: st, validateUTF8: validate)
             {
-                if !rehash, let entry = cache.entries[k] {
+                if !rehash {
                     result.fromCache = true
                     result.fresh = (k, entry)
                     result.file = WalkedFile(
-                        relative: job.relative, nameProblem: job.nameProblem, result: .digest(digest))
+                        relative: job.relative, relativeString: rel, nameProblem: job.nameProblem,
+                        result: .digest(digest))
                     return result
                 }
                 cached = digest
@@ -247,14 +251,16 @@ struct FeatureWalker: Sendable {
             switch fileSystem.openFile(in: dirFD, name: job.name) {
             case .success(let opened): fd = opened
             case .failure(let e):
-                result.file = WalkedFile(relative: job.relative, nameProblem: job.nameProblem, result: .failed(e))
+                result.file = WalkedFile(
+                    relative: job.relative, relativeString: rel, nameProblem: job.nameProblem, result: .failed(e))
                 return result
             }
         case .beneathRoot(let components, _):
             switch openBeneathRoot(components) {
             case .success(let opened): fd = opened
             case .failure(let e):
-                result.file = WalkedFile(relative: job.relative, nameProblem: job.nameProblem, result: .failed(e))
+                result.file = WalkedFile(
+                    relative: job.relative, relativeString: rel, nameProblem: job.nameProblem, result: .failed(e))
                 return result
             }
         }
@@ -262,7 +268,8 @@ struct FeatureWalker: Sendable {
         switch StableFileHasher.hash(fd, fileSystem: fileSystem, validateUTF8: validate, clock: clock) {
         case .hashed(let digest, let status):
             result.hashed = true
-            result.file = WalkedFile(relative: job.relative, nameProblem: job.nameProblem, result: .digest(digest))
+            result.file = WalkedFile(
+                relative: job.relative, relativeString: rel, nameProblem: job.nameProblem, result: .digest(digest))
             if let key, StatCache.isCacheable(status, scanStarted: scanStarted) {
                 result.fresh = (key, StatCacheEntry(digest: digest, status: status))
             }
@@ -285,9 +292,11 @@ struct FeatureWalker: Sendable {
             }
         case .changing:
             result.hashed = true
-            result.file = WalkedFile(relative: job.relative, nameProblem: job.nameProblem, result: .changing)
+            result.file = WalkedFile(
+                relative: job.relative, relativeString: rel, nameProblem: job.nameProblem, result: .changing)
         case .failed(let e):
-            result.file = WalkedFile(relative: job.relative, nameProblem: job.nameProblem, result: .failed(e))
+            result.file = WalkedFile(
+                relative: job.relative, relativeString: rel, nameProblem: job.nameProblem, result: .failed(e))
         }
         return result
     }

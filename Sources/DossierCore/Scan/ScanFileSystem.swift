@@ -141,6 +141,12 @@ public struct PosixFileSystem: ScanFileSystem {
     }
 
     public func list(directory fd: Int32) -> Result<[DirectoryEntry], FileSystemError> {
+        if let getdents = DirectoryReader.getdents64 { return DirectoryReader.list(fd, getdents) }
+        return listWithReaddir(fd)
+    }
+
+    /// The portable listing: `readdir` on a duplicate of `fd` (three more system calls per folder than `getdents64`).
+    func listWithReaddir(_ fd: Int32) -> Result<[DirectoryEntry], FileSystemError> {
         let copy = dup(fd)
         guard copy >= 0 else { return .failure(FileSystemError(call: "dup", code: errno)) }
         guard let dir = fdopendir(copy) else {
@@ -226,15 +232,85 @@ public struct PosixFileSystem: ScanFileSystem {
         case .directory: return .failure(FileSystemError(call: "read", code: EISDIR))
         default: return .failure(FileSystemError(call: "fstat", code: EINVAL))  // a FIFO or device: never read
         }
-        return FileReading.readAll(fd, limit: limit, fileSystem: self)
+        return FileReading.readAll(fd, limit: limit, fileSystem: self, sizeHint: Int(clamping: st.st_size))
+    }
+}
+
+/// Lists a folder with Linux `getdents64` straight on the walk's descriptor: no `dup`, `fdopendir`'s `fstat` and
+/// `fcntl`s, or second `close` per folder (a scan lists thousands of folders). Looked up at run time, since glibc
+/// declares it only for `_GNU_SOURCE`; nil where the C library lacks it (then `readdir` is used).
+enum DirectoryReader {
+    typealias GetDents = @convention(c) (Int32, UnsafeMutableRawPointer?, Int) -> Int
+
+    /// The function's address (0 when missing), kept as an integer so the constant is plainly `Sendable`.
+    private static let address: UInt = {
+        #if os(Linux)
+            guard let handle = dlopen(nil, RTLD_NOW), let symbol = dlsym(handle, "getdents64") else { return 0 }
+            return UInt(bitPattern: symbol)
+        #else
+            return 0
+        #endif
+    }()
+
+    static var getdents64: GetDents? {
+        guard let pointer = UnsafeRawPointer(bitPattern: address) else { return nil }
+        return unsafeBitCast(pointer, to: GetDents.self)
+    }
+
+    /// Every entry from offset 0 (`lseek` first, as `rewinddir` does), `.` and `..` left out.
+    static func list(_ fd: Int32, _ getdents: GetDents) -> Result<[DirectoryEntry], FileSystemError> {
+        guard lseek(fd, 0, SEEK_SET) == 0 else { return .failure(FileSystemError(call: "lseek", code: errno)) }
+        let size = 32 << 10
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 8)
+        defer { buffer.deallocate() }
+        var entries: [DirectoryEntry] = []
+        while true {
+            let n = getdents(fd, buffer, size)
+            if n < 0 {
+                if errno == EINTR { continue }
+                return .failure(FileSystemError(call: "getdents64", code: errno))
+            }
+            if n == 0 { return .success(entries) }
+            // struct linux_dirent64: u64 d_ino, i64 d_off, u16 d_reclen, u8 d_type, NUL-terminated d_name.
+            var offset = 0
+            while offset + 19 < n {
+                let record = buffer + offset
+                let length = Int(record.loadUnaligned(fromByteOffset: 16, as: UInt16.self))
+                guard length > 19, offset + length <= n else {
+                    return .failure(FileSystemError(call: "getdents64", code: EIO))
+                }
+                let type = record.load(fromByteOffset: 18, as: UInt8.self)
+                let namePointer = (record + 19).assumingMemoryBound(to: UInt8.self)
+                let nameLength = strnlen(UnsafeRawPointer(namePointer).assumingMemoryBound(to: CChar.self), length - 19)
+                offset += length
+                if nameLength == 1 && namePointer[0] == UInt8(ascii: ".") { continue }
+                if nameLength == 2 && namePointer[0] == UInt8(ascii: ".") && namePointer[1] == UInt8(ascii: ".") {
+                    continue
+                }
+                let kind: FileKind?
+                switch Int32(type) {
+                case Int32(DT_REG): kind = .regular
+                case Int32(DT_DIR): kind = .directory
+                case Int32(DT_LNK): kind = .symlink
+                case Int32(DT_UNKNOWN): kind = nil
+                default: kind = .other
+                }
+                entries.append(
+                    DirectoryEntry(name: Array(UnsafeBufferPointer(start: namePointer, count: nameLength)), kind: kind))
+            }
+        }
     }
 }
 
 /// Reading a whole small file from an open descriptor through a `ScanFileSystem`.
 enum FileReading {
     /// At most `limit` bytes; more is an EFBIG error.
-    static func readAll(_ fd: Int32, limit: Int, fileSystem: any ScanFileSystem) -> Result<[UInt8], FileSystemError> {
+    /// `sizeHint` (the size `fstat` gave) only reserves memory up front; the bytes read decide.
+    static func readAll(_ fd: Int32, limit: Int, fileSystem: any ScanFileSystem, sizeHint: Int = 0)
+        -> Result<[UInt8], FileSystemError>
+    {
         var out: [UInt8] = []
+        out.reserveCapacity(min(max(0, sizeHint), limit) + 1)
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 65536, alignment: 16)
         defer { buffer.deallocate() }
         var offset: Int64 = 0

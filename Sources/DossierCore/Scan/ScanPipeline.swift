@@ -65,25 +65,45 @@ public enum ScanPipeline {
         var warnings: [String] = []
         if state != expectedState || result.repositoryRoot != expectedRoot { cache = nil }
         if request.rehash { cacheUse = .rehash(mismatches: result.statistics.cacheMismatches) }
-        let merged = StatCache.merged(
-            previous: cache, fresh: result.freshCacheEntries, scannedPrefixes: result.scannedFeatureDirectories,
-            repositoryRoot: Array(result.repositoryRoot.utf8), scanStarted: result.scanStarted)
-        // Nothing new to remember (an unchanged rescan): the file on disk already says it all.
-        if merged.entries != cache?.entries, case .failure(let e) = StatCacheStore(stateDirectory: state).save(merged) {
-            warnings.append("stat cache not saved (\(e)); the next scan reads every file again")
+        // Nothing hashed, so every fresh entry is the cached entry itself, and as many as the cache holds: the merged
+        // cache would equal it entry for entry (an unchanged rescan), so neither merge nor compare nor save.
+        let unchanged = cache.map { c in
+            result.statistics.filesHashed == 0 && result.freshCacheEntries.count == c.entries.count
+        } ?? false
+        if !unchanged {
+            let merged = StatCache.merged(
+                previous: cache, fresh: result.freshCacheEntries, scannedPrefixes: result.scannedFeatureDirectories,
+                repositoryRoot: Array(result.repositoryRoot.utf8), scanStarted: result.scanStarted)
+            // Nothing new to remember: the file on disk already says it all.
+            if merged.entries != cache?.entries,
+                case .failure(let e) = StatCacheStore(stateDirectory: state).save(merged)
+            {
+                warnings.append("stat cache not saved (\(e)); the next scan reads every file again")
+            }
         }
         let store = BaselineStore(stateDirectory: state)
-        var features: [FeatureOutcome] = []
-        for dossier in result.dossiers {
+        let dossiers = result.dossiers
+        // Per feature, on the scanner's workers; results in feature order, the first failure in that order wins.
+        let outcomes = ParallelWork.map(dossiers.count, workers: scanner.workerCount) {
+            i -> Result<FeatureOutcome, PipelineError> in
+            let dossier = dossiers[i]
             let snapshot = SnapshotBuilder.snapshot(of: dossier)
             let baseline: Baseline?
             do {
                 baseline = try store.load(featureSlug: dossier.featureSlug, missionType: dossier.missionType)
             } catch {
-                throw .baseline("\(error)")
+                return .failure(.baseline("\(error)"))
             }
             let drift = baseline.map { DriftDetector.compare(baseline: $0, dossier: dossier, snapshot: snapshot) }
-            features.append(FeatureOutcome(dossier: dossier, snapshot: snapshot, baseline: baseline, drift: drift))
+            return .success(FeatureOutcome(dossier: dossier, snapshot: snapshot, baseline: baseline, drift: drift))
+        }
+        var features: [FeatureOutcome] = []
+        features.reserveCapacity(outcomes.count)
+        for outcome in outcomes {
+            switch outcome {
+            case .success(let f): features.append(f)
+            case .failure(let e): throw e
+            }
         }
         return PipelineResult(
             repositoryRoot: result.repositoryRoot, stateDirectory: state, features: features, skipped: result.skipped,

@@ -21,6 +21,9 @@ public struct Scanner: Sendable {
         self.clock = clock
     }
 
+    /// How many threads the scan (and the per-feature work after it) uses.
+    var workerCount: Int { workers }
+
     /// Text extensions validated as UTF-8 (`invalid_format` otherwise).
     public static let textExtensions: Set<String> = [".md", ".json", ".yaml", ".yml", ".csv", ".txt", ".jsonl"]
 
@@ -72,13 +75,15 @@ public struct Scanner: Sendable {
         var dossiers: [Dossier] = []
         var statistics = ScanStatistics()
         var fresh: [PathKey: StatCacheEntry] = [:]
+        fresh.reserveCapacity(outcomes.reduce(0) { n, o in n + ((try? o.get())?.walk.fresh.count ?? 0) })
         for outcome in outcomes {
             switch outcome {
             case .failure(let error): throw error
             case .success(let o):
                 dossiers.append(o.dossier)
                 statistics = statistics + o.walk.statistics
-                fresh.merge(o.walk.fresh) { a, _ in a }
+                // Feature folders are distinct, so their paths (the keys) never repeat across features.
+                for (key, entry) in o.walk.fresh { fresh[key] = entry }
             }
         }
         return ScanResult(
@@ -89,9 +94,15 @@ public struct Scanner: Sendable {
     /// True when the path ends in one of `textExtensions` (ASCII case-insensitive).
     static func isTextPath(_ relative: [UInt8]) -> Bool {
         guard let dot = relative.lastIndex(of: UInt8(ascii: ".")) else { return false }
-        let ext = relative[dot...].map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 32 : $0 }
-        return textExtensions.contains(String(decoding: ext, as: UTF8.self))
+        let ext = relative[dot...]
+        // Every text extension is short lowercase ASCII: compare bytes, lowercased, with no String or Set lookup.
+        guard ext.count <= 6 else { return false }
+        return textExtensionBytes.contains { e in
+            e.count == ext.count && zip(e, ext).allSatisfy { $0 == ($1 >= 0x41 && $1 <= 0x5A ? $1 + 32 : $1) }
+        }
     }
+
+    private static let textExtensionBytes: [[UInt8]] = textExtensions.map { Array($0.utf8) }
 
     // MARK: - One feature
 
@@ -126,7 +137,7 @@ public struct Scanner: Sendable {
         switch discovery.open(feature, fileSystem) {
         case .success(let fd):
             walker.walk(fd, relative: [], into: &walk)
-            if walk.files.contains(where: { $0.relative == Array("meta.json".utf8) }) {
+            if walk.files.contains(where: { $0.relative == Self.metaName }) {
                 metaBytes = readMeta(in: fd)
             }
             fileSystem.close(fd)
@@ -147,6 +158,8 @@ public struct Scanner: Sendable {
             return .failure(error)
         }
     }
+
+    private static let metaName = Array("meta.json".utf8)
 
     /// `meta.json` through the feature's descriptor (`O_NOFOLLOW | O_NONBLOCK`, regular files only, at most 1 MiB).
     private func readMeta(in featureFD: Int32) -> Result<[UInt8], FileSystemError> {
@@ -204,26 +217,24 @@ public struct Scanner: Sendable {
                     detail: "meta.json not found in \(slug); mission type defaults to software-dev"))
         }
         let mission = request.missionOverride ?? metaMission ?? "software-dev"
-        let loaded = try manifests.load(mission: mission, repositoryRoot: repositoryRoot, fileSystem: fileSystem)
-        let manifest = loaded?.manifest
+        let rules = try manifests.load(mission: mission, repositoryRoot: repositoryRoot, fileSystem: fileSystem)
+        let manifest = rules.manifest
         if let step = request.stepOverride, let manifest, manifest.stepIndex(step) == nil {
             throw .unknownStep(step: step, missionType: mission, validSteps: manifest.steps)
         }
 
         var artifacts: [Artifact] = []
         artifacts.reserveCapacity(listed.count)
-        let relativeStrings = listed.map { RawName.string(from: $0.relative) }
+        let relativeStrings = listed.map(\.relativeString)
         let resolution = StepResolver.resolve(
             flag: request.stepOverride, meta: metaStep, manifest: manifest,
             presentPaths: relativeStrings)
         if let problem = resolution.metaProblem {
             anomalies.append(Anomaly(kind: .invalidMetadata, relativePath: "meta.json", detail: problem))
         }
-        let entries = manifest?.orderedEntries ?? []
         for (i, item) in listed.enumerated() {
             let rel = relativeStrings[i]
-            let c = Classification.classify(
-                relativePath: rel, manifest: manifest, entries: entries, currentStep: resolution.step)
+            let c = Classification.classify(relativePath: rel, rules: rules, currentStep: resolution.step)
             var problems: [Anomaly] = []
             var hash: String?
             var size: Int64?
@@ -273,10 +284,12 @@ public struct Scanner: Sendable {
         // Required entries with no present match.
         var missing: [Artifact] = []
         if let manifest, let step = resolution.step {
-            for (entry, entryStep, optional) in manifest.orderedEntries
-            where !optional && entry.blocking && manifest.isRequired(entryStep: entryStep, at: step)
-                && !relativeStrings.contains(where: { PathPattern.matches(entry.pathPattern, $0) })
+            for rule in rules.entries
+            where !rule.optional && rule.entry.blocking && manifest.isRequired(entryStep: rule.step, at: step)
+                && !relativeStrings.contains(where: { rule.pattern.matches($0) })
             {
+                let entry = rule.entry
+                let entryStep = rule.step
                 missing.append(
                     Artifact(
                         key: entry.artifactKey, artifactClass: entry.artifactClass, relativePath: entry.pathPattern,
@@ -313,20 +326,21 @@ public struct Scanner: Sendable {
     }
 }
 
-/// The manifests of the mission types met so far, shared by the workers of one scan.
+/// The manifests of the mission types met so far, compiled for classification, shared by the workers of one scan.
 private final class ManifestCache: Sendable {
-    private let loaded = Mutex<[String: LoadedManifest?]>([:])
+    private let loaded = Mutex<[String: ClassificationRules]>([:])
 
     func load(mission: String, repositoryRoot: String, fileSystem: any ScanFileSystem) throws(ScanError)
-        -> LoadedManifest?
+        -> ClassificationRules
     {
-        let result: Result<LoadedManifest?, ManifestError> = loaded.withLock { cache in
+        let result: Result<ClassificationRules, ManifestError> = loaded.withLock { cache in
             if let cached = cache[mission] { return .success(cached) }
             do throws(ManifestError) {
                 let manifest = try ManifestLoader.load(
                     missionType: mission, repositoryRoot: repositoryRoot, fileSystem: fileSystem)
-                cache[mission] = .some(manifest)
-                return .success(manifest)
+                let rules = ClassificationRules(manifest?.manifest)
+                cache[mission] = rules
+                return .success(rules)
             } catch {
                 return .failure(error)
             }

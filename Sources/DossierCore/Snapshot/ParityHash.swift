@@ -4,15 +4,14 @@
 public enum ParityHash {
     /// Computes the parity hash of `(relativePath, contentHash)` pairs, in any order.
     public static func compute(_ entries: [(relativePath: String, contentHash: String)]) -> String {
-        let sorted = entries.map { (Array($0.relativePath.utf8), $0.contentHash) }
-            .sorted { $0.0.lexicographicallyPrecedes($1.0) }
+        let sorted = entries.sorted { $0.relativePath.utf8.lexicographicallyPrecedes($1.relativePath.utf8) }
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(sorted.count * 100)
+        bytes.reserveCapacity(sorted.reduce(0) { $0 + $1.relativePath.utf8.count + $1.contentHash.utf8.count + 2 })
         for (i, entry) in sorted.enumerated() {
             if i > 0 { bytes.append(UInt8(ascii: "\n")) }
-            bytes += entry.0
+            bytes.append(contentsOf: entry.relativePath.utf8)
             bytes.append(UInt8(ascii: "\t"))
-            bytes += Array(entry.1.utf8)
+            bytes.append(contentsOf: entry.contentHash.utf8)
         }
         return StreamingHasher.sha256Hex(bytes)
     }

@@ -12,13 +12,20 @@ public enum SnapshotBuilder {
     public static func snapshot(of dossier: Dossier) -> Snapshot {
         let parity = ParityHash.compute(
             dossier.artifacts.compactMap { a in a.present ? a.contentHashSHA256.map { (a.relativePath, $0) } : nil })
-        let required = dossier.artifacts.filter { $0.requiredStatus == .required }
-        let requiredPresent = required.filter(\.isValid).count
-        let optional = dossier.artifacts.filter { $0.requiredStatus == .optional }
+        var required = 0, requiredPresent = 0, optional = 0, optionalPresent = 0
+        for a in dossier.artifacts {
+            switch a.requiredStatus {
+            case .required:
+                required += 1
+                if a.isValid { requiredPresent += 1 }
+            case .optional:
+                optional += 1
+                if a.present { optionalPresent += 1 }
+            }
+        }
         let counts = ArtifactCounts(
-            total: dossier.artifacts.count, required: required.count, requiredPresent: requiredPresent,
-            requiredMissing: required.count - requiredPresent, optional: optional.count,
-            optionalPresent: optional.filter(\.present).count)
+            total: dossier.artifacts.count, required: required, requiredPresent: requiredPresent,
+            requiredMissing: required - requiredPresent, optional: optional, optionalPresent: optionalPresent)
         let completeness: Completeness =
             dossier.currentStep == nil ? .unknown : (counts.requiredMissing == 0 ? .complete : .incomplete)
         let idSource = [

@@ -8,10 +8,13 @@
 enum CPath {
     /// Calls `body` with a NUL-terminated C string of `path`.
     static func with<R>(_ path: [UInt8], _ body: (UnsafePointer<CChar>) -> R) -> R {
-        var buffer = path
-        buffer.append(0)
-        return buffer.withUnsafeBufferPointer { raw in
-            raw.baseAddress!.withMemoryRebound(to: CChar.self, capacity: raw.count) { body($0) }
+        // A NUL-terminated copy on the stack (names and paths are short): no heap allocation per system call.
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: path.count + 1) { buffer in
+            path.withUnsafeBytes { source in
+                UnsafeMutableRawBufferPointer(buffer).copyMemory(from: source)
+            }
+            buffer[path.count] = 0
+            return body(UnsafePointer(buffer.baseAddress!))
         }
     }
 

@@ -54,7 +54,12 @@ struct ScanCommand: AsyncParsableCommand {
         let result = outcome.pipeline
         let ms = Int(Date().timeIntervalSince(start) * 1000)
         if json {
-            FileHandle.standardOutput.write(ScanJSON.encode(result, scannedAt: ScanJSON.timestamp(start), durationMS: ms))
+            // Streamed in pieces: the document (megabytes on a real repository) is never copied whole.
+            ScanJSON.write(result, scannedAt: ScanJSON.timestamp(start), durationMS: ms) { piece in
+                guard let base = piece.baseAddress else { return }
+                FileHandle.standardOutput.write(
+                    Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: base), count: piece.count, deallocator: .none))
+            }
         } else {
             CLIOutput.out(ScanTable.render(result))
             if let line = ScanProgressPrinter.skippedLine(result.skipped) { CLIOutput.out(line) }

@@ -71,6 +71,36 @@ import Testing
         #expect(warm.features == cold.features)
     }
 
+    /// On the synthetic corpus of the real shape: a warm rescan (every file trusted from the cache, on the
+    /// allocation-free classification and streaming writer) gives the same `--json` bytes as the cold scan and as
+    /// `--rehash`, on one worker and on several.
+    @Test func warmRescanOfTheSyntheticCorpusEqualsColdAndRehashByteForByte() throws {
+        let root = try ParallelScanTests.makeCorpus(features: 30, seed: 3)
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let state = root + "/state"
+        func document(rehash: Bool, workers: Int) throws -> (String, PipelineResult) {
+            var result = try ScanPipeline.run(
+                ScanRequest(path: root, rehash: rehash), explicitStateDirectory: state,
+                scanner: Scanner(workers: workers, clock: Self.later))
+            let copy = result
+            result.statistics = ScanStatistics()
+            result.statCache = .missing
+            return (String(decoding: ScanJSON.encode(result, scannedAt: "-", durationMS: 0), as: UTF8.self), copy)
+        }
+        let (cold, coldResult) = try document(rehash: false, workers: 2)
+        #expect(coldResult.statistics.filesFromCache == 0 && coldResult.statistics.filesHashed > 100)
+        let (warm, warmResult) = try document(rehash: false, workers: 2)
+        #expect(warmResult.statistics.filesHashed == 0)
+        #expect(warmResult.statistics.filesFromCache == coldResult.statistics.filesHashed)
+        let (warmSerial, _) = try document(rehash: false, workers: 1)
+        let (rehash, rehashResult) = try document(rehash: true, workers: 2)
+        #expect(rehashResult.statCache == .rehash(mismatches: 0))
+        #expect(rehashResult.statistics.filesHashed == coldResult.statistics.filesHashed)
+        #expect(warm == cold)
+        #expect(warmSerial == cold)
+        #expect(rehash == cold)
+    }
+
     @Test func sameSizeEditWithinTheSameSecondOnCoarseTimestamps() throws {
         let repo = try Repo()
         defer { repo.fixture.remove() }

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// What the stat cache remembers of one file: its `stat` when it was hashed, the digest, and the UTF-8 verdict.
 public struct StatCacheEntry: Sendable, Equatable {
     /// Whether the bytes were checked as UTF-8 when hashed, and the verdict.
@@ -48,7 +54,13 @@ public struct StatCache: Sendable, Equatable {
     /// The cached digest of `key` when `status` (from `lstat`) matches its entry exactly, the entry is not racy and
     /// it holds the UTF-8 verdict the caller needs; else nil (read the file).
     public func digest(for key: PathKey, status: FileStatus, validateUTF8: Bool) -> FileDigest? {
-        guard let entry = entries[key], entry.status == status, status.kind == .regular,
+        guard let entry = entries[key] else { return nil }
+        return digest(of: entry, status: status, validateUTF8: validateUTF8)
+    }
+
+    /// As `digest(for:status:validateUTF8:)`, with the entry already looked up.
+    public func digest(of entry: StatCacheEntry, status: FileStatus, validateUTF8: Bool) -> FileDigest? {
+        guard entry.status == status, status.kind == .regular,
             !status.isRacy(relativeTo: scanStarted)
         else { return nil }
         let utf8: Bool?
@@ -103,4 +115,17 @@ public struct PathKey: Hashable, Sendable {
     }
 
     public static func == (a: Self, b: Self) -> Bool { a.bytes == b.bytes }
+}
+
+extension PathKey: Comparable {
+    /// Byte order of the paths (unsigned, lexicographic).
+    public static func < (a: Self, b: Self) -> Bool {
+        a.bytes.withUnsafeBufferPointer { x in
+            b.bytes.withUnsafeBufferPointer { y in
+                let n = min(x.count, y.count)
+                let c = n == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, n)
+                return c != 0 ? c < 0 : x.count < y.count
+            }
+        }
+    }
 }

@@ -29,15 +29,17 @@ public enum StatCacheCodec {
 
     /// The bytes of `cache`, entries in byte order of their keys (same cache, same bytes).
     public static func encode(_ cache: StatCache) -> [UInt8] {
+        let sorted = cache.entries.sorted { $0.key < $1.key }
         var out = magic
-        out.reserveCapacity(128 + cache.entries.count * 160)
+        out.reserveCapacity(
+            magic.count + 32 + cache.repositoryRoot.count + sorted.reduce(0) { $0 + $1.key.bytes.count + 100 })
         put32(formatVersion, &out)
         put32(UInt32(truncatingIfNeeded: cache.repositoryRoot.count), &out)
         out += cache.repositoryRoot
         put64(UInt64(bitPattern: cache.scanStarted.seconds), &out)
         put64(UInt64(bitPattern: cache.scanStarted.nanoseconds), &out)
         put32(UInt32(truncatingIfNeeded: cache.entries.count), &out)
-        for (key, entry) in cache.entries.sorted(by: { $0.key.bytes.lexicographicallyPrecedes($1.key.bytes) }) {
+        for (key, entry) in sorted {
             put32(UInt32(truncatingIfNeeded: key.bytes.count), &out)
             out += key.bytes
             let s = entry.status
@@ -50,7 +52,7 @@ public enum StatCacheCodec {
             put64(UInt64(bitPattern: s.changed.nanoseconds), &out)
             put32(s.mode, &out)
             out.append(entry.utf8.rawValue)
-            out += hexToBytes(entry.sha256)
+            appendHexBytes(entry.sha256, to: &out)
         }
         out += Array(SHA256.hash(data: out))
         return out
@@ -63,8 +65,12 @@ public enum StatCacheCodec {
         guard let version = r.u32() else { return .failure(.notACache) }
         guard version == formatVersion else { return .failure(.otherVersion(version)) }
         guard bytes.count >= magic.count + 4 + 32 else { return .failure(.corrupt("truncated")) }
-        let body = bytes[..<(bytes.count - 32)]
-        guard Array(SHA256.hash(data: Array(body))) == Array(bytes[(bytes.count - 32)...]) else {
+        let checksum = bytes.withUnsafeBytes { raw in
+            var hasher = SHA256()
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: raw[..<(raw.count - 32)]))
+            return Array(hasher.finalize())
+        }
+        guard checksum[...] == bytes[(bytes.count - 32)...] else {
             return .failure(.corrupt("checksum mismatch"))
         }
         r.end = bytes.count - 32
@@ -96,25 +102,31 @@ public enum StatCacheCodec {
     }
 
     private static func put32(_ v: UInt32, _ out: inout [UInt8]) {
-        for shift in stride(from: 0, to: 32, by: 8) { out.append(UInt8(truncatingIfNeeded: v >> UInt32(shift))) }
+        withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) }
     }
 
     private static func put64(_ v: UInt64, _ out: inout [UInt8]) {
-        for shift in stride(from: 0, to: 64, by: 8) { out.append(UInt8(truncatingIfNeeded: v >> UInt64(shift))) }
+        withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) }
     }
 
-    private static func hexToBytes(_ hex: String) -> [UInt8] {
-        let h = Array(hex.utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(32)
-        func nibble(_ c: UInt8) -> UInt8 { c >= 0x61 ? c - 0x61 + 10 : (c >= 0x41 ? c - 0x41 + 10 : c &- 0x30) }
-        var i = 0
-        while i + 1 < h.count && out.count < 32 {
-            out.append(nibble(h[i]) << 4 | (nibble(h[i + 1]) & 0x0F))
-            i += 2
+    /// The 32 bytes a 64-digit hex digest spells (zero-padded if shorter), appended without a temporary array.
+    private static func appendHexBytes(_ hex: String, to out: inout [UInt8]) {
+        func nibble(_ c: UInt8) -> UInt8 { c >= 0x61 ? c &- 0x61 &+ 10 : (c >= 0x41 ? c &- 0x41 &+ 10 : c &- 0x30) }
+        var written = 0
+        var high: UInt8?
+        for c in hex.utf8 where written < 32 {
+            if let h = high {
+                out.append(nibble(h) << 4 | (nibble(c) & 0x0F))
+                written += 1
+                high = nil
+            } else {
+                high = c
+            }
         }
-        while out.count < 32 { out.append(0) }
-        return out
+        while written < 32 {
+            out.append(0)
+            written += 1
+        }
     }
 
     /// Bounds-checked little-endian reads: nil past `end`, never a trap.
