@@ -6,8 +6,8 @@ import Testing
 /// `ScanJSON.encode` writes member by member; the reference below builds the whole `ScanJSON.Value` tree and renders
 /// it with `ScanJSON.write` (the way the document was written before). Both must give the same bytes.
 @Suite struct ScanJSONWriterTests {
-    @Test func writerMatchesTheValueTreeOnAScanWithDriftAnomaliesAndEscapes() throws {
-        let root = try ParallelScanTests.makeCorpus(features: 8)
+    @Test func writerMatchesTheValueTreeOnAScanWithDriftAnomaliesAndEscapes() async throws {
+        let root = try await ParallelScanTests.makeCorpus(features: 8)
         defer { try? FileManager.default.removeItem(atPath: root) }
         let specs = root + "/kitty-specs"
         let first = try #require(try FileManager.default.contentsOfDirectory(atPath: specs).filter {

@@ -74,8 +74,8 @@ import Testing
     /// On the synthetic corpus of the real shape: a warm rescan (every file trusted from the cache, on the
     /// allocation-free classification and streaming writer) gives the same `--json` bytes as the cold scan and as
     /// `--rehash`, on one worker and on several.
-    @Test func warmRescanOfTheSyntheticCorpusEqualsColdAndRehashByteForByte() throws {
-        let root = try ParallelScanTests.makeCorpus(features: 30, seed: 3)
+    @Test func warmRescanOfTheSyntheticCorpusEqualsColdAndRehashByteForByte() async throws {
+        let root = try await ParallelScanTests.makeCorpus(features: 30, seed: 3)
         defer { try? FileManager.default.removeItem(atPath: root) }
         let state = root + "/state"
         func document(rehash: Bool, workers: Int) throws -> (String, PipelineResult) {
