@@ -97,6 +97,15 @@ struct DriftCommand: AsyncParsableCommand {
             } catch .notFound {
                 result.features[index].baseline = nil
                 result.features[index].drift = nil
+            } catch .pending(let url, let slug, let snapshot, let missing) {
+                // Not an error: the receiver is still collecting the scan's events. No baseline to compare with yet.
+                CLIOutput.error(
+                    "drift --remote: "
+                        + RemoteBaselineError.pending(
+                            url: url, featureSlug: slug, snapshotID: snapshot, missingArtifacts: missing
+                        ).description)
+                result.features[index].baseline = nil
+                result.features[index].drift = nil
             } catch {
                 CLIOutput.error("drift --remote: \(error)")
                 throw ExitCode(2)
