@@ -17,7 +17,11 @@ import Testing
     static func corpus() -> [Data] {
         var events = EventFactory.events(count: 16)
         events += ScanFixtures.scan(
-            slug: "ünïcödé ✓ feature", files: [("tâches/WP01 — plan.md", ScanFixtures.hash("x")), ("spec.md", "0" + String(repeating: "a", count: 63))],
+            slug: "ünïcödé ✓ feature",
+            files: [
+                ("tâches/WP01 — plan.md", ScanFixtures.hash("x")),
+                ("spec.md", "0" + String(repeating: "a", count: 63)),
+            ],
             absentRequired: ["plan.md"], start: Date())
         var canonical = events.map { $0.canonicalJSON() }
         // Other layouts of valid events: key order, whitespace, explicit and absent optionals.
@@ -29,14 +33,18 @@ import Testing
               "timestamp":"2026-12-01T10:00:00Z", "event_id":"0b0e6a7e-1c1d-4c9e-9a7e-2f3d4c5b6a79",
               "event_type":"mission_dossier_artifact_indexed" }
             """#,
-            #"{"event_type":"mission_dossier_artifact_missing","event_id":"0b0e6a7e-1c1d-4c9e-9a7e-2f3d4c5b6a70","timestamp":"2026-12-01T10:00:00.123456789Z","actor":"me","payload":{"feature_slug":"f","artifact_key":"spec","artifact_class":"input","expected_path_pattern":"spec.md","reason_code":"not_found","blocking":false}}"#,
+            #"{"event_type":"mission_dossier_artifact_missing","event_id":"0b0e6a7e-1c1d-4c9e-9a7e-2f3d4c5b6a70","#
+                + #""timestamp":"2026-12-01T10:00:00.123456789Z","actor":"me","payload":{"feature_slug":"f","#
+                + #""artifact_key":"spec","artifact_class":"input","expected_path_pattern":"spec.md","#
+                + #""reason_code":"not_found","blocking":false}}"#,
         ].map { Data($0.utf8) }
         return canonical
     }
 
     @Test func canonicalEventsDecodeFastAndIdentically() throws {
         for data in Self.corpus() {
-            let fast = try #require(FastEventDecoder.decode(data), "fell back on \(String(decoding: data, as: UTF8.self))")
+            let shown = String(decoding: data, as: UTF8.self)
+            let fast = try #require(FastEventDecoder.decode(data), "fell back on \(shown)")
             #expect(Self.slow(data) == .success(fast))
         }
     }

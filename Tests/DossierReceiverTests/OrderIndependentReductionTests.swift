@@ -179,9 +179,8 @@ import Testing
         _ = try await t.store.store(Self.batch(scans[0], id: "one"))
         // The second scan's snapshot and only one of its three indexed events.
         _ = try await t.store.store(Self.batch([scans[1][0], scans[1].last!], id: "two"))
-        guard
-            case .verified(let baseline, _, let pending?) = try await t.store.baseline(featureSlug: "alpha", source: "t")
-        else {
+        let answer = try await t.store.baseline(featureSlug: "alpha", source: "t")
+        guard case .verified(let baseline, _, let pending?) = answer else {
             Issue.record("expected the first scan served with the second pending")
             return
         }

@@ -12,7 +12,8 @@ import Testing
         from standardwebhooks.webhooks import Webhook
         secret, msg_id, ts, body_path = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
         body = open(body_path, "rb").read().decode("utf-8")
-        print(Webhook(open(secret).read().strip()).sign(msg_id, datetime.datetime.fromtimestamp(ts, tz=datetime.timezone.utc), body))
+        when = datetime.datetime.fromtimestamp(ts, tz=datetime.timezone.utc)
+        print(Webhook(open(secret).read().strip()).sign(msg_id, when, body))
         """#
 
     /// Python's `v1,<sig>` for the message, waiting for the interpreter without blocking a thread.
@@ -41,7 +42,8 @@ import Testing
         }
         let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         try #require(
-            status == 0, "python3 with the standardwebhooks package is required (pip install standardwebhooks): \(errors)")
+            status == 0,
+            "python3 with the standardwebhooks package is required (pip install standardwebhooks): \(errors)")
         return String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             .trimmingCharacters(in: .whitespacesAndNewlines)
     }
@@ -112,7 +114,9 @@ import Testing
         let b = WebhookSecret.generate()
         let parsed = try ReceiverSecrets.parse("# rotation 2026-12\n\(a.encoded)\n\n  \(b.encoded)  \n", source: "f")
         #expect(parsed.map(\.encoded) == [a.encoded, b.encoded])
-        #expect(throws: DeliverySettingsError.invalidSecret(source: "f line 2", reason: WebhookSecretError.notBase64.description)) {
+        let badLine = DeliverySettingsError.invalidSecret(
+            source: "f line 2", reason: WebhookSecretError.notBase64.description)
+        #expect(throws: badLine) {
             try ReceiverSecrets.parse("\(a.encoded)\nwhsec_***not base64***\n", source: "f")
         }
         #expect(throws: DeliverySettingsError.self) { try ReceiverSecrets.parse("# only a comment\n", source: "f") }

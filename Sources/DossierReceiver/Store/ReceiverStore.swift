@@ -46,7 +46,9 @@ public struct PendingSnapshot: Codable, Sendable, Equatable {
     /// Artifacts still awaited (at least 1): the snapshot's `required_present + optional_present` minus those.
     public var missingArtifacts: Int
 
-    public init(featureSlug: String, snapshotID: String, snapshotAt: String, receivedArtifacts: Int, missingArtifacts: Int) {
+    public init(
+        featureSlug: String, snapshotID: String, snapshotAt: String, receivedArtifacts: Int, missingArtifacts: Int
+    ) {
         self.featureSlug = featureSlug
         self.snapshotID = snapshotID
         self.snapshotAt = snapshotAt

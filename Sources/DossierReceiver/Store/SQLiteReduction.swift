@@ -95,9 +95,11 @@ struct SQLiteReduction {
                 sql: """
                     INSERT INTO features (feature_slug, events, last_event_at, last_event_sort) VALUES (?, ?, ?, ?)
                     ON CONFLICT(feature_slug) DO UPDATE SET events = events + excluded.events,
-                        last_event_at = CASE WHEN last_event_sort IS NULL OR excluded.last_event_sort > last_event_sort
+                        last_event_at = CASE
+                            WHEN last_event_sort IS NULL OR excluded.last_event_sort > last_event_sort
                             THEN excluded.last_event_at ELSE last_event_at END,
-                        last_event_sort = CASE WHEN last_event_sort IS NULL OR excluded.last_event_sort > last_event_sort
+                        last_event_sort = CASE
+                            WHEN last_event_sort IS NULL OR excluded.last_event_sort > last_event_sort
                             THEN excluded.last_event_sort ELSE last_event_sort END
                     """, arguments: [slug, change.events, change.lastTimestamp, change.lastSort])
             try reevaluate(db, slug, change)
@@ -113,7 +115,8 @@ struct SQLiteReduction {
             expectedArtifacts: r["expected"])
     }
 
-    private static let claimColumns = "event_id, order_key, snapshot_id, parity_hash, completeness, snapshot_at, expected"
+    private static let claimColumns =
+        "event_id, order_key, snapshot_id, parity_hash, completeness, snapshot_at, expected"
 
     private mutating func reevaluate(_ db: Database, _ slug: String, _ change: FeatureChange) throws {
         var affected: [String: SnapshotClaim] = [:]
@@ -218,7 +221,8 @@ struct SQLiteReduction {
                 claim.timestamp, slug,
             ])
         try db.execute(
-            sql: "DELETE FROM observations WHERE feature_slug = ? AND order_key <= ?", arguments: [slug, claim.orderKey])
+            sql: "DELETE FROM observations WHERE feature_slug = ? AND order_key <= ?",
+            arguments: [slug, claim.orderKey])
         try db.execute(
             sql: "DELETE FROM snapshots WHERE feature_slug = ? AND (order_key, event_id) <= (?, ?)",
             arguments: [slug, claim.orderKey, claim.eventID])

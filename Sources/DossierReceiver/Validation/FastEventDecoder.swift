@@ -212,7 +212,9 @@ enum FastEventDecoder {
                     "reason_detail", "blocking",
                 ]
             case .snapshotComputed:
-                allowed = ["feature_slug", "parity_hash_sha256", "artifact_counts", "completeness_status", "snapshot_id"]
+                allowed = [
+                    "feature_slug", "parity_hash_sha256", "artifact_counts", "completeness_status", "snapshot_id",
+                ]
             case .parityDriftDetected:
                 allowed = [
                     "feature_slug", "local_parity_hash", "baseline_parity_hash", "missing_in_local",

@@ -40,7 +40,8 @@ struct DriftCommand: AsyncParsableCommand {
         guard noBaseline.isEmpty else {
             CLIOutput.error(
                 remote
-                    ? "drift: the receiver has no snapshot for \(noBaseline.joined(separator: ", ")); deliver first "
+                    ? "drift: the receiver has no verified snapshot for \(noBaseline.joined(separator: ", ")); "
+                        + "deliver first "
                         + "(`dossier scan` then `dossier queue flush`)"
                     : "drift: no baseline for \(noBaseline.joined(separator: ", ")) in \(result.stateDirectory)/baselines; "
                         + "run `dossier baseline accept` first")
