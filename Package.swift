@@ -93,7 +93,9 @@ let package = Package(
         ),
         .testTarget(
             name: "DossierReceiverTests",
-            dependencies: ["DossierCore", "DossierReceiver", "DossierFuzzTargets"],
+            dependencies: [
+                "DossierCore", "DossierReceiver", "DossierFuzzTargets", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

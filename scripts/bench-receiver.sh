@@ -9,6 +9,7 @@
 #
 # Usage: scripts/bench-receiver.sh [RUNS] [EVENTS] [SENDERS]      (default 5 runs of 50,000 events, 4 senders)
 # Env:   DOSSIER_BIN   use this binary instead of building release
+#        SCRATCH_PATH  SwiftPM scratch path of the release build (default .build-release, as scripts/bench.sh)
 #        BENCH_DIR     where throwaway state goes (default .bench-receiver/ in the repository: real disk)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,8 +21,9 @@ bench_dir="${BENCH_DIR:-$PWD/.bench-receiver}"
 if [[ -n "${DOSSIER_BIN:-}" ]]; then
     bin="$DOSSIER_BIN"
 else
-    swift build -c release --product dossier >&2
-    bin="$(swift build -c release --product dossier --show-bin-path)/dossier"
+    scratch="${SCRATCH_PATH:-.build-release}"
+    swift build -c release --product dossier --scratch-path "$scratch" >&2
+    bin="$(swift build -c release --product dossier --scratch-path "$scratch" --show-bin-path)/dossier"
 fi
 mkdir -p "$bench_dir"
 receiver_pid=""

@@ -1,5 +1,6 @@
 import DossierCore
 import Foundation
+import GRDB
 import Testing
 
 @testable import DossierReceiver
@@ -221,6 +222,35 @@ import Testing
             #expect(column.filter { $0 == .accepted }.count == 1 && column.filter { $0 == .duplicate }.count == 7)
         }
         #expect(try await store.eventCount() == events.count)
+    }
+
+    @Test func aV1StoreIsMigratedByReplayingItsEvents() async throws {
+        let directory = NSTemporaryDirectory() + "dossier-v1-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/store.sqlite"
+        // A store as the previous release left it: v1 schema, events in received_events.
+        do {
+            let queue = try DatabaseQueue(path: path)
+            try ReceiverMigrations.migrator.migrate(queue, upTo: "v1")
+            try await queue.write { db in
+                for event in Self.scans().flatMap({ $0 }).reversed() {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO received_events (event_id, event_type, feature_slug, timestamp, body,
+                                batch_id, received_at) VALUES (?, ?, ?, ?, ?, 'b', 't')
+                            """,
+                        arguments: [
+                            event.eventID, event.eventType.rawValue, event.payload.featureSlug, event.timestamp,
+                            event.canonicalJSON(),
+                        ])
+                }
+            }
+        }
+        let migrated = try SQLiteReceiverStore(path: path)
+        let reference = try TempStore()
+        for (i, scan) in Self.scans().enumerated() { _ = try await reference.store.store(Self.batch(scan, id: "\(i)")) }
+        #expect(try await Self.finalState(migrated) == (try await Self.finalState(reference.store)))
     }
 
     @Test func eventOrderKeySortsByTimeWhateverThePrecision() {
