@@ -1,6 +1,7 @@
 import DossierCore
 import Foundation
 import GRDB
+import NIOPosix
 import Testing
 
 @testable import DossierReceiver
@@ -25,10 +26,19 @@ import Testing
         let directory: String
         let store: SQLiteReceiverStore
 
-        init() throws {
-            directory = NSTemporaryDirectory() + "dossier-reduction-" + UUID().uuidString
+        private init(directory: String, store: SQLiteReceiverStore) {
+            self.directory = directory
+            self.store = store
+        }
+
+        /// A fresh store, opened on a thread-pool thread (opening fsyncs).
+        static func make() async throws -> TempStore {
+            let directory = NSTemporaryDirectory() + "dossier-reduction-" + UUID().uuidString
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            store = try SQLiteReceiverStore(path: directory + "/store.sqlite")
+            let store = try await NIOThreadPool.singleton.runIfActive {
+                try SQLiteReceiverStore(path: directory + "/store.sqlite")
+            }
+            return TempStore(directory: directory, store: store)
         }
 
         deinit { try? FileManager.default.removeItem(atPath: directory) }
@@ -82,7 +92,7 @@ import Testing
     }
 
     @Test func inOrderDeliveryServesEachFeaturesLatestScan() async throws {
-        let t = try TempStore()
+        let t = try await TempStore.make()
         let scans = Self.scans()
         for (i, scan) in scans.enumerated() { _ = try await t.store.store(Self.batch(scan, id: "b\(i)")) }
         let state = try await Self.finalState(t.store)
@@ -113,7 +123,7 @@ import Testing
     /// gives the in-order final state. 40 seeded cases.
     @Test(arguments: 1...40)
     func anyArrivalOrderGivesTheSameFinalState(seed: Int) async throws {
-        let reference = try TempStore()
+        let reference = try await TempStore.make()
         let scans = Self.scans()
         for (i, scan) in scans.enumerated() { _ = try await reference.store.store(Self.batch(scan, id: "r\(i)")) }
         let expected = try await Self.finalState(reference.store)
@@ -130,7 +140,7 @@ import Testing
             batches.append(Array(rest.prefix(size)))
             rest = rest.dropFirst(size)
         }
-        let t = try TempStore()
+        let t = try await TempStore.make()
         var index = 0
         while index < batches.count {
             // Up to four batches at once, so several share one group commit.
@@ -154,7 +164,7 @@ import Testing
     }
 
     @Test func snapshotBeforeItsArtifactsWaitsThenVerifies() async throws {
-        let t = try TempStore()
+        let t = try await TempStore.make()
         let scan = Self.scans()[0]
         let snapshot = try #require(scan.last)
         _ = try await t.store.store(Self.batch([snapshot] + scan.prefix(1), id: "early"))
@@ -175,7 +185,7 @@ import Testing
     }
 
     @Test func olderVerifiedSnapshotIsServedWhileANewerOneWaits() async throws {
-        let t = try TempStore()
+        let t = try await TempStore.make()
         let scans = Self.scans()
         _ = try await t.store.store(Self.batch(scans[0], id: "one"))
         // The second scan's snapshot and only one of its three indexed events.
@@ -190,7 +200,7 @@ import Testing
     }
 
     @Test func aSnapshotItsArtifactsDoNotReproduceIsNeverServed() async throws {
-        let t = try TempStore()
+        let t = try await TempStore.make()
         var scan = Self.scans()[3]
         guard case .snapshotComputed(var claim) = scan[scan.count - 1].payload else {
             Issue.record("fixture")
@@ -208,7 +218,7 @@ import Testing
     }
 
     @Test func concurrentBatchesWithTheSameEventsAcceptEachEventOnce() async throws {
-        let t = try TempStore()
+        let t = try await TempStore.make()
         let events = Self.scans().flatMap { $0 }
         let store = t.store
         let answers = try await withThrowingTaskGroup(of: [ReceiverVerdict].self) { group in
@@ -230,11 +240,12 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let path = directory + "/store.sqlite"
         // A store as the previous release left it: v1 schema, events in received_events.
-        do {
+        let events = Self.scans().flatMap { $0 }
+        try await NIOThreadPool.singleton.runIfActive {
             let queue = try DatabaseQueue(path: path)
             try ReceiverMigrations.migrator.migrate(queue, upTo: "v1")
-            try await queue.write { db in
-                for event in Self.scans().flatMap({ $0 }).reversed() {
+            try queue.write { db in
+                for event in events.reversed() {
                     try db.execute(
                         sql: """
                             INSERT INTO received_events (event_id, event_type, feature_slug, timestamp, body,
@@ -247,8 +258,8 @@ import Testing
                 }
             }
         }
-        let migrated = try SQLiteReceiverStore(path: path)
-        let reference = try TempStore()
+        let migrated = try await NIOThreadPool.singleton.runIfActive { try SQLiteReceiverStore(path: path) }
+        let reference = try await TempStore.make()
         for (i, scan) in Self.scans().enumerated() { _ = try await reference.store.store(Self.batch(scan, id: "\(i)")) }
         #expect(try await Self.finalState(migrated) == (try await Self.finalState(reference.store)))
     }

@@ -55,7 +55,7 @@ import Testing
         let old = WebhookSecret.generate()
         let new = WebhookSecret.generate()
         let unknown = WebhookSecret.generate()
-        let receiver = try WebhookReceiver(
+        let receiver = try await WebhookReceiver.open(
             configuration: ReceiverConfiguration(secrets: [new, old], storePath: dir + "/store.sqlite"))
         let port = try await receiver.start()
         let transport = HTTPWebhookTransport(requestTimeout: 10)

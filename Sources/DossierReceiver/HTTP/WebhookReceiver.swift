@@ -2,6 +2,7 @@ import DossierCore
 import Foundation
 import Hummingbird
 import Logging
+import NIOPosix
 import Synchronization
 
 /// The request context of the receiver: the standard one plus a way to drop the connection (fault injection).
@@ -37,6 +38,14 @@ public final class WebhookReceiver: Sendable {
     /// Opens the SQLite store at `configuration.storePath`; does not bind yet.
     public convenience init(configuration: ReceiverConfiguration) throws {
         self.init(configuration: configuration, store: try SQLiteReceiverStore(path: configuration.storePath))
+    }
+
+    /// Opens the SQLite store on a NIO thread pool thread (opening migrates and fsyncs: not work for the caller's
+    /// cooperative thread); does not bind yet.
+    public static func open(configuration: ReceiverConfiguration) async throws -> WebhookReceiver {
+        let path = configuration.storePath
+        let store = try await NIOThreadPool.singleton.runIfActive { try SQLiteReceiverStore(path: path) }
+        return WebhookReceiver(configuration: configuration, store: store)
     }
 
     /// Serves `store` (any `ReceiverStore`); does not bind yet.

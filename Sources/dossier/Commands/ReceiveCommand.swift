@@ -107,7 +107,7 @@ struct ReceiveCommand: AsyncParsableCommand {
         configuration.maxBodyBytes = maxBodyBytes
         let receiver: WebhookReceiver
         do {
-            receiver = try WebhookReceiver(configuration: configuration)
+            receiver = try await WebhookReceiver.open(configuration: configuration)
         } catch {
             QueueSupport.fail("cannot open the receiver store \(storePath): \(error)")
         }
