@@ -223,16 +223,6 @@ public final class WebhookReceiver: Sendable {
         }
         let verdicts = try await store.store(
             IncomingBatch(batchID: batch.batchID, events: events, receivedAt: EventTimestamp.string(from: Date())))
-        var results: [[String: String]] = []
-        results.reserveCapacity(verdicts.count)
-        for (index, verdict) in verdicts.enumerated() {
-            guard let id = ids[index] else { continue }
-            switch verdict {
-            case .accepted: results.append(["event_id": id, "status": "accepted"])
-            case .duplicate: results.append(["event_id": id, "status": "duplicate"])
-            case .rejected(let reason): results.append(["event_id": id, "status": "rejected", "reason": reason])
-            }
-        }
-        return Self.json(200, try Self.encoder.encode(["results": results]))
+        return Self.json(200, try ResultsBody.encode(ids: ids, verdicts: verdicts))
     }
 }

@@ -49,7 +49,7 @@ enum ReceiverMigrations {
                         snapshot_event_id TEXT, snapshot_key TEXT,
                         parity_hash TEXT, snapshot_id TEXT, completeness TEXT, snapshot_at TEXT);
                     CREATE TABLE observations (
-                        event_id TEXT PRIMARY KEY, feature_slug TEXT NOT NULL, order_key TEXT NOT NULL,
+                        event_id TEXT NOT NULL, feature_slug TEXT NOT NULL, order_key TEXT NOT NULL,
                         relative_path TEXT NOT NULL, artifact_key TEXT NOT NULL, content_hash TEXT NOT NULL,
                         required_status TEXT NOT NULL);
                     CREATE INDEX observations_window ON observations (feature_slug, order_key);

@@ -54,12 +54,14 @@ struct SQLiteReduction {
         switch envelope.payload {
         case .artifactIndexed(let p):
             if let verified, key <= verified.orderKey { break }
-            try db.execute(
+            // Only new events are recorded (received_events deduplicates), so a plain insert.
+            try db.cachedStatement(
                 sql: """
-                    INSERT OR IGNORE INTO observations
+                    INSERT INTO observations
                     (event_id, feature_slug, order_key, relative_path, artifact_key, content_hash, required_status)
                     VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """,
+                    """
+            ).execute(
                 arguments: [
                     envelope.eventID, slug, key, p.relativePath, p.artifactKey, p.contentHashSHA256,
                     p.requiredStatus.rawValue,
@@ -73,7 +75,7 @@ struct SQLiteReduction {
             if let verified, (key, envelope.eventID) <= (verified.orderKey, verified.eventID) { break }
             try db.execute(
                 sql: """
-                    INSERT OR IGNORE INTO snapshots
+                    INSERT INTO snapshots
                     (event_id, feature_slug, order_key, snapshot_id, parity_hash, completeness, snapshot_at, expected)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """,
