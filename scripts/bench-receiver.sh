@@ -98,12 +98,13 @@ def sender(n):
             return
         accepted[n] += answer.count(b'"accepted"')
 threads = [threading.Thread(target=sender, args=(n,)) for n in range(senders)]
+cpu_start = time.process_time()
 start = time.perf_counter()
 for t in threads: t.start()
 for t in threads: t.join()
 elapsed = time.perf_counter() - start
 if errors: sys.exit("sender failed: " + errors[0])
-print(sum(accepted), round(elapsed, 3), round(sum(accepted) / elapsed))
+print(sum(accepted), round(elapsed, 3), round(sum(accepted) / elapsed), round(time.process_time() - cpu_start, 3))
 PY
 }
 
@@ -119,10 +120,11 @@ for run in $(seq 1 "$runs"); do
     receiver_pid=$!
     for _ in $(seq 1 100); do grep -q "listening on" "$out" 2>/dev/null && break; sleep 0.1; done
     url="$(sed -n 's/^listening on //p' "$out" | head -1)/webhook"
-    read -r accepted seconds rate < <(send "$url")
+    read -r accepted seconds rate sender_cpu < <(send "$url")
+    receiver_cpu=$(awk '{print ($14 + $15) / 100}' "/proc/$receiver_pid/stat")
     kill "$receiver_pid"; wait "$receiver_pid" 2>/dev/null || true; receiver_pid=""
     stored=$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from received_events").fetchone()[0])' "$store/receiver.sqlite")
-    echo "run $run: $accepted accepted (stored $stored) in $seconds s = $rate events/s; floor $floor_rate rows/s ($floor_ms ms per 100-row FULL transaction)"
+    echo "run $run: $accepted accepted (stored $stored) in $seconds s = $rate events/s (CPU: receiver ${receiver_cpu} s incl. start, senders ${sender_cpu} s); floor $floor_rate rows/s ($floor_ms ms per 100-row FULL transaction)"
     rates+=("$rate")
     rm -rf "$store"
 done

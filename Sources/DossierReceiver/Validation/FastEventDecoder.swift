@@ -116,15 +116,13 @@ enum FastEventDecoder {
         }
 
         /// Walks one object, calling `member` with each key (which must consume the value and return false to
-        /// give up). Rejects repeated keys.
+        /// give up, in particular for a key it has already seen: each caller rejects repeated keys).
         mutating func object(_ member: (inout Cursor, String) -> Bool) -> Bool {
             guard take(UInt8(ascii: "{")) else { return false }
-            var seen: Set<String> = []
             if take(UInt8(ascii: "}")) { return true }
             while true {
                 // Keys are ASCII here: no question of Unicode equivalence between spellings of a key.
-                guard let key = string(), key.utf8.allSatisfy({ $0 < 0x80 }), seen.insert(key).inserted,
-                    take(UInt8(ascii: ":"))
+                guard let key = string(), key.utf8.allSatisfy({ $0 < 0x80 }), take(UInt8(ascii: ":"))
                 else { return false }
                 guard member(&self, key) else { return false }
                 if take(UInt8(ascii: ",")) { continue }
@@ -153,12 +151,17 @@ enum FastEventDecoder {
             let ok = object { c, key in
                 switch key {
                 case "event_type", "event_id", "timestamp", "actor":
-                    guard let value = c.scalar() else { return false }
+                    guard fields[key] == nil, let value = c.scalar() else { return false }
                     fields[key] = value
                     return true
                 case "payload":
-                    // The payload's reading depends on event_type, which may come later: remember where it is.
+                    guard payloadStart == nil else { return false }
                     payloadStart = c.index
+                    // Read at once when event_type came first (sorted keys do); else skip and read it afterwards.
+                    if case .string(let name)? = fields["event_type"], let type = EventType(rawValue: name) {
+                        payload = c.payload(type)
+                        return payload != nil
+                    }
                     return c.skipPayload()
                 default:
                     return false
@@ -175,16 +178,19 @@ enum FastEventDecoder {
             case .string(let s)?: actor = s
             default: return nil
             }
-            var payloadCursor = Cursor(bytes: bytes)
-            payloadCursor.index = start
-            payload = payloadCursor.payload(type)
-            guard let payload else { return nil }
+            if payload == nil {
+                var payloadCursor = Cursor(bytes: bytes)
+                payloadCursor.index = start
+                payload = payloadCursor.payload(type)
+            }
+            guard let payload, payload.eventType == type else { return nil }
             let envelope = EventEnvelope(eventID: eventID, timestamp: timestamp, actor: actor, payload: payload)
             do { try envelope.validate() } catch { return nil }
             return envelope
         }
 
         /// Skips the payload object (only the shapes `payload(_:)` can read: nested objects and string arrays).
+        /// Repeated keys are left for `payload(_:)` to refuse.
         mutating func skipPayload() -> Bool {
             object { c, _ in
                 switch c.peek() {
@@ -222,12 +228,13 @@ enum FastEventDecoder {
                 ]
             }
             let ok = object { c, key in
-                guard allowed.contains(key) else { return false }
+                guard allowed.contains(key), f[key] == nil, arrays[key] == nil else { return false }
                 if key == "artifact_counts" {
+                    guard counts == nil else { return false }
                     var n: [String: Int64] = [:]
                     guard
                         c.object({ inner, countKey in
-                            guard let v = inner.integer() else { return false }
+                            guard n[countKey] == nil, let v = inner.integer() else { return false }
                             n[countKey] = v
                             return true
                         })
