@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         /// All domain logic: scan, manifests, snapshot, drift, events, queue, delivery, engine.
@@ -40,6 +41,7 @@ let package = Package(
             dependencies: [
                 "DossierCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -97,7 +99,10 @@ let package = Package(
         ),
         .testTarget(
             name: "DossierReceiverTests",
-            dependencies: ["DossierCore", "DossierReceiver", "DossierFuzzTargets", "TestSupport"],
+            dependencies: [
+                "DossierCore", "DossierReceiver", "DossierFuzzTargets", "TestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

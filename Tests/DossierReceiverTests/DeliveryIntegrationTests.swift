@@ -16,22 +16,38 @@ import Testing
         let summary = try await worker.flush()
         await worker.shutdown()
         #expect(summary.delivered == 40 && summary.dead == 0 && summary.retried == 0)
-        #expect(try receiver.store.eventCount() == 40)
+        #expect(try await receiver.store.eventCount() == 40)
         let queued = try h.queue.events(ids: events.map(\.eventID))
         #expect(queued.allSatisfy { $0.state == .delivered && $0.attempts == 1 })
         for event in queued {
             // Byte-identical envelopes: what the queue stored is what the receiver stored.
-            #expect(try receiver.store.storedBody(eventID: event.eventID) == event.body)
+            #expect(try await receiver.store.storedBody(eventID: event.eventID) == event.body)
         }
         #expect(Set(queued.map(\.eventType)) == Set(EventType.allCases.map(\.rawValue)))
         let attempts = try h.queue.recentAttempts(limit: 10)
         #expect(attempts.count == 1 && attempts[0].statusCode == 200 && attempts[0].outcome == "delivered")
         #expect(try h.queue.status().endpoints.first?.state == "active")
-        // The reduced state is served as a Baseline the drift command can decode.
+        // The factory's snapshots claim parity hashes their artifacts do not reproduce: never served, pending.
+        await #expect {
+            try await RemoteBaselineClient().fetch(
+                endpoint: "http://127.0.0.1:\(port)/webhook", featureSlug: "feature-0")
+        } throws: { error in
+            guard case .pending(_, "feature-0", let snapshot, let missing)? = error as? RemoteBaselineError else {
+                return false
+            }
+            return snapshot.hasPrefix("snap-") && missing >= 1
+        }
+        // A real scan's events reproduce its parity: the reduced state is served as a Baseline drift can decode.
+        let files = [("spec.md", ScanFixtures.hash("s")), ("plan.md", ScanFixtures.hash("p"))]
+        try h.queue.append(ScanFixtures.scan(slug: "verified", files: files, start: Date()))
+        let second = h.worker(port: port)
+        _ = try await second.flush(untilEmpty: true)
+        await second.shutdown()
         let baseline = try await RemoteBaselineClient().fetch(
-            endpoint: "http://127.0.0.1:\(port)/webhook", featureSlug: "feature-0")
-        #expect(baseline.featureSlug == "feature-0")
-        #expect(!baseline.entries.isEmpty && baseline.parityHashSHA256.count == 64)
+            endpoint: "http://127.0.0.1:\(port)/webhook", featureSlug: "verified")
+        #expect(baseline.featureSlug == "verified")
+        #expect(baseline.entries.map(\.relativePath) == ["plan.md", "spec.md"])
+        #expect(baseline.parityHashSHA256 == ParityHash.compute(files.map { ($0.0, $0.1) }))
         await #expect(throws: RemoteBaselineError.self) {
             try await RemoteBaselineClient().fetch(endpoint: "http://127.0.0.1:\(port)", featureSlug: "nope")
         }
@@ -74,7 +90,7 @@ import Testing
             }
             #expect(status == 401)
         }
-        #expect(try receiver.store.eventCount() == 0)
+        #expect(try await receiver.store.eventCount() == 0)
         // The genuine request is accepted, and a replay is absorbed as duplicates.
         for expected in ["accepted", "duplicate"] {
             guard
@@ -95,7 +111,7 @@ import Testing
             Issue.record("expected 413")
             return
         }
-        #expect(try receiver.store.eventCount() == 3)
+        #expect(try await receiver.store.eventCount() == 3)
         await transport.shutdown()
         await receiver.stop()
     }
@@ -117,7 +133,7 @@ import Testing
         let dead = try h.queue.list(state: .dead, limit: 100)
         #expect(Set(dead.map(\.eventID)) == Set(poison.map(\.eventID)))
         #expect(dead.allSatisfy { $0.lastError?.contains("--reject-event-type") == true })
-        #expect(try receiver.store.eventCount() == 990)
+        #expect(try await receiver.store.eventCount() == 990)
         await receiver.stop()
         // The receiver stops rejecting; `queue retry` (retryDead) requeues and the next flush delivers.
         let (fixed, port2) = try await h.startReceiver()
@@ -126,7 +142,7 @@ import Testing
         let again = try await worker2.flush(untilEmpty: true)
         await worker2.shutdown()
         #expect(again.delivered == 10 && again.dead == 0)
-        #expect(try fixed.store.eventCount() == 1000)
+        #expect(try await fixed.store.eventCount() == 1000)
         await worker.shutdown()
         await fixed.stop()
     }
@@ -150,7 +166,7 @@ import Testing
         #expect(dead.first?.lastError?.contains("422") == true)
         let labels = try h.queue.recentAttempts(limit: 100).map(\.outcome)
         #expect(labels.contains("bisect"))
-        #expect(try receiver.store.eventCount() == 199)
+        #expect(try await receiver.store.eventCount() == 199)
         await receiver.stop()
     }
 
@@ -179,7 +195,7 @@ import Testing
         let up = try await worker.flush(untilEmpty: true)
         await worker.shutdown()
         #expect(up.delivered == 250 && !up.unreachable)
-        #expect(try receiver.store.eventCount() == 250)
+        #expect(try await receiver.store.eventCount() == 250)
         #expect(try h.queue.status().endpoints.first?.state == "active")
         await receiver.stop()
     }
@@ -201,8 +217,8 @@ import Testing
         await worker.shutdown()
         #expect(total.dead == 0 && total.retried > 0)
         #expect(try h.queue.status().counts[.delivered] == 10_000)
-        #expect(try receiver.store.eventCount() == 10_000)
-        let counts = try receiver.store.receiveCounts()
+        #expect(try await receiver.store.eventCount() == 10_000)
+        let counts = try await receiver.store.receiveCounts()
         #expect(Set(counts.keys) == Set(events.map(\.eventID)))
         // Attempts count answers only: per event, the answered requests that carried it.
         let log = try h.queue.recentAttempts(limit: 100_000)
@@ -235,7 +251,7 @@ import Testing
         #expect(ra.delivered + rb.delivered == 5_000)
         #expect(ra.delivered > 0 && rb.delivered > 0)
         // No event was ever received twice: no two batches carried it.
-        #expect(try receiver.store.receiveCounts().values.allSatisfy { $0 == 1 })
+        #expect(try await receiver.store.receiveCounts().values.allSatisfy { $0 == 1 })
         let log = try h.queue.recentAttempts(limit: 10_000)
         let ids = log.flatMap(\.eventIDs)
         #expect(ids.count == 5_000 && Set(ids).count == 5_000)

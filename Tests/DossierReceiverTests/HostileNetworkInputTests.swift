@@ -68,7 +68,8 @@ import Testing
                     id: UUID(), date: Date(), actor: nil,
                     payload: .snapshotComputed(
                         SnapshotComputedPayload(
-                            featureSlug: slug, parityHashSHA256: EventFactory.hash(1000 + i),
+                            featureSlug: slug,
+                            parityHashSHA256: ParityHash.compute([("spec.md", EventFactory.hash(i))]),
                             artifactCounts: ArtifactCounts(
                                 total: 1, required: 1, requiredPresent: 1, requiredMissing: 0, optional: 0,
                                 optionalPresent: 0),
@@ -83,7 +84,7 @@ import Testing
             let baseline = try await RemoteBaselineClient().fetch(
                 endpoint: "http://127.0.0.1:\(port)/webhook", featureSlug: slug)
             #expect(baseline.featureSlug == slug)
-            #expect(baseline.parityHashSHA256 == EventFactory.hash(1000 + i))
+            #expect(baseline.parityHashSHA256 == ParityHash.compute([("spec.md", EventFactory.hash(i))]))
             #expect(baseline.entries.map(\.relativePath) == ["spec.md"])
         }
         // A slug the receiver never heard of is a 404 naming it, not a 400.

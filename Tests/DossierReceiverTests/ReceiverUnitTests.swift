@@ -52,3 +52,32 @@ import Testing
         #expect((0..<100).map { _ in other.nextAction() } != Array(runA.prefix(100)))
     }
 }
+
+@Suite struct ReceiverResultsBodyTests {
+    /// The directly written answer is byte for byte what JSONEncoder (sorted keys, slashes unescaped) writes.
+    @Test func sameBytesAsJSONEncoder() throws {
+        let ids: [String?] = [
+            "0b0e6a7e-1c1d-4c9e-9a7e-2f3d4c5b6a79", nil, "with \"quote\" and \\ and /", "tab\there é 💥", "x\u{7F}",
+            "plain",
+        ]
+        let verdicts: [ReceiverVerdict] = [
+            .accepted, .accepted, .rejected("invalid event: payload.size_bytes: \"x\" / expected \u{1}"), .duplicate,
+            .rejected(""), .duplicate,
+        ]
+        var expected: [[String: String]] = []
+        for (id, verdict) in zip(ids, verdicts) {
+            guard let id else { continue }
+            switch verdict {
+            case .accepted: expected.append(["event_id": id, "status": "accepted"])
+            case .duplicate: expected.append(["event_id": id, "status": "duplicate"])
+            case .rejected(let reason): expected.append(["event_id": id, "status": "rejected", "reason": reason])
+            }
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let written = try ResultsBody.encode(ids: ids, verdicts: verdicts)
+        #expect(String(decoding: written, as: UTF8.self)
+            == String(decoding: try encoder.encode(["results": expected]), as: UTF8.self))
+        #expect(try ResultsBody.encode(ids: [], verdicts: []) == Data(#"{"results":[]}"#.utf8))
+    }
+}

@@ -6,6 +6,9 @@ public enum RemoteBaselineError: Error, Equatable, CustomStringConvertible {
     case invalidURL(EndpointURLError)
     case unreachable(url: String, reason: String)
     case notFound(url: String, featureSlug: String)
+    /// The receiver holds snapshots of the feature but has verified none yet (HTTP 409): it waits for
+    /// `snapshotID`'s indexed events (`missingArtifacts` still missing).
+    case pending(url: String, featureSlug: String, snapshotID: String, missingArtifacts: Int)
     case badStatus(url: String, status: Int)
     case malformed(url: String, reason: String)
 
@@ -14,6 +17,10 @@ public enum RemoteBaselineError: Error, Equatable, CustomStringConvertible {
         case .invalidURL(let error): "receiver URL \(error)"
         case .unreachable(let url, let reason): "cannot reach the receiver at \(url): \(reason)"
         case .notFound(let url, let slug): "the receiver at \(url) has no snapshot for feature '\(slug)'"
+        case .pending(let url, let slug, let snapshot, let missing):
+            "the receiver at \(url) has no verified snapshot for feature '\(TerminalText.escape(slug, limit: 200))' "
+                + "yet: it waits for snapshot \(TerminalText.escape(snapshot, limit: 200)) "
+                + "(\(missing) artifact(s) still missing)"
         case .badStatus(let url, let status): "the receiver at \(url) answered HTTP \(status)"
         case .malformed(let url, let reason): "the receiver at \(url) sent a malformed baseline: \(reason)"
         }
@@ -61,6 +68,14 @@ public struct RemoteBaselineClient: Sendable {
         try? await client.shutdown()
         let (status, body) = try result.get()
         if status == 404 { throw .notFound(url: shown, featureSlug: featureSlug) }
+        if status == 409 {
+            guard let waiting = try? JSONDecoder().decode(PendingAnswer.self, from: body) else {
+                throw .malformed(url: shown, reason: "HTTP 409 without a 'pending' object")
+            }
+            throw .pending(
+                url: shown, featureSlug: featureSlug, snapshotID: waiting.pending.snapshotID,
+                missingArtifacts: waiting.pending.missingArtifacts)
+        }
         guard status == 200 else { throw .badStatus(url: shown, status: status) }
         do {
             var baseline = try JSONDecoder().decode(Baseline.self, from: body)
@@ -69,6 +84,20 @@ public struct RemoteBaselineClient: Sendable {
         } catch {
             throw .malformed(url: shown, reason: "\(error)")
         }
+    }
+
+    /// The body of a 409 answer: `{"error": "…", "pending": {"snapshot_id": "…", "missing_artifacts": n, …}}`.
+    struct PendingAnswer: Decodable {
+        struct Pending: Decodable {
+            var snapshotID: String
+            var missingArtifacts: Int
+
+            enum CodingKeys: String, CodingKey {
+                case snapshotID = "snapshot_id"
+                case missingArtifacts = "missing_artifacts"
+            }
+        }
+        var pending: Pending
     }
 
     /// Percent-encodes one path segment: every byte of the UTF-8 form except the RFC 3986 unreserved

@@ -140,6 +140,18 @@ public enum StandardWebhooks {
         id: String?, timestamp: String?, signature: String?, body: Data, secret: WebhookSecret,
         now: Int64, toleranceSeconds: Int64 = defaultToleranceSeconds
     ) throws(WebhookVerificationError) {
+        try verify(
+            id: id, timestamp: timestamp, signature: signature, body: body, secrets: [secret], now: now,
+            toleranceSeconds: toleranceSeconds)
+    }
+
+    /// Verifies headers against a body for a receiver that accepts several secrets (key rotation on the
+    /// receiving side): the request is genuine when any `v1` entry matches the HMAC under any of `secrets`.
+    /// One HMAC per secret, whatever the header holds; every comparison runs (constant-time, no early exit).
+    public static func verify(
+        id: String?, timestamp: String?, signature: String?, body: Data, secrets: [WebhookSecret],
+        now: Int64, toleranceSeconds: Int64 = defaultToleranceSeconds
+    ) throws(WebhookVerificationError) {
         guard let id, !id.isEmpty else { throw .missingHeader(WebhookHeaders.idName) }
         guard let timestamp, !timestamp.isEmpty else { throw .missingHeader(WebhookHeaders.timestampName) }
         guard let signature, !signature.isEmpty else { throw .missingHeader(WebhookHeaders.signatureName) }
@@ -159,9 +171,8 @@ public enum StandardWebhooks {
             throw .tooManySignatures(count: entries.count, limit: maxSignatureEntries)
         }
         // The signed content uses the timestamp as sent (digits only, so leading zeros are kept as they came).
-        let expected = mac(
-            id: id, timestamp: timestamp.trimmingCharacters(in: CharacterSet(charactersIn: " \t")), body: body,
-            secret: secret)
+        let signedTimestamp = timestamp.trimmingCharacters(in: CharacterSet(charactersIn: " \t"))
+        let expected = secrets.map { mac(id: id, timestamp: signedTimestamp, body: body, secret: $0) }
         var matched = false
         for entry in entries {
             guard entry.hasPrefix("v1,") else { continue }
@@ -169,7 +180,7 @@ public enum StandardWebhooks {
             let encoded = entry.dropFirst(3)
             guard encoded.utf8.count <= 128, let candidate = Data(base64Encoded: String(encoded)) else { continue }
             // Constant-time comparison (swift-crypto's MAC == DataProtocol); keep looking to not leak which one.
-            if expected == candidate { matched = true }
+            for mac in expected where mac == candidate { matched = true }
         }
         if !matched { throw .noValidSignature }
     }

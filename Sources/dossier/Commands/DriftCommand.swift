@@ -40,7 +40,8 @@ struct DriftCommand: AsyncParsableCommand {
         guard noBaseline.isEmpty else {
             CLIOutput.error(
                 remote
-                    ? "drift: the receiver has no snapshot for \(noBaseline.joined(separator: ", ")); deliver first "
+                    ? "drift: the receiver has no verified snapshot for \(noBaseline.joined(separator: ", ")); "
+                        + "deliver first "
                         + "(`dossier scan` then `dossier queue flush`)"
                     : "drift: no baseline for \(noBaseline.joined(separator: ", ")) in \(result.stateDirectory)/baselines; "
                         + "run `dossier baseline accept` first")
@@ -95,6 +96,15 @@ struct DriftCommand: AsyncParsableCommand {
                 result.features[index].drift = DriftDetector.compare(
                     baseline: baseline, dossier: feature.dossier, snapshot: feature.snapshot)
             } catch .notFound {
+                result.features[index].baseline = nil
+                result.features[index].drift = nil
+            } catch .pending(let url, let slug, let snapshot, let missing) {
+                // Not an error: the receiver is still collecting the scan's events. No baseline to compare with yet.
+                CLIOutput.error(
+                    "drift --remote: "
+                        + RemoteBaselineError.pending(
+                            url: url, featureSlug: slug, snapshotID: snapshot, missingArtifacts: missing
+                        ).description)
                 result.features[index].baseline = nil
                 result.features[index].drift = nil
             } catch {

@@ -13,6 +13,8 @@ struct ReceiveCommand: AsyncParsableCommand {
             GET /dossiers, GET /dossiers/<feature_slug>/baseline, GET /healthz.
             The first stdout line is "listening on http://HOST:PORT" (with --port 0 a free port is chosen).
             The secret comes from --secret, --secret-file (mode 0600), or DOSSIER_WEBHOOK_SECRET; it is never printed.
+            Key rotation: repeat --secret-file, or put one secret per line in a file; a request signed with any
+            of them is accepted.
             Fault flags make failures reproducible (same --seed, same faults).
             """)
 
@@ -21,7 +23,10 @@ struct ReceiveCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Address to bind (loopback by default).") var host: String = "127.0.0.1"
     @Option(name: .long, help: "The whsec_ secret (prefer --secret-file: arguments are visible to other users).")
     var secret: String?
-    @Option(name: .long, help: "File holding the whsec_ secret (mode 0600).") var secretFile: String?
+    @Option(
+        name: .long,
+        help: "File holding whsec_ secrets, one per line (mode 0600); repeat for more (key rotation).")
+    var secretFile: [String] = []
     @Option(name: .long, help: "Receiver database (default: <state dir>/receiver.sqlite).") var store: String?
     @Option(name: .long, help: "Largest accepted request body in bytes (bigger gets 413).") var maxBodyBytes: Int =
         1 << 20
@@ -61,7 +66,9 @@ struct ReceiveCommand: AsyncParsableCommand {
                 "--reject-event-type '\(rejectEventType)': expected one of "
                     + EventType.allCases.map(\.rawValue).joined(separator: ", "))
         }
-        if secret != nil && secretFile != nil { throw ValidationError("give --secret or --secret-file, not both") }
+        if secret != nil && !secretFile.isEmpty {
+            throw ValidationError("give --secret or --secret-file, not both")
+        }
     }
 
     static func statuses(_ text: String) -> [Int]? {
@@ -71,15 +78,19 @@ struct ReceiveCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let webhookSecret: WebhookSecret
+        let secrets: [WebhookSecret]
         do {
             if let secret {
-                do { webhookSecret = try WebhookSecret(secret) } catch {
+                do { secrets = [try WebhookSecret(secret)] } catch {
                     throw DeliverySettingsError.invalidSecret(source: "--secret", reason: error.description)
                 }
+            } else if !secretFile.isEmpty {
+                secrets = try ReceiverSecrets.read(files: secretFile)
             } else {
-                webhookSecret = try DeliverySettings.secret(
-                    secretFile: secretFile, environment: ProcessInfo.processInfo.environment, config: [:])
+                secrets = [
+                    try DeliverySettings.secret(
+                        secretFile: nil, environment: ProcessInfo.processInfo.environment, config: [:])
+                ]
             }
         } catch let error as DeliverySettingsError {
             QueueSupport.fail(error.description)
@@ -91,12 +102,12 @@ struct ReceiveCommand: AsyncParsableCommand {
             latencyMs: latencyMs, rejectEventType: rejectEventType, dropConnectionRate: dropConnectionRate, seed: seed)
         faults.rejectWholeBatch = rejectWholeBatch
         var configuration = ReceiverConfiguration(
-            secret: webhookSecret, storePath: storePath, port: port, faults: faults)
+            secrets: secrets, storePath: storePath, port: port, faults: faults)
         configuration.host = host
         configuration.maxBodyBytes = maxBodyBytes
         let receiver: WebhookReceiver
         do {
-            receiver = try WebhookReceiver(configuration: configuration)
+            receiver = try await WebhookReceiver.open(configuration: configuration)
         } catch {
             QueueSupport.fail("cannot open the receiver store \(storePath): \(error)")
         }

@@ -7,8 +7,9 @@ public struct ReceiverConfiguration: Sendable {
     public var host: String = "127.0.0.1"
     /// Port to bind; 0 picks a free one (see `WebhookReceiver.start()`).
     public var port: Int = 0
-    /// The shared signing secret.
-    public var secret: WebhookSecret
+    /// The accepted signing secrets: a request signed with any of them is genuine (key rotation: the new
+    /// secret and the old one side by side until every sender switched). Never empty in practice.
+    public var secrets: [WebhookSecret]
     /// Path of the receiver's SQLite store.
     public var storePath: String
     /// Largest accepted request body; bigger gets 413.
@@ -18,7 +19,13 @@ public struct ReceiverConfiguration: Sendable {
     public var faults: FaultConfiguration = FaultConfiguration()
 
     public init(secret: WebhookSecret, storePath: String, port: Int = 0, faults: FaultConfiguration = .init()) {
-        self.secret = secret
+        self.init(secrets: [secret], storePath: storePath, port: port, faults: faults)
+    }
+
+    public init(
+        secrets: [WebhookSecret], storePath: String, port: Int = 0, faults: FaultConfiguration = .init()
+    ) {
+        self.secrets = secrets
         self.storePath = storePath
         self.port = port
         self.faults = faults

@@ -2,6 +2,7 @@ import DossierCore
 import Foundation
 import Hummingbird
 import Logging
+import NIOPosix
 import Synchronization
 
 /// The request context of the receiver: the standard one plus a way to drop the connection (fault injection).
@@ -24,20 +25,33 @@ public struct ReceiverStartError: Error, CustomStringConvertible {
     public var description: String { message }
 }
 
-/// The reference webhook receiver (DESIGN §7): `POST /webhook` verifies the Standard Webhooks signature and
-/// timestamp, validates every event with `EventEnvelope(validating:)`, deduplicates by `event_id`, stores
-/// durably before answering `200 {"results":[…]}`; `GET /dossiers`, `GET /dossiers/<slug>/baseline`,
-/// `GET /healthz` serve the reduced state.
+/// The reference webhook receiver (DESIGN §7): `POST /webhook` verifies the Standard Webhooks signature (any of
+/// the configured secrets) and timestamp, validates every event (`EventValidation`), deduplicates by `event_id`,
+/// stores durably before answering `200 {"results":[…]}`; `GET /dossiers`, `GET /dossiers/<slug>/baseline`,
+/// `GET /healthz` serve the reduced state (`BaselineResponse`).
 public final class WebhookReceiver: Sendable {
     public let configuration: ReceiverConfiguration
-    public let store: ReceiverStore
+    public let store: any ReceiverStore
     let faults: FaultInjector
     private let running: Mutex<Task<Void, any Error>?> = Mutex(nil)
 
-    /// Opens the store; does not bind yet.
-    public init(configuration: ReceiverConfiguration) throws {
+    /// Opens the SQLite store at `configuration.storePath`; does not bind yet.
+    public convenience init(configuration: ReceiverConfiguration) throws {
+        self.init(configuration: configuration, store: try SQLiteReceiverStore(path: configuration.storePath))
+    }
+
+    /// Opens the SQLite store on a NIO thread pool thread (opening migrates and fsyncs: not work for the caller's
+    /// cooperative thread); does not bind yet.
+    public static func open(configuration: ReceiverConfiguration) async throws -> WebhookReceiver {
+        let path = configuration.storePath
+        let store = try await NIOThreadPool.singleton.runIfActive { try SQLiteReceiverStore(path: path) }
+        return WebhookReceiver(configuration: configuration, store: store)
+    }
+
+    /// Serves `store` (any `ReceiverStore`); does not bind yet.
+    public init(configuration: ReceiverConfiguration, store: any ReceiverStore) {
         self.configuration = configuration
-        self.store = try ReceiverStore(path: configuration.storePath)
+        self.store = store
         self.faults = FaultInjector(configuration.faults)
     }
 
@@ -87,11 +101,11 @@ public final class WebhookReceiver: Sendable {
         let router = Router(context: ReceiverContext.self)
         router.post("/webhook") { request, context in try await self.handleWebhook(request, context) }
         router.get("/healthz") { _, _ in
-            let count = try self.store.eventCount()
+            let count = try await self.store.eventCount()
             return Self.json(200, Data(#"{"status":"ok","events":\#(count)}"#.utf8))
         }
         router.get("/dossiers") { _, _ in
-            let summaries = try self.store.summaries()
+            let summaries = try await self.store.summaries()
             return Self.json(200, try Self.encoder.encode(["dossiers": summaries]))
         }
         router.get("/dossiers/:slug/baseline") { _, context in
@@ -100,10 +114,9 @@ public final class WebhookReceiver: Sendable {
                 return Self.error(
                     400, "feature slug '\(TerminalText.escape(raw, limit: 200))' in the path is not valid percent-encoded UTF-8")
             }
-            guard let baseline = try self.store.baseline(featureSlug: slug, source: "receiver") else {
-                return Self.error(404, "no snapshot received for feature '\(TerminalText.escape(slug, limit: 200))'")
-            }
-            return Self.json(200, try Self.encoder.encode(baseline))
+            let answer = try await self.store.baseline(featureSlug: slug, source: "receiver")
+            let (status, body) = try BaselineResponse.encode(answer, featureSlug: slug)
+            return Self.json(status, body)
         }
         var logger = Logger(label: "dossier.receiver")
         // Hummingbird reports a normal shutdown as an error ("Already closed"); only critical problems show.
@@ -172,7 +185,7 @@ public final class WebhookReceiver: Sendable {
         do {
             try StandardWebhooks.verify(
                 id: Self.header(headers, "webhook-id"), timestamp: Self.header(headers, "webhook-timestamp"),
-                signature: Self.header(headers, "webhook-signature"), body: body, secret: configuration.secret,
+                signature: Self.header(headers, "webhook-signature"), body: body, secrets: configuration.secrets,
                 now: Int64(Date().timeIntervalSince1970), toleranceSeconds: configuration.toleranceSeconds)
         } catch {
             return Self.error(401, "signature verification failed: \(error)")
@@ -183,44 +196,33 @@ public final class WebhookReceiver: Sendable {
         } catch {
             return Self.error(400, "\(error)")
         }
-        var envelopes: [EventEnvelope?] = []
-        var rejections: [String?] = []
+        var events: [IncomingEvent] = []
         var ids: [String?] = []
-        envelopes.reserveCapacity(batch.events.count)
+        events.reserveCapacity(batch.events.count)
+        ids.reserveCapacity(batch.events.count)
         for raw in batch.events {
             do {
-                let envelope = try EventEnvelope(validating: raw)
+                let envelope = try EventValidation.envelope(raw)
                 ids.append(envelope.eventID)
                 if let poison = configuration.faults.rejectEventType, envelope.eventType.rawValue == poison {
                     if configuration.faults.rejectWholeBatch {
                         return Self.error(422, "batch holds an event of type \(poison), which this receiver rejects")
                     }
-                    envelopes.append(nil)
-                    rejections.append("event type \(poison) is rejected by this receiver (--reject-event-type)")
+                    events.append(
+                        IncomingEvent(
+                            raw: raw, envelope: nil,
+                            rejection: "event type \(poison) is rejected by this receiver (--reject-event-type)"))
                 } else {
-                    envelopes.append(envelope)
-                    rejections.append(nil)
+                    events.append(IncomingEvent(raw: raw, envelope: envelope, rejection: nil))
                 }
             } catch {
-                envelopes.append(nil)
-                rejections.append("invalid event: \(error)")
+                events.append(IncomingEvent(raw: raw, envelope: nil, rejection: "invalid event: \(error)"))
                 let object = (try? JSONSerialization.jsonObject(with: raw)) as? [String: Any]
                 ids.append(object?["event_id"] as? String)
             }
         }
         let verdicts = try await store.store(
-            batchID: batch.batchID, raw: batch.events, envelopes: envelopes, rejections: rejections,
-            receivedAt: EventTimestamp.string(from: Date()))
-        var results: [[String: String]] = []
-        results.reserveCapacity(verdicts.count)
-        for (index, verdict) in verdicts.enumerated() {
-            guard let id = ids[index] else { continue }
-            switch verdict {
-            case .accepted: results.append(["event_id": id, "status": "accepted"])
-            case .duplicate: results.append(["event_id": id, "status": "duplicate"])
-            case .rejected(let reason): results.append(["event_id": id, "status": "rejected", "reason": reason])
-            }
-        }
-        return Self.json(200, try Self.encoder.encode(["results": results]))
+            IncomingBatch(batchID: batch.batchID, events: events, receivedAt: EventTimestamp.string(from: Date())))
+        return Self.json(200, try ResultsBody.encode(ids: ids, verdicts: verdicts))
     }
 }

@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# Receiver throughput (issue 12): SENDERS concurrent senders (default 4), each posting its own feature's events
+# in signed batches of 100 with one request in flight (like one `queue flush`), into one `dossier receive`
+# (release, its SQLite store WAL + synchronous=FULL on the real disk). The events are a real emitter's
+# (`queue stress-append`: SENDERS synthetic scans, EVENTS in all); bodies are built and signed before the clock
+# starts, so the figure is the receiver's: verify, validate, group commit, reduce, answer. Each run uses a fresh
+# receiver and store. Printed next to it, measured in the same run: the SQLite floor (100-row FULL transactions of
+# 1 KB rows, WAL, same disk).
+#
+# Usage: scripts/bench-receiver.sh [RUNS] [EVENTS] [SENDERS]      (default 5 runs of 50,000 events, 4 senders)
+# Env:   DOSSIER_BIN   use this binary instead of building release
+#        SCRATCH_PATH  SwiftPM scratch path of the release build (default .build-release, as scripts/bench.sh)
+#        BENCH_DIR     where throwaway state goes (default .bench-receiver/ in the repository: real disk)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="/opt/swift/usr/bin:$PATH"
+runs="${1:-5}"
+events="${2:-50000}"
+senders="${3:-4}"
+bench_dir="${BENCH_DIR:-$PWD/.bench-receiver}"
+if [[ -n "${DOSSIER_BIN:-}" ]]; then
+    bin="$DOSSIER_BIN"
+else
+    scratch="${SCRATCH_PATH:-.build-release}"
+    swift build -c release --product dossier --scratch-path "$scratch" >&2
+    bin="$(swift build -c release --product dossier --scratch-path "$scratch" --show-bin-path)/dossier"
+fi
+mkdir -p "$bench_dir"
+receiver_pid=""
+cleanup() {
+    if [[ -n "$receiver_pid" ]]; then kill "$receiver_pid" 2>/dev/null || true; fi
+    rm -rf "$bench_dir"
+}
+trap cleanup EXIT
+
+secret_file="$bench_dir/secret"
+python3 -c 'import base64,os; print("whsec_" + base64.b64encode(os.urandom(24)).decode())' > "$secret_file"
+chmod 600 "$secret_file"
+source_state="$bench_dir/source"
+mkdir -p "$source_state"
+"$bin" queue stress-append --state-dir "$source_state" --count $((events / senders - 1)) --batches "$senders" >/dev/null
+
+echo "# dossier receiver benchmark ($(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, $(df -T "$bench_dir" | awk 'NR==2{print $2}') disk, $senders senders, $bin)"
+
+floor() {
+    python3 - "$bench_dir/floor.sqlite" <<'PY'
+import os, sqlite3, sys, time
+path = sys.argv[1]
+for suffix in ("", "-wal", "-shm"):
+    if os.path.exists(path + suffix): os.remove(path + suffix)
+db = sqlite3.connect(path, isolation_level=None)
+db.execute("PRAGMA journal_mode=WAL"); db.execute("PRAGMA synchronous=FULL")
+db.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB NOT NULL)")
+row = os.urandom(1024)
+transactions = 300
+start = time.perf_counter()
+for _ in range(transactions):
+    db.execute("BEGIN")
+    db.executemany("INSERT INTO t (body) VALUES (?)", [(row,)] * 100)
+    db.execute("COMMIT")
+elapsed = time.perf_counter() - start
+print(round(transactions * 100 / elapsed), round(elapsed / transactions * 1000, 3))
+PY
+}
+
+send() {
+    python3 - "$1" "$secret_file" "$source_state/queue.sqlite" "$senders" <<'PY'
+import base64, hashlib, hmac, http.client, sqlite3, sys, threading, time, urllib.parse, uuid
+url, secret_path, queue, senders = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+key = base64.b64decode(open(secret_path).read().strip().removeprefix("whsec_"))
+target = urllib.parse.urlsplit(url)
+db = sqlite3.connect(queue)
+slugs = [r[0] for r in db.execute("SELECT DISTINCT feature_slug FROM events ORDER BY feature_slug")]
+assert len(slugs) == senders, slugs
+now = str(int(time.time()))
+work = []
+for slug in slugs:
+    bodies = [r[0] for r in db.execute("SELECT body FROM events WHERE feature_slug = ? ORDER BY seq", (slug,))]
+    requests = []
+    for i in range(0, len(bodies), 100):
+        batch_id = "b_" + uuid.uuid4().hex
+        body = b'{"batch_id":"' + batch_id.encode() + b'","events":[' + b",".join(bodies[i:i + 100]) + b"]}"
+        mac = hmac.new(key, f"{batch_id}.{now}.".encode() + body, hashlib.sha256).digest()
+        headers = {"webhook-id": batch_id, "webhook-timestamp": now, "content-type": "application/json",
+                   "webhook-signature": "v1," + base64.b64encode(mac).decode()}
+        requests.append((body, headers, len(bodies[i:i + 100])))
+    work.append(requests)
+accepted = [0] * senders
+errors = []
+def sender(n):
+    conn = http.client.HTTPConnection(target.hostname, target.port, timeout=60)
+    for body, headers, count in work[n]:
+        conn.request("POST", target.path, body, headers)
+        response = conn.getresponse()
+        answer = response.read()
+        if response.status != 200:
+            errors.append(f"HTTP {response.status}: {answer[:200]!r}")
+            return
+        accepted[n] += answer.count(b'"accepted"')
+threads = [threading.Thread(target=sender, args=(n,)) for n in range(senders)]
+cpu_start = time.process_time()
+start = time.perf_counter()
+for t in threads: t.start()
+for t in threads: t.join()
+elapsed = time.perf_counter() - start
+if errors: sys.exit("sender failed: " + errors[0])
+print(sum(accepted), round(elapsed, 3), round(sum(accepted) / elapsed), round(time.process_time() - cpu_start, 3))
+PY
+}
+
+rates=()
+floors=()
+for run in $(seq 1 "$runs"); do
+    read -r floor_rate floor_ms < <(floor)
+    floors+=("$floor_rate")
+    store="$bench_dir/run-$run"
+    mkdir -p "$store"
+    out="$store/receiver.out"
+    "$bin" receive --port 0 --secret-file "$secret_file" --store "$store/receiver.sqlite" >"$out" 2>/dev/null &
+    receiver_pid=$!
+    for _ in $(seq 1 100); do grep -q "listening on" "$out" 2>/dev/null && break; sleep 0.1; done
+    url="$(sed -n 's/^listening on //p' "$out" | head -1)/webhook"
+    read -r accepted seconds rate sender_cpu < <(send "$url")
+    receiver_cpu=$(awk '{print ($14 + $15) / 100}' "/proc/$receiver_pid/stat")
+    kill "$receiver_pid"; wait "$receiver_pid" 2>/dev/null || true; receiver_pid=""
+    stored=$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from received_events").fetchone()[0])' "$store/receiver.sqlite")
+    echo "run $run: $accepted accepted (stored $stored) in $seconds s = $rate events/s (CPU: receiver ${receiver_cpu} s incl. start, senders ${sender_cpu} s); floor $floor_rate rows/s ($floor_ms ms per 100-row FULL transaction)"
+    rates+=("$rate")
+    rm -rf "$store"
+done
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+m=$(median "${rates[@]}")
+f=$(median "${floors[@]}")
+echo "median: $m events/s ($senders senders, $runs runs of $events events); SQLite floor median $f rows/s = $(python3 -c "print(round(100 * $m / $f))") % of the floor"
