@@ -80,6 +80,7 @@ public enum DashboardApp {
                 terminal.draw(canvas)
             }
 
+            dataSource.request(pages: state.pageRequests())
             guard let event = terminal.nextEvent() else { continue }
             switch event {
             case .resize:
@@ -90,6 +91,7 @@ public enum DashboardApp {
             case .key(let key):
                 let commands = state.handle(
                     key, data: dataSource.snapshot(), layout: layout, now: Date(), keyMap: keyMap)
+                dataSource.request(pages: state.pageRequests())
                 for command in commands {
                     switch command {
                     case .scan: dataSource.scan()
@@ -120,6 +122,9 @@ struct FrameCache {
         var filters: [Pane: String]
         var paused: Bool
         var second: Int
+        /// What the paged panes ask for (an in-memory window depends on it).
+        var requests: [Pane: PageRequest]
+        var wantLast: Set<Pane>
     }
 
     private struct FrameKey: Equatable {
@@ -134,14 +139,24 @@ struct FrameCache {
         data: DashboardData, state: inout UIState, width: Int, height: Int, now: Date,
         build: (UIState, PaneRowSet) -> Canvas
     ) -> Canvas? {
-        let key = RowsKey(
+        var key = RowsKey(
             revision: data.revision, filters: state.filters, paused: state.paused,
-            second: Int(now.timeIntervalSince1970.rounded(.down)))
+            second: Int(now.timeIntervalSince1970.rounded(.down)), requests: state.pageRequests(),
+            wantLast: state.wantLast)
         if key != rowsKey {
             rowSet = state.rowSet(data: data, now: now)
             rowsKey = key
         }
         state.normalize(rowSet: rowSet, layout: Layout(width: width, height: height))
+        if state.pageRequests() != key.requests || state.wantLast != key.wantLast {
+            // Normalizing moved an anchor: rebuild the in-memory windows for it (paged windows are unchanged).
+            rowSet = state.rowSet(data: data, now: now)
+            state.normalize(rowSet: rowSet, layout: Layout(width: width, height: height))
+            key = RowsKey(
+                revision: data.revision, filters: state.filters, paused: state.paused, second: key.second,
+                requests: state.pageRequests(), wantLast: state.wantLast)
+            rowsKey = key
+        }
         let frame = FrameKey(rows: key, state: state, width: width, height: height)
         guard frame != frameKey else { return nil }
         frameKey = frame

@@ -8,8 +8,11 @@ public struct DashboardData: Sendable, Equatable {
     public private(set) var revision = 0
     /// The dossiers known to the dashboard (one per scanned feature), in scan order.
     public var features: [FeatureSummary] { didSet { revision &+= 1 } }
-    /// Queue events, newest first (bounded by the data source, e.g. the latest 500).
+    /// Events held in memory, newest first, for data sources without paging (tests, small fixtures): the
+    /// Events and Queue panes list them when `pages` has no window for the pane.
     public var events: [EventRow] { didSet { revision &+= 1 } }
+    /// The loaded slice of each paged pane's whole list (Events, Queue), answering the UI's `PageRequest`s.
+    public var pages: [Pane: EventWindow] = [:] { didSet { revision &+= 1 } }
     public var queue: QueueSummary { didSet { revision &+= 1 } }
     /// Recent delivery attempts, newest first.
     public var deliveries: [AttemptRow] { didSet { revision &+= 1 } }
@@ -18,6 +21,12 @@ public struct DashboardData: Sendable, Equatable {
     public var endpoint: EndpointState { didSet { revision &+= 1 } }
     /// What runs in the background right now (scan, flush, retry), with progress.
     public var activity: Activity? { didSet { revision &+= 1 } }
+    /// An event by id from the loaded windows or the in-memory list (nil when not loaded).
+    public func event(id: String) -> EventRow? {
+        for window in pages.values { if let e = window.rows.first(where: { $0.id == id }) { return e } }
+        return events.first { $0.id == id }
+    }
+
     /// The last outcome or error of a command, shown in the status bar (e.g. "scan: 14 events queued").
     public var message: Message? { didSet { revision &+= 1 } }
     /// Where the dashboard looks (repository or demo folder), for the header.
@@ -83,11 +92,15 @@ public struct EventRow: Sendable, Equatable, Identifiable {
     public var lastError: String?
     /// The stored envelope (the exact bytes sent), pretty-printed for the detail view.
     public var envelopeJSON: String
+    /// The queue's order (`seq`): the listing key of paged panes.
+    public var seq: Int64
 
     public init(
         id: String, eventType: String, key: String, featureSlug: String, timestamp: String, state: QueueState,
-        attempts: Int = 0, nextAttemptAt: Date? = nil, lastError: String? = nil, envelopeJSON: String
+        attempts: Int = 0, nextAttemptAt: Date? = nil, lastError: String? = nil, envelopeJSON: String,
+        seq: Int64 = 0
     ) {
+        self.seq = seq
         self.id = id
         self.eventType = eventType
         self.key = key

@@ -20,4 +20,12 @@ public protocol DashboardDataSource: Sendable {
     func retry(eventID: String)
     /// Move every dead event back to pending.
     func retryAllDead()
+    /// The windows the paged panes (Events, Queue) want loaded into `DashboardData.pages`; called every tick,
+    /// cheap when unchanged. Sources that hold every event in `DashboardData.events` ignore it.
+    func request(pages: [Pane: PageRequest])
+}
+
+extension DashboardDataSource {
+    /// Default: no paging (the panes list `DashboardData.events`).
+    public func request(pages: [Pane: PageRequest]) {}
 }

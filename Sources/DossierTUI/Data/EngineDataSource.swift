@@ -6,6 +6,10 @@ import Synchronization
 /// directly, polls `dataVersion()` every 250 ms to notice writes by other `dossier` processes,
 /// and runs scans, flushes and retries through the engine in detached tasks that publish into a
 /// Mutex. Never touches the main actor.
+///
+/// The Events and Queue panes never hold the queue: each shows a window of about three pages read by keyset
+/// queries (`EventQueue.listingPage`) on a serial queue of its own, re-read when the UI's `PageRequest`s or
+/// the queue change, so memory stays the same whatever the queue size.
 public final class EngineDataSource: DashboardDataSource {
     /// What to watch and how to deliver.
     public struct Configuration: Sendable {
@@ -13,8 +17,6 @@ public final class EngineDataSource: DashboardDataSource {
         public var sourceLabel: String
         /// Deliver due events in the background every this many seconds (nil: only on `f`).
         public var autoFlushInterval: Double?
-        /// How many of the newest events the Events pane loads (plus every dead/in-flight one, up to the same bound).
-        public var eventLimit: Int
         /// Re-scan silently (no events) at startup and after other processes changed the queue.
         public var silentRescan: Bool
         /// Also re-scan silently every this many seconds, so edits to the files show as drift (nil: never).
@@ -24,14 +26,13 @@ public final class EngineDataSource: DashboardDataSource {
         public var scanAtStart: Bool
 
         public init(
-            sourceLabel: String, autoFlushInterval: Double? = nil, eventLimit: Int = 500, silentRescan: Bool = true,
+            sourceLabel: String, autoFlushInterval: Double? = nil, silentRescan: Bool = true,
             rescanInterval: Double? = nil, scanAtStart: Bool = false
         ) {
             self.rescanInterval = rescanInterval
             self.scanAtStart = scanAtStart
             self.sourceLabel = sourceLabel
             self.autoFlushInterval = autoFlushInterval
-            self.eventLimit = eventLimit
             self.silentRescan = silentRescan
         }
     }
@@ -49,6 +50,10 @@ public final class EngineDataSource: DashboardDataSource {
         var lastRescan = Date.distantPast
         var lastAutoFlush = Date.distantPast
         var stopped = false
+        /// What the paged panes ask for, and whether a page read is scheduled / wanted again.
+        var requests: [Pane: PageRequest] = [:]
+        var paging = false
+        var pagesDirty = false
     }
 
     private let engine: DossierEngine
@@ -56,6 +61,8 @@ public final class EngineDataSource: DashboardDataSource {
     private let configuration: Configuration
     private let shared: Mutex<Shared>
     private let poller = Mutex<Task<Void, Never>?>(nil)
+    /// Page reads run here, one at a time (blocking SQLite reads stay off the cooperative pool).
+    private let pagingQueue = DispatchQueue(label: "dossier.dashboard.pages")
 
     /// Opens the engine's queue (creating the state directory if needed).
     public init(engine: DossierEngine, configuration: Configuration) throws(EngineError) {
@@ -116,6 +123,87 @@ public final class EngineDataSource: DashboardDataSource {
 
     public func retryAllDead() { runRetry(ids: nil) }
 
+    public func request(pages: [Pane: PageRequest]) {
+        let changed = shared.withLock { s -> Bool in
+            guard s.requests != pages else { return false }
+            s.requests = pages
+            return true
+        }
+        if changed { schedulePages() }
+    }
+
+    // MARK: paging
+
+    /// Reads the requested windows on `pagingQueue`; a request arriving meanwhile is read right after.
+    private func schedulePages() {
+        let start = shared.withLock { s -> Bool in
+            if s.paging {
+                s.pagesDirty = true
+                return false
+            }
+            s.paging = true
+            s.pagesDirty = false
+            return true
+        }
+        guard start else { return }
+        pagingQueue.async { [self] in
+            while true {
+                let requests = shared.withLock { s in
+                    s.pagesDirty = false
+                    return s.requests
+                }
+                var windows: [Pane: EventWindow] = [:]
+                var failure: String?
+                for (pane, request) in requests {
+                    do throws(QueueError) {
+                        windows[pane] = try loadWindow(pane, request)
+                    } catch {
+                        failure = "queue: \(error)"
+                    }
+                }
+                let again = shared.withLock { s -> Bool in
+                    for (pane, window) in windows where s.data.pages[pane] != window { s.data.pages[pane] = window }
+                    if let failure { s.data.message = Message(text: failure, isError: true, at: Date()) }
+                    if s.pagesDirty { return true }
+                    s.paging = false
+                    return false
+                }
+                if !again { break }
+            }
+        }
+    }
+
+    /// One pane's window: a page before the anchor, the visible rows and a page after (counts exact).
+    private func loadWindow(_ pane: Pane, _ request: PageRequest) throws(QueueError) -> EventWindow {
+        let scope = PagedList.scope(pane, filter: request.filter)
+        let margin = 2 * max(1, request.visible) + 1  // two pages each way: a burst of PgUp/PgDn needs no round trip
+        let anchor: EventQueue.ListingAnchor =
+            switch request.anchor {
+            case .head: .first
+            case .tail: .last
+            case .at(let key, _): .key(key)
+            }
+        let page = try queue.listingPage(
+            scope, anchor: anchor, before: margin, after: request.anchor == .tail ? request.visible : request.visible + margin)
+        let total = request.filter.isEmpty ? page.count : try queue.listingCount(PagedList.scope(pane, filter: ""))
+        let rows = shared.withLock { s in
+            page.events.map { e in
+                let p = s.parsed[e.eventID] ?? QueueViewMapping.parse(body: e.body, featureSlug: e.featureSlug)
+                return (e.eventID, p, QueueViewMapping.eventRow(e, parsed: p))
+            }
+        }
+        shared.withLock { s in
+            // Keep parsed bodies only for what some window shows now.
+            var keep = Set(rows.map(\.0))
+            for (p, w) in s.data.pages where p != pane { keep.formUnion(w.rows.map(\.id)) }
+            s.parsed = s.parsed.filter { keep.contains($0.key) }
+            for (id, p, _) in rows { s.parsed[id] = p }
+        }
+        return EventWindow(
+            request: request, rows: rows.map(\.2), offset: page.offset, anchorIndex: page.anchorIndex, count: page.count,
+            total: total)
+    }
+
     // MARK: queue polling
 
     /// Re-reads the queue when `dataVersion()` moved (or `force`, to age the throughput window).
@@ -149,35 +237,13 @@ public final class EngineDataSource: DashboardDataSource {
 
     private func reloadQueue() {
         let now = Date()
-        let limit = configuration.eventLimit
         do {
             let status = try queue.status(now: now)
-            var rows = try queue.list(limit: limit, newestFirst: true)
-            var seen = Set(rows.map(\.eventID))
-            // Dead and in-flight events are what the user acts on: load them even when older than the newest page.
-            for state in [QueueState.dead, .inFlight, .pending] where (status.counts[state] ?? 0) > 0 {
-                for e in try queue.list(state: state, limit: limit) where !seen.contains(e.eventID) {
-                    rows.append(e)
-                    seen.insert(e.eventID)
-                }
-            }
-            rows.sort { $0.seq > $1.seq }
             let attempts = try queue.recentAttempts(limit: 100)
             shared.withLock { s in
-                var parsed: [String: QueueViewMapping.ParsedBody] = [:]
-                parsed.reserveCapacity(rows.count)
-                var events: [EventRow] = []
-                events.reserveCapacity(rows.count)
-                for e in rows {
-                    let p = s.parsed[e.eventID] ?? QueueViewMapping.parse(body: e.body, featureSlug: e.featureSlug)
-                    parsed[e.eventID] = p
-                    events.append(QueueViewMapping.eventRow(e, parsed: p))
-                }
-                s.parsed = parsed
                 s.status = status
                 s.statusTime = now
                 s.attempts = attempts
-                s.data.events = events
                 s.data.deliveries = attempts.map(QueueViewMapping.attemptRow)
                 s.data.queue = QueueViewMapping.summary(status, attempts: attempts, statusTime: now, now: now)
                 s.data.endpoint = QueueViewMapping.endpointState(
@@ -187,6 +253,7 @@ public final class EngineDataSource: DashboardDataSource {
         } catch {
             publish(message: "queue: \(error)", isError: true)
         }
+        schedulePages()
     }
 
     // MARK: commands

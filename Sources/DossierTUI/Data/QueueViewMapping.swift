@@ -33,7 +33,7 @@ public enum QueueViewMapping {
             id: e.eventID, eventType: e.eventType, key: parsed.key, featureSlug: e.featureSlug,
             timestamp: parsed.timestamp.isEmpty ? EventTimestamp.string(from: e.enqueuedAt) : parsed.timestamp,
             state: e.state, attempts: e.attempts, nextAttemptAt: e.state == .pending ? e.nextAttemptAt : nil,
-            lastError: e.lastError, envelopeJSON: parsed.pretty)
+            lastError: e.lastError, envelopeJSON: parsed.pretty, seq: e.seq)
     }
 
     /// The queue summary: `s` was read at `statusTime` (its ages are relative to that), the

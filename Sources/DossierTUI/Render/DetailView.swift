@@ -9,7 +9,7 @@ public enum DetailView {
     ) {
         switch pane {
         case .events, .queue:
-            guard let e = data.events.first(where: { $0.id == id }) else { return gone("Event", id) }
+            guard let e = data.event(id: id) else { return gone("Event", id) }
             return ("Event \(e.shortType) · \(e.key)", event(e, now: now))
         case .deliveries:
             guard let a = data.deliveries.first(where: { $0.id == id }) else { return gone("Delivery attempt", id) }
@@ -71,9 +71,8 @@ public enum DetailView {
         if let next = a.nextRetryAt { lines.append("next try  \(Format.relative(next, now: now))") }
         lines.append("")
         lines.append("Events in this batch:")
-        let byID = Dictionary(data.events.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         for id in a.eventIDs {
-            if let e = byID[id] {
+            if let e = data.event(id: id) {
                 lines.append(
                     "  " + TextWidth.pad(e.state.label, to: 8) + TextWidth.pad(e.shortType, to: 9) + e.key + "  " + id)
             } else {

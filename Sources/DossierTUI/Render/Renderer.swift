@@ -131,12 +131,16 @@ public enum Renderer {
         guard let rect = layout.panes[pane] else { return }
         let focused = state.focus == pane
         let rows = rowSet.rows[pane] ?? []
+        let window = rowSet.windows[pane]
+        // Paged panes count their whole list (exact, from SQL); a window holds only some of its rows.
+        let count = window?.count ?? rows.count
+        let offset = window?.offset ?? 0
         let total = rowSet.totals[pane] ?? rows.count
         var title = "\(pane.rawValue) \(pane.title)"
         if let filter = state.filters[pane] {
-            title += " /\(filter)\(focused && state.editingFilter ? "▏" : "") \(rows.count) of \(total)"
+            title += " /\(filter)\(focused && state.editingFilter ? "▏" : "") \(count) of \(total)"
         } else {
-            title += " (\(rows.count))"
+            title += " (\(count))"
         }
         if pane == .events && state.paused { title += " PAUSED" }
         c.box(
@@ -153,7 +157,10 @@ public enum Renderer {
             return
         }
         let selected = state.selection(pane, in: rows)
-        let top = min(max(0, state.scrollTop[pane] ?? 0), max(0, rows.count - area.height))
+        let top =
+            window == nil
+            ? min(max(0, state.scrollTop[pane] ?? 0), max(0, rows.count - area.height))
+            : min(max(0, state.scrollTop[pane] ?? 0), max(0, rows.count - 1))
         for (offset, row) in rows[top..<min(rows.count, top + area.height)].enumerated() {
             let index = top + offset
             let y = area.y + offset
@@ -163,8 +170,10 @@ public enum Renderer {
             c.write(row.text, x: area.x + 1, y: y, style: isSelected ? .selected : row.style, maxWidth: area.width - 1)
             if isSelected { c.restyle(x: area.x, y: y, count: area.width, style: .selected) }
         }
-        if rows.count > area.height {
-            let more = " \(top + 1)-\(min(rows.count, top + area.height))/\(rows.count) "
+        if count > area.height {
+            let first = offset + top + 1
+            let last = offset + min(rows.count, top + area.height)
+            let more = " \(first)-\(last)/\(count) "
             let w = TextWidth.width(more)
             c.write(more, x: rect.x + rect.width - 1 - w, y: rect.y + rect.height - 1, style: .dim)
         }
