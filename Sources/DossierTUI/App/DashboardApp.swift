@@ -98,6 +98,7 @@ public enum DashboardApp {
                     case .flush: dataSource.flush()
                     case .retry(let id): dataSource.retry(eventID: id)
                     case .retryAllDead: dataSource.retryAllDead()
+                    case .acceptBaselines: dataSource.acceptBaselines()
                     }
                 }
                 if state.shouldQuit { break loop }

@@ -123,6 +123,29 @@ public final class EngineDataSource: DashboardDataSource {
 
     public func retryAllDead() { runRetry(ids: nil) }
 
+    public func acceptBaselines() {
+        Task.detached { [self] in
+            let options = engine.options
+            let request = ScanRequest(
+                path: options.scanPath, missionOverride: options.missionOverride, stepOverride: options.stepOverride)
+            do {
+                // The state as it is now (a fresh scan, not the last one shown), recorded as each feature's baseline.
+                let pipeline = try ScanPipeline.run(
+                    request, explicitStateDirectory: engine.stateDirectory, environment: options.environment)
+                let saved = try engine.acceptBaselines(
+                    from: EngineScanOutcome(pipeline: pipeline, events: [], rejected: [], appended: nil),
+                    acceptedAt: EventTimestamp.string(from: Date()))
+                publish(
+                    message: "baseline: accepted the current state of \(saved.count) feature\(saved.count == 1 ? "" : "s")",
+                    isError: false)
+            } catch {
+                publish(message: "baseline failed: \(error)", isError: true)
+            }
+            shared.withLock { $0.rescanWanted = true }
+            runScan(emit: false)
+        }
+    }
+
     public func request(pages: [Pane: PageRequest]) {
         let changed = shared.withLock { s -> Bool in
             guard s.requests != pages else { return false }
@@ -248,7 +271,7 @@ public final class EngineDataSource: DashboardDataSource {
                 s.data.queue = QueueViewMapping.summary(status, attempts: attempts, statusTime: now, now: now)
                 s.data.endpoint = QueueViewMapping.endpointState(
                     endpoint: endpointLabel, recorded: status.endpoints, flushing: s.flushing,
-                    pending: status.counts[.pending] ?? 0)
+                    pending: status.counts[.pending] ?? 0, nextAttempt: status.nextAttemptAt, attempts: attempts)
             }
         } catch {
             publish(message: "queue: \(error)", isError: true)
@@ -304,7 +327,8 @@ public final class EngineDataSource: DashboardDataSource {
                     s.scanning = false
                     let summaries = features.map {
                         FeatureSummary(
-                            snapshot: $0.snapshot, artifacts: $0.dossier.artifacts, anomalies: $0.dossier.anomalies)
+                            snapshot: $0.snapshot, artifacts: $0.dossier.artifacts, anomalies: $0.dossier.anomalies,
+                            baseline: $0.baseline)
                     }
                     let drift = features.compactMap(\.drift).filter(\.hasDrift)
                     // Assign only what changed: an unchanged silent rescan costs the UI nothing.

@@ -8,6 +8,8 @@ public enum Overlay: Sendable, Equatable {
     case detail(pane: Pane, id: String, scroll: Int)
     /// "Retry all N dead events? y/N" (`R`).
     case confirmRetryAll(count: Int)
+    /// "Accept the current state of N features as the baseline? y/N" (`b`).
+    case confirmAcceptBaseline(features: Int)
 }
 
 /// The rows of all panes for one frame (filter applied) and the unfiltered counts.
@@ -24,6 +26,8 @@ public enum UICommand: Sendable, Equatable {
     case scan, flush
     case retry(eventID: String)
     case retryAllDead
+    /// Record the current state of every scanned feature as its baseline.
+    case acceptBaselines
 }
 
 /// Everything the user controls: a value type, mutated only by `handle(_:...)` on the UI thread.
@@ -223,6 +227,15 @@ public struct UIState: Sendable, Equatable {
             notice = "retry all: cancelled"
             return []
         }
+        if case .confirmAcceptBaseline(let count) = overlay {
+            overlay = nil
+            if key == .char("y") || key == .char("Y") {
+                notice = "accepting the baseline of \(count) feature\(count == 1 ? "" : "s")…"
+                return [.acceptBaselines]
+            }
+            notice = "baseline: cancelled (nothing changed)"
+            return []
+        }
 
         if editingFilter, editFilter(key) { return [] }
 
@@ -286,7 +299,7 @@ public struct UIState: Sendable, Equatable {
         switch current {
         case .help(let s): overlay = .help(scroll: max(0, s + delta))
         case .detail(let p, let id, let s): overlay = .detail(pane: p, id: id, scroll: max(0, s + delta))
-        case .confirmRetryAll: break
+        case .confirmRetryAll, .confirmAcceptBaseline: break
         }
         return []
     }
@@ -317,6 +330,12 @@ public struct UIState: Sendable, Equatable {
                 return []
             }
             overlay = .confirmRetryAll(count: data.queue.dead)
+        case .acceptBaseline:
+            guard !data.features.isEmpty else {
+                notice = "b: no scan yet (s scans)"
+                return []
+            }
+            overlay = .confirmAcceptBaseline(features: data.features.count)
         case .focusNext:
             focus = focus.next
         case .focusPrevious:

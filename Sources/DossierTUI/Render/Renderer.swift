@@ -95,7 +95,7 @@ public enum Renderer {
             switch data.endpoint {
             case .delivering: .ok
             case .idle, .unconfigured: .normal
-            case .paused: .warning
+            case .paused, .retrying: .warning
             case .offline: .error
             }
         put(data.endpoint.label, endpointStyle, row: row2)
@@ -152,7 +152,7 @@ public enum Renderer {
         guard area.height > 0 else { return }
         if rows.isEmpty {
             let empty =
-                state.filters[pane].map { "no rows match /\($0)" } ?? emptyText(pane, readOnly: state.readOnly)
+                state.filters[pane].map { "no rows match /\($0)" } ?? emptyText(pane, data: data, readOnly: state.readOnly)
             c.write(empty, x: area.x + 1, y: area.y, style: .dim, maxWidth: area.width - 2)
             return
         }
@@ -179,13 +179,20 @@ public enum Renderer {
         }
     }
 
-    static func emptyText(_ pane: Pane, readOnly: Bool) -> String {
+    static func emptyText(_ pane: Pane, data: DashboardData = DashboardData(), readOnly: Bool) -> String {
         switch pane {
-        case .events: readOnly ? "no events in the queue" : "no events in the queue — press s to scan"
-        case .queue: "nothing pending, sending or dead"
-        case .deliveries: readOnly ? "no delivery attempts yet" : "no delivery attempts yet — f flushes"
-        case .drift: "no drift from the baseline"
-        case .artifacts: "no dossier scanned yet"
+        case .drift:
+            // "No drift" only where a baseline exists to compare with.
+            let without = data.features.filter { $0.baseline == nil }.count
+            let accept = readOnly ? "" : " (b to accept)"
+            if data.features.isEmpty { return "no scan yet" }
+            if without == data.features.count { return "no baseline yet" + accept }
+            if without > 0 { return "no drift from the baseline · \(without) without a baseline" + accept }
+            return "no drift from the baseline"
+        case .events: return readOnly ? "no events in the queue" : "no events in the queue — press s to scan"
+        case .queue: return "nothing pending, sending or dead"
+        case .deliveries: return readOnly ? "no delivery attempts yet" : "no delivery attempts yet — f flushes"
+        case .artifacts: return "no dossier scanned yet"
         }
     }
 
@@ -283,7 +290,7 @@ public enum Renderer {
         case .help(let scroll):
             var lines = keyMap.helpLines(readOnly: state.readOnly)
             if state.readOnly {
-                lines.insert("READ-ONLY: s, f, r and R are disabled; the dashboard only watches.", at: 0)
+                lines.insert("READ-ONLY: s, f, r, R and b are disabled; the dashboard only watches.", at: 0)
                 lines.insert("", at: 1)
             }
             textBox(&c, layout.overlay, title: "Help · keys (Esc closes)", lines: lines, scroll: scroll, options)
@@ -292,8 +299,17 @@ public enum Renderer {
             textBox(
                 &c, layout.overlay, title: content.title + " (Esc closes)", lines: content.lines, scroll: scroll,
                 options)
-        case .confirmRetryAll(let count):
-            let text = "Retry all \(count) dead event\(count == 1 ? "" : "s")? y = yes, N/any other key = no"
+        case .confirmRetryAll, .confirmAcceptBaseline:
+            let text: String
+            switch overlay {
+            case .confirmRetryAll(let count):
+                text = "Retry all \(count) dead event\(count == 1 ? "" : "s")? y = yes, N/any other key = no"
+            case .confirmAcceptBaseline(let count):
+                text =
+                    "Accept the current state of \(count) feature\(count == 1 ? "" : "s") as the baseline?"
+                    + " y = yes, N/any other key = no"
+            default: text = ""
+            }
             let w = min(layout.width - 4, TextWidth.width(text) + 4)
             let rect = Rect(x: (layout.width - w) / 2, y: layout.height / 2 - 2, width: w, height: 3)
             c.fill(rect, style: .overlay)
