@@ -145,7 +145,13 @@ struct FrameCache {
             second: Int(now.timeIntervalSince1970.rounded(.down)), requests: state.pageRequests(),
             wantLast: state.wantLast)
         if key != rowsKey {
-            rowSet = state.rowSet(data: data, now: now)
+            var sameButTheSecond = rowsKey
+            sameButTheSecond?.second = key.second
+            // Only the clock moved: only the panes that show ages (Queue "due in", Deliveries "retry in") change.
+            rowSet =
+                sameButTheSecond == key
+                ? state.rowSet(data: data, now: now, panes: [.queue, .deliveries], reusing: rowSet)
+                : state.rowSet(data: data, now: now)
             rowsKey = key
         }
         state.normalize(rowSet: rowSet, layout: Layout(width: width, height: height))

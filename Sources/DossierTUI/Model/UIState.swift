@@ -90,8 +90,14 @@ public struct UIState: Sendable, Equatable {
 
     /// The rows of every pane for one frame, built once and shared by `normalize` and the renderer.
     public func rowSet(data: DashboardData, now: Date) -> PaneRowSet {
-        var set = PaneRowSet()
-        for pane in Pane.allCases {
+        rowSet(data: data, now: now, panes: Set(Pane.allCases), reusing: PaneRowSet())
+    }
+
+    /// `rowSet` rebuilding only `panes`, the others taken from `base` (when only the clock moved, only the panes
+    /// that show ages need new rows).
+    func rowSet(data: DashboardData, now: Date, panes: Set<Pane>, reusing base: PaneRowSet) -> PaneRowSet {
+        var set = base
+        for pane in Pane.allCases where panes.contains(pane) {
             if PagedList.isPaged(pane) {
                 let w = window(pane, data: data, now: now)
                 set.windows[pane] = w

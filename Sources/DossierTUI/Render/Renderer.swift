@@ -78,6 +78,9 @@ public enum Renderer {
             put(" " + required, row: row1)
             let anomalies = f.anomalies.count + f.artifacts.filter { $0.anomaly != nil }.count
             if anomalies > 0 { put("  ! \(anomalies) anomal\(anomalies == 1 ? "y" : "ies")", .warning, row: row1) }
+        } else if let a = data.activity, a.title.hasSuffix("scanning") {
+            put("first scan running", .bold, row: row1)
+            put(" — progress below", .dim, row: row1)
         } else {
             put("no scan yet", .bold, row: row1)
             put(state.readOnly ? " (read-only: run `dossier scan`)" : " — press s to scan", .dim, row: row1)
@@ -85,6 +88,17 @@ public enum Renderer {
 
         x = inner.x + 1
         let row2 = inner.y + 1
+        // Work in progress first: it is what changes.
+        if let a = data.activity {
+            put(a.title, .warning, row: row2)
+            if let fr = a.fraction {
+                put(
+                    " " + Format.progressBar(fraction: fr, width: 12, ascii: options.ascii) + " \(Int(fr * 100))%",
+                    .warning, row: row2)
+            }
+            if !a.detail.isEmpty { put(" " + a.detail, .dim, row: row2) }
+            put("  ", row: row2)
+        }
         if let (f, _) = headerFeature(data, state) {
             put("parity ", .dim, row: row2)
             put(Format.shortHash(f.snapshot.parityHashSHA256), .accent, row: row2)
@@ -99,16 +113,6 @@ public enum Renderer {
             case .offline: .error
             }
         put(data.endpoint.label, endpointStyle, row: row2)
-        if let a = data.activity {
-            put("  ", row: row2)
-            put(a.title, .warning, row: row2)
-            if let fr = a.fraction {
-                put(
-                    " " + Format.progressBar(fraction: fr, width: 12, ascii: options.ascii) + " \(Int(fr * 100))%",
-                    .warning, row: row2)
-            }
-            if !a.detail.isEmpty { put(" " + a.detail, .dim, row: row2) }
-        }
         // Flags at the right end of row 2: always in words.
         var flags: [String] = []
         if state.paused { flags.append("FEED PAUSED") }
