@@ -27,11 +27,20 @@ struct DashboardLiveScanTests {
         let t = try TmuxHarness(
             arguments: ["--auto-flush", "0"], directory: c.repository, environment: ["DOSSIER_STATE_DIR": c.stateDir])
         // The start-up scan: progress in the header (features done/total, files, MB, rate, current feature).
-        let progress = try await t.waitUntil("start-up scan progress", timeout: .seconds(60)) {
-            $0.contains("first scan running")
-                && $0.contains(/scanning \[[█░]+\] \d+% \d+\/412 features · \d+ files · [\d.]+ MB · [\d.]+ MB\/s · \S+/)
+        let progress: String
+        do {
+            progress = try await t.waitUntil("start-up scan progress", timeout: .seconds(60)) {
+                $0.contains("first scan running")
+                    && $0.contains(/scanning \[[█░]+\] \d+% \d+\/412 features · \d+ files · [\d.]+ MB · [\d.]+ MB\/s · \S+/)
+            }
+        } catch let TmuxHarnessError.timeout(_, screen) {
+            // Name the header and status bar in the failure (the whole screen is long).
+            let lines = screen.split(separator: "\n", omittingEmptySubsequences: false)
+            Issue.record("no start-up progress; header: \(lines.prefix(4)) status: \(lines.suffix(2))")
+            return
         }
-        #expect(!progress.contains("no scan yet"), "\(progress)")
+        let header = progress.split(separator: "\n").prefix(4).joined(separator: "\n")
+        #expect(!header.contains("no scan yet"), "\(header)")
 
         // s during the scan: one follow-up queued, said so; a second s does not queue another.
         try t.send("s")
