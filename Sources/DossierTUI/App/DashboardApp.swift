@@ -1,3 +1,4 @@
+import CNCursesW
 import Foundation
 
 #if canImport(Glibc)
@@ -23,11 +24,17 @@ public struct DashboardOptions: Sendable, Equatable {
 public enum DashboardError: Error, CustomStringConvertible, Equatable {
     /// stdin or stdout is not a terminal (piped, redirected, CI).
     case notATerminal
+    /// The terminal cannot move the cursor (`TERM=dumb`, an unknown `TERM`): a full-screen UI cannot be drawn.
+    case noCursorAddressing(term: String)
 
     public var description: String {
         switch self {
         case .notATerminal:
             "dossier dashboard: stdin and stdout must be a terminal (use `dossier scan`, `dossier queue status` in scripts)"
+        case .noCursorAddressing(let term):
+            "dossier dashboard: the terminal TERM=\(term.isEmpty ? "(unset)" : term) cannot address the cursor (no"
+                + " terminfo `cup`); run it in a full-screen terminal such as TERM=xterm-256color, or use"
+                + " `dossier scan`, `dossier queue status`"
         }
     }
 }
@@ -41,6 +48,9 @@ public enum DashboardApp {
     /// work (demo files, receiver) so scripts fail fast.
     public static func checkTerminal() throws(DashboardError) {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else { throw .notATerminal }
+        guard ncs_terminal_can_address() != 0 else {
+            throw .noCursorAddressing(term: ProcessInfo.processInfo.environment["TERM"] ?? "")
+        }
     }
 
     /// Runs until `q`, Ctrl-C, SIGTERM or SIGHUP and returns the process exit code (0, or 128 +
