@@ -19,3 +19,17 @@ struct DashboardTerminalKindTests {
         #expect(r.stdout.contains("TERM=xterm-256color"), "\(r.stdout)")
     }
 }
+
+/// End-to-end: under a non-UTF-8 locale every cell the dashboard draws is ASCII.
+@Suite(.enabled(if: TmuxHarness.isAvailable, "needs /usr/bin/tmux and the dossier binary"))
+struct DashboardASCIILocaleTests {
+    @Test func langCDrawsPureASCII() async throws {
+        let f = try DashboardE2EFixture(files: ["spec.md": "# Spec\n", "notes/世界-é.md": "wide\n"])
+        let t = try TmuxHarness(
+            arguments: [], directory: f.repository, environment: f.environment.merging(["LANG": "C", "LC_ALL": "C"]) { _, b in b })
+        let screen = try await t.waitFor("[1 Events (0)]", "feature 042-login", "notes/", timeout: .seconds(30))
+        let foreign = screen.unicodeScalars.filter { $0.value >= 0x80 }
+        #expect(foreign.isEmpty, "non-ASCII on screen: \(String(String.UnicodeScalarView(foreign.prefix(20))))\n\(screen)")
+        #expect(screen.hasPrefix("+- dossier"), "\(screen)")
+    }
+}
