@@ -15,6 +15,16 @@
 #include <string.h>
 #include <wchar.h>
 #include <curses.h>
+#include <term.h>
+
+/* 1 when TERM names a terminfo entry with cursor addressing (`cup`): what a full-screen UI needs.
+   0 for TERM=dumb, an unknown TERM or a missing terminfo database. Call before initscr(). */
+static inline int ncs_terminal_can_address(void) {
+    int err = 0;
+    if (setupterm(NULL, 1, &err) != OK) return 0;
+    char *cup = tigetstr("cup");
+    return cup != NULL && cup != (char *)-1;
+}
 
 /* glibc declares wcwidth() only under _XOPEN_SOURCE; the Glibc module is built without it. */
 extern int wcwidth(wchar_t c);

@@ -24,9 +24,9 @@ import Testing
         #expect(Set(keys).count == keys.count)
     }
 
-    @Test func stateChangingActionsAreExactlyTheFourCommands() {
+    @Test func stateChangingActionsAreExactlyTheFiveCommands() {
         let changing = map.bindings.filter { $0.action.changesState }.map(\.action)
-        #expect(changing == [.scan, .flush, .retrySelected, .retryAllDead])
+        #expect(changing == [.scan, .flush, .retrySelected, .retryAllDead, .acceptBaseline])
     }
 
     @Test func hintsDependOnPaneAndReadOnly() {

@@ -61,8 +61,27 @@ import Testing
         #expect(
             QueueViewMapping.endpointState(
                 endpoint: "http://x", recorded: rec("unreachable", "refused"), flushing: false, pending: 3)
-                == .offline(endpoint: "http://x", reason: "refused"))
-        #expect(EndpointState.offline(endpoint: "http://x", reason: "refused").label == "OFFLINE (refused) → http://x")
+                == .offline(endpoint: "http://x", reason: "refused", since: now))
+        // Named by what happens: the retry time, what to check, since when it is down.
+        let next = now.addingTimeInterval(72)
+        #expect(
+            QueueViewMapping.endpointState(
+                endpoint: "http://x", recorded: rec("failing", "HTTP 500: oops"), flushing: false, pending: 3,
+                nextAttempt: next).label == "retrying (HTTP 500), next attempt \(Format.clock(next)) → http://x")
+        #expect(
+            EndpointState.paused(endpoint: "http://x", reason: "HTTP 401: refused our signature; check the secret")
+                .label == "paused: 401 check the secret → http://x")
+        let refused = { (id: Int64, at: Double, status: Int?) in
+            DeliveryAttemptRecord(
+                id: id, batchID: "b", endpoint: "http://x", startedAt: self.now.addingTimeInterval(at), latencyMs: nil,
+                eventCount: 1, byteCount: 1, statusCode: status, error: nil, outcome: "x", nextRetryAt: nil,
+                eventIDs: [])
+        }
+        let down = QueueViewMapping.endpointState(
+            endpoint: "http://x", recorded: rec("unreachable", "connection refused"), flushing: false, pending: 3,
+            attempts: [refused(3, -1, nil), refused(2, -30, nil), refused(1, -60, 200)])
+        #expect(
+            down.label == "unreachable since \(Format.clock(now.addingTimeInterval(-30))) (connection refused) → http://x")
     }
 
     @Test func summaryCountsAndAges() {

@@ -83,7 +83,8 @@ public final class EventQueue: Sendable {
         }
     }
 
-    private func read<T>(_ operation: String, _ body: (Database) throws -> T) throws(QueueError) -> T {
+    /// One read on a pooled reader connection (internal: the paging queries in `EventQueuePaging.swift` use it).
+    func read<T>(_ operation: String, _ body: (Database) throws -> T) throws(QueueError) -> T {
         do {
             return try pool.read(body)
         } catch {

@@ -48,7 +48,8 @@ struct FeatureWalker: Sendable {
     let rehash: Bool
     let scanStarted: FileTime
     let workers: Int
-    let onFile: @Sendable () -> Void
+    /// Called once per file with the bytes it holds (0 when it could not be read).
+    let onFile: @Sendable (Int64) -> Void
 
     private enum Source: Sendable {
         case entry
@@ -223,10 +224,12 @@ struct FeatureWalker: Sendable {
     // MARK: - One file
 
     private func run(_ job: Job, in dirFD: Int32) -> JobResult {
-        defer { onFile() }
+        var result = JobResult()
+        defer {
+            if case .digest(let d) = result.file?.result { onFile(d.size) } else { onFile(0) }
+        }
         let rel = job.relativeString
         let validate = Scanner.isTextPath(job.relative)
-        var result = JobResult()
         let fd: Int32
         var key: PathKey?
         var cached: FileDigest?

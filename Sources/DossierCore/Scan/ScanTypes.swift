@@ -25,6 +25,8 @@ public struct ScanProgress: Sendable, Equatable {
     public var filesDone: Int
     public var featuresDone: Int
     public var featuresTotal: Int
+    /// Bytes of the files finished so far (files from the stat cache count their cached size).
+    public var bytesDone: Int64 = 0
 }
 
 /// How much reading a scan did.

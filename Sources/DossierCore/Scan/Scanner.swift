@@ -131,7 +131,7 @@ public struct Scanner: Sendable {
         let walker = FeatureWalker(
             fileSystem: fileSystem, clock: clock, featurePath: feature.path, rootPath: context.rootBytes,
             rootFD: context.rootFD, cache: context.cache, rehash: request.rehash, scanStarted: context.scanStarted,
-            workers: context.fileWorkers, onFile: { context.reporter.fileDone(slug) })
+            workers: context.fileWorkers, onFile: { context.reporter.fileDone(slug, bytes: $0) })
         var walk = WalkOutput()
         var metaBytes: Result<[UInt8], FileSystemError>?
         switch discovery.open(feature, fileSystem) {
@@ -354,7 +354,7 @@ private final class ManifestCache: Sendable {
 
 /// Serialises progress callbacks so both counts only ever grow, whichever worker finishes first.
 private final class ProgressReporter: Sendable {
-    private let counts = Mutex<(files: Int, features: Int)>((0, 0))
+    private let counts = Mutex<(files: Int, features: Int, bytes: Int64)>((0, 0, 0))
     private let featuresTotal: Int
     private let callback: (@Sendable (ScanProgress) -> Void)?
 
@@ -363,13 +363,15 @@ private final class ProgressReporter: Sendable {
         self.callback = callback
     }
 
-    func fileDone(_ slug: String) {
+    func fileDone(_ slug: String, bytes: Int64) {
         guard let callback else { return }
         counts.withLock { c in
             c.files += 1
+            c.bytes &+= bytes
             callback(
                 ScanProgress(
-                    featureSlug: slug, filesDone: c.files, featuresDone: c.features, featuresTotal: featuresTotal))
+                    featureSlug: slug, filesDone: c.files, featuresDone: c.features, featuresTotal: featuresTotal,
+                    bytesDone: c.bytes))
         }
     }
 
@@ -379,7 +381,8 @@ private final class ProgressReporter: Sendable {
             c.features += 1
             callback(
                 ScanProgress(
-                    featureSlug: slug, filesDone: c.files, featuresDone: c.features, featuresTotal: featuresTotal))
+                    featureSlug: slug, filesDone: c.files, featuresDone: c.features, featuresTotal: featuresTotal,
+                    bytesDone: c.bytes))
         }
     }
 }

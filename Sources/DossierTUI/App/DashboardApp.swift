@@ -1,3 +1,4 @@
+import CNCursesW
 import Foundation
 
 #if canImport(Glibc)
@@ -23,11 +24,17 @@ public struct DashboardOptions: Sendable, Equatable {
 public enum DashboardError: Error, CustomStringConvertible, Equatable {
     /// stdin or stdout is not a terminal (piped, redirected, CI).
     case notATerminal
+    /// The terminal cannot move the cursor (`TERM=dumb`, an unknown `TERM`): a full-screen UI cannot be drawn.
+    case noCursorAddressing(term: String)
 
     public var description: String {
         switch self {
         case .notATerminal:
             "dossier dashboard: stdin and stdout must be a terminal (use `dossier scan`, `dossier queue status` in scripts)"
+        case .noCursorAddressing(let term):
+            "dossier dashboard: the terminal TERM=\(term.isEmpty ? "(unset)" : term) cannot address the cursor (no"
+                + " terminfo `cup`); run it in a full-screen terminal such as TERM=xterm-256color, or use"
+                + " `dossier scan`, `dossier queue status`"
         }
     }
 }
@@ -41,6 +48,9 @@ public enum DashboardApp {
     /// work (demo files, receiver) so scripts fail fast.
     public static func checkTerminal() throws(DashboardError) {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else { throw .notATerminal }
+        guard ncs_terminal_can_address() != 0 else {
+            throw .noCursorAddressing(term: ProcessInfo.processInfo.environment["TERM"] ?? "")
+        }
     }
 
     /// Runs until `q`, Ctrl-C, SIGTERM or SIGHUP and returns the process exit code (0, or 128 +
@@ -80,6 +90,7 @@ public enum DashboardApp {
                 terminal.draw(canvas)
             }
 
+            dataSource.request(pages: state.pageRequests())
             guard let event = terminal.nextEvent() else { continue }
             switch event {
             case .resize:
@@ -90,12 +101,14 @@ public enum DashboardApp {
             case .key(let key):
                 let commands = state.handle(
                     key, data: dataSource.snapshot(), layout: layout, now: Date(), keyMap: keyMap)
+                dataSource.request(pages: state.pageRequests())
                 for command in commands {
                     switch command {
                     case .scan: dataSource.scan()
                     case .flush: dataSource.flush()
                     case .retry(let id): dataSource.retry(eventID: id)
                     case .retryAllDead: dataSource.retryAllDead()
+                    case .acceptBaselines: dataSource.acceptBaselines()
                     }
                 }
                 if state.shouldQuit { break loop }
@@ -120,6 +133,9 @@ struct FrameCache {
         var filters: [Pane: String]
         var paused: Bool
         var second: Int
+        /// What the paged panes ask for (an in-memory window depends on it).
+        var requests: [Pane: PageRequest]
+        var wantLast: Set<Pane>
     }
 
     private struct FrameKey: Equatable {
@@ -134,14 +150,30 @@ struct FrameCache {
         data: DashboardData, state: inout UIState, width: Int, height: Int, now: Date,
         build: (UIState, PaneRowSet) -> Canvas
     ) -> Canvas? {
-        let key = RowsKey(
+        var key = RowsKey(
             revision: data.revision, filters: state.filters, paused: state.paused,
-            second: Int(now.timeIntervalSince1970.rounded(.down)))
+            second: Int(now.timeIntervalSince1970.rounded(.down)), requests: state.pageRequests(),
+            wantLast: state.wantLast)
         if key != rowsKey {
-            rowSet = state.rowSet(data: data, now: now)
+            var sameButTheSecond = rowsKey
+            sameButTheSecond?.second = key.second
+            // Only the clock moved: only the panes that show ages (Queue "due in", Deliveries "retry in") change.
+            rowSet =
+                sameButTheSecond == key
+                ? state.rowSet(data: data, now: now, panes: [.queue, .deliveries], reusing: rowSet)
+                : state.rowSet(data: data, now: now)
             rowsKey = key
         }
         state.normalize(rowSet: rowSet, layout: Layout(width: width, height: height))
+        if state.pageRequests() != key.requests || state.wantLast != key.wantLast {
+            // Normalizing moved an anchor: rebuild the in-memory windows for it (paged windows are unchanged).
+            rowSet = state.rowSet(data: data, now: now)
+            state.normalize(rowSet: rowSet, layout: Layout(width: width, height: height))
+            key = RowsKey(
+                revision: data.revision, filters: state.filters, paused: state.paused, second: key.second,
+                requests: state.pageRequests(), wantLast: state.wantLast)
+            rowsKey = key
+        }
         let frame = FrameKey(rows: key, state: state, width: width, height: height)
         guard frame != frameKey else { return nil }
         frameKey = frame

@@ -8,8 +8,11 @@ public struct DashboardData: Sendable, Equatable {
     public private(set) var revision = 0
     /// The dossiers known to the dashboard (one per scanned feature), in scan order.
     public var features: [FeatureSummary] { didSet { revision &+= 1 } }
-    /// Queue events, newest first (bounded by the data source, e.g. the latest 500).
+    /// Events held in memory, newest first, for data sources without paging (tests, small fixtures): the
+    /// Events and Queue panes list them when `pages` has no window for the pane.
     public var events: [EventRow] { didSet { revision &+= 1 } }
+    /// The loaded slice of each paged pane's whole list (Events, Queue), answering the UI's `PageRequest`s.
+    public var pages: [Pane: EventWindow] = [:] { didSet { revision &+= 1 } }
     public var queue: QueueSummary { didSet { revision &+= 1 } }
     /// Recent delivery attempts, newest first.
     public var deliveries: [AttemptRow] { didSet { revision &+= 1 } }
@@ -18,6 +21,12 @@ public struct DashboardData: Sendable, Equatable {
     public var endpoint: EndpointState { didSet { revision &+= 1 } }
     /// What runs in the background right now (scan, flush, retry), with progress.
     public var activity: Activity? { didSet { revision &+= 1 } }
+    /// An event by id from the loaded windows or the in-memory list (nil when not loaded).
+    public func event(id: String) -> EventRow? {
+        for window in pages.values { if let e = window.rows.first(where: { $0.id == id }) { return e } }
+        return events.first { $0.id == id }
+    }
+
     /// The last outcome or error of a command, shown in the status bar (e.g. "scan: 14 events queued").
     public var message: Message? { didSet { revision &+= 1 } }
     /// Where the dashboard looks (repository or demo folder), for the header.
@@ -47,11 +56,14 @@ public struct FeatureSummary: Sendable, Equatable {
     public var snapshot: Snapshot
     public var artifacts: [Artifact]
     public var anomalies: [Anomaly]
+    /// The accepted baseline drift is measured against; nil: none accepted yet (`b` accepts one).
+    public var baseline: Baseline?
 
-    public init(snapshot: Snapshot, artifacts: [Artifact], anomalies: [Anomaly]) {
+    public init(snapshot: Snapshot, artifacts: [Artifact], anomalies: [Anomaly], baseline: Baseline? = nil) {
         self.snapshot = snapshot
         self.artifacts = artifacts
         self.anomalies = anomalies
+        self.baseline = baseline
     }
 }
 
@@ -83,11 +95,15 @@ public struct EventRow: Sendable, Equatable, Identifiable {
     public var lastError: String?
     /// The stored envelope (the exact bytes sent), pretty-printed for the detail view.
     public var envelopeJSON: String
+    /// The queue's order (`seq`): the listing key of paged panes.
+    public var seq: Int64
 
     public init(
         id: String, eventType: String, key: String, featureSlug: String, timestamp: String, state: QueueState,
-        attempts: Int = 0, nextAttemptAt: Date? = nil, lastError: String? = nil, envelopeJSON: String
+        attempts: Int = 0, nextAttemptAt: Date? = nil, lastError: String? = nil, envelopeJSON: String,
+        seq: Int64 = 0
     ) {
+        self.seq = seq
         self.id = id
         self.eventType = eventType
         self.key = key
@@ -181,7 +197,7 @@ public struct AttemptRow: Sendable, Equatable, Identifiable {
     public var succeeded: Bool { statusCode.map { (200..<300).contains($0) } ?? false }
 }
 
-/// Whether events are leaving, and if not, why (shown in the header).
+/// Whether events are leaving, and if not, why (shown in the header), named by what happens next.
 public enum EndpointState: Sendable, Equatable {
     /// No webhook URL configured: events stay queued.
     case unconfigured
@@ -189,19 +205,46 @@ public enum EndpointState: Sendable, Equatable {
     case idle(endpoint: String)
     /// A batch is being sent now.
     case delivering(endpoint: String)
-    /// Delivery paused by an answer that needs a human (401/403/404/410) or by a `Retry-After`.
+    /// The endpoint answered with a server error (5xx, 429, 408): events back off and are sent again at `next`.
+    case retrying(endpoint: String, reason: String, next: Date?)
+    /// Delivery paused by an answer that needs a human (401/403/404/410, redirect, unexpected status).
     case paused(endpoint: String, reason: String)
-    /// The endpoint could not be reached; events wait.
-    case offline(endpoint: String, reason: String)
+    /// No answer (connection refused, timeout) since `since`; events wait.
+    case offline(endpoint: String, reason: String, since: Date?)
 
-    /// Text label (never color alone).
+    /// Text label (never color alone): `retrying (HTTP 500), next attempt 14:03:12 → …`,
+    /// `paused: 401 check the secret → …`, `unreachable since 14:01:07 (connection refused) → …`.
     public var label: String {
         switch self {
         case .unconfigured: "no endpoint (events stay queued)"
         case .idle(let e): "idle → \(e)"
         case .delivering(let e): "delivering → \(e)"
-        case .paused(let e, let reason): "PAUSED (\(reason)) → \(e)"
-        case .offline(let e, let reason): "OFFLINE (\(reason)) → \(e)"
+        case .retrying(let e, let reason, let next):
+            "retrying (\(Self.shortReason(reason)))" + (next.map { ", next attempt " + Format.clock($0) } ?? "")
+                + " → \(e)"
+        case .paused(let e, let reason): "paused: \(Self.pauseHint(reason)) → \(e)"
+        case .offline(let e, let reason, let since):
+            "unreachable" + (since.map { " since " + Format.clock($0) } ?? "") + " (\(reason)) → \(e)"
+        }
+    }
+
+    /// `HTTP 500: <body>` → `HTTP 500`.
+    static func shortReason(_ reason: String) -> String {
+        String(reason.prefix { $0 != ":" })
+    }
+
+    /// What to do about a pause, from the recorded reason: `401 check the secret`, `404 check the endpoint URL`.
+    static func pauseHint(_ reason: String) -> String {
+        guard reason.hasPrefix("HTTP "), let code = Int(reason.dropFirst(5).prefix { $0.isNumber }) else {
+            return reason
+        }
+        switch code {
+        case 401, 403: return "\(code) check the secret"
+        case 404, 410: return "\(code) check the endpoint URL"
+        case 300..<400: return "\(code) redirect not followed: fix the endpoint URL"
+        default:
+            let rest = reason.drop { $0 != ":" }.dropFirst().trimmingCharacters(in: .whitespaces)
+            return rest.isEmpty ? "\(code)" : "\(code) \(rest)"
         }
     }
 }

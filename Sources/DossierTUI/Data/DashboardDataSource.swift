@@ -20,4 +20,14 @@ public protocol DashboardDataSource: Sendable {
     func retry(eventID: String)
     /// Move every dead event back to pending.
     func retryAllDead()
+    /// Record the current state of every feature as its baseline (then drift is measured against it).
+    func acceptBaselines()
+    /// The windows the paged panes (Events, Queue) want loaded into `DashboardData.pages`; called every tick,
+    /// cheap when unchanged. Sources that hold every event in `DashboardData.events` ignore it.
+    func request(pages: [Pane: PageRequest])
+}
+
+extension DashboardDataSource {
+    /// Default: no paging (the panes list `DashboardData.events`).
+    public func request(pages: [Pane: PageRequest]) {}
 }

@@ -33,7 +33,7 @@ public enum QueueViewMapping {
             id: e.eventID, eventType: e.eventType, key: parsed.key, featureSlug: e.featureSlug,
             timestamp: parsed.timestamp.isEmpty ? EventTimestamp.string(from: e.enqueuedAt) : parsed.timestamp,
             state: e.state, attempts: e.attempts, nextAttemptAt: e.state == .pending ? e.nextAttemptAt : nil,
-            lastError: e.lastError, envelopeJSON: parsed.pretty)
+            lastError: e.lastError, envelopeJSON: parsed.pretty, seq: e.seq)
     }
 
     /// The queue summary: `s` was read at `statusTime` (its ages are relative to that), the
@@ -69,19 +69,35 @@ public enum QueueViewMapping {
             outcome: a.outcome)
     }
 
-    /// The header's endpoint state: `flushing` = a delivery runs in this process; otherwise what
-    /// the delivery engine recorded for `endpoint` (`active`, `failing`, `paused`, `unreachable`).
-    public static func endpointState(endpoint: String?, recorded: [EndpointStatus], flushing: Bool, pending: Int)
-        -> EndpointState
-    {
+    /// The header's endpoint state: `flushing` = a delivery runs in this process; otherwise what the delivery
+    /// engine recorded for `endpoint` (`active`, `failing`, `paused`, `unreachable`). `nextAttempt` is the
+    /// queue's earliest pending attempt; `attempts` (newest first) date an outage from its first unanswered one.
+    public static func endpointState(
+        endpoint: String?, recorded: [EndpointStatus], flushing: Bool, pending: Int, nextAttempt: Date? = nil,
+        attempts: [DeliveryAttemptRecord] = []
+    ) -> EndpointState {
         guard let endpoint, !endpoint.isEmpty else { return .unconfigured }
         let record = recorded.first { $0.endpoint == endpoint }
         switch record?.state {
         case "paused": return .paused(endpoint: endpoint, reason: record?.reason ?? "paused")
-        case "unreachable": return .offline(endpoint: endpoint, reason: record?.reason ?? "unreachable")
+        case "unreachable":
+            return .offline(
+                endpoint: endpoint, reason: record?.reason ?? "no answer",
+                since: outageStart(attempts.filter { $0.endpoint == endpoint }) ?? record?.updatedAt)
         case "failing" where !flushing:
-            return .paused(endpoint: endpoint, reason: "retrying: " + (record?.reason ?? "server error"))
+            return .retrying(
+                endpoint: endpoint, reason: record?.reason ?? "server error", next: pending > 0 ? nextAttempt : nil)
         default: return flushing ? .delivering(endpoint: endpoint) : .idle(endpoint: endpoint)
         }
+    }
+
+    /// When the current run of unanswered attempts began (attempts newest first); nil when the newest was answered.
+    static func outageStart(_ attempts: [DeliveryAttemptRecord]) -> Date? {
+        var since: Date?
+        for a in attempts {
+            guard a.statusCode == nil else { break }
+            since = a.startedAt
+        }
+        return since
     }
 }

@@ -47,7 +47,7 @@ public enum KeyInput: Sendable, Hashable {
 
 /// What a key does.
 public enum Action: Sendable, Hashable {
-    case scan, flush, retrySelected, retryAllDead
+    case scan, flush, retrySelected, retryAllDead, acceptBaseline
     case focusNext, focusPrevious
     case focus(Pane)
     case up, down, top, bottom, pageUp, pageDown
@@ -56,7 +56,7 @@ public enum Action: Sendable, Hashable {
     /// True for the actions `--read-only` disables.
     public var changesState: Bool {
         switch self {
-        case .scan, .flush, .retrySelected, .retryAllDead: true
+        case .scan, .flush, .retrySelected, .retryAllDead, .acceptBaseline: true
         default: false
         }
     }
@@ -102,6 +102,9 @@ public struct KeyMap: Sendable {
         KeyBinding(
             keys: [.char("R")], action: .retryAllDead, hint: "retry all",
             help: "retry every dead event (asks y/N)", panes: [.events, .queue]),
+        KeyBinding(
+            keys: [.char("b")], action: .acceptBaseline, hint: "accept baseline",
+            help: "accept the current state of the features as their baseline (asks y/N)", panes: [.drift]),
         KeyBinding(keys: [.tab], action: .focusNext, hint: "next pane", help: "focus the next pane"),
         KeyBinding(keys: [.backTab], action: .focusPrevious, hint: "prev pane", help: "focus the previous pane"),
         KeyBinding(

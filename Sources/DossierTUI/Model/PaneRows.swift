@@ -18,15 +18,34 @@ public struct ListRow: Sendable, Equatable {
 /// Builds the rows of each list pane from the data (pure). Each row's text carries its meaning
 /// in words/symbols (`DEAD ✗`, `ERR`, `WARNING`), color only adds emphasis.
 public enum PaneRows {
-    /// The rows of `pane`, before filtering. `events` replaces `data.events` while the feed is paused.
+    /// The rows of `pane`, before filtering. For the paged panes (Events, Queue): the rows of their window
+    /// (`window(_:data:request:frozen:now:)`).
     public static func all(_ pane: Pane, data: DashboardData, events: [EventRow]? = nil, now: Date) -> [ListRow] {
         switch pane {
-        case .events: (events ?? data.events).map(eventRow)
-        case .queue: queueRows(data, now: now)
+        case .events: (events ?? data.pages[.events]?.rows ?? data.events).map(eventRow)
+        case .queue: (data.pages[.queue]?.rows ?? queueEvents(data.events)).map { queueRow($0, now: now) }
         case .deliveries: data.deliveries.map { attemptRow($0, now: now) }
         case .drift: data.drift.map(driftRow)
         case .artifacts: artifactRows(data)
         }
+    }
+
+    /// The window a paged pane shows: the frozen one while the feed is paused (Events), the data source's
+    /// page, else one built from the in-memory events (filter applied to the row text here).
+    public static func window(
+        _ pane: Pane, data: DashboardData, request: PageRequest, frozen: EventWindow?, now: Date
+    ) -> EventWindow {
+        if pane == .events, let frozen { return frozen }
+        if let page = data.pages[pane] { return page }
+        let needle = request.filter.lowercased()
+        return PagedList.window(pane, events: data.events, request: request) { e in
+            row(pane, e, now: now).text.lowercased().contains(needle)
+        }
+    }
+
+    /// The list row of one event in a paged pane.
+    public static func row(_ pane: Pane, _ e: EventRow, now: Date) -> ListRow {
+        pane == .queue ? queueRow(e, now: now) : eventRow(e)
     }
 
     /// The rows of `pane` that match `filter` (case-insensitive substring; empty = all).
@@ -44,10 +63,15 @@ public enum PaneRows {
         return rows.filter { $0.text.lowercased().contains(needle) }
     }
 
+    /// ` · 042-login` after the key, unless the key is the feature itself (snapshot and drift events).
+    static func featureSuffix(_ e: EventRow) -> String {
+        e.key == e.featureSlug || e.featureSlug.isEmpty ? "" : "  " + e.featureSlug
+    }
+
     static func eventRow(_ e: EventRow) -> ListRow {
         let text =
             TextWidth.pad(e.state.label, to: 8) + Format.clock(e.timestamp) + " "
-            + TextWidth.pad(e.shortType, to: 9) + e.key
+            + TextWidth.pad(e.shortType, to: 9) + e.key + featureSuffix(e)
         return ListRow(id: e.id, text: text, style: style(for: e.state))
     }
 
@@ -61,17 +85,17 @@ public enum PaneRows {
     }
 
     /// Events that still need something: dead first (retry candidates), then in flight, then pending.
-    static func queueRows(_ data: DashboardData, now: Date) -> [ListRow] {
-        let order: [QueueState] = [.dead, .inFlight, .pending]
-        return order.flatMap { state in
-            data.events.filter { $0.state == state }.map { e in
-                var text = TextWidth.pad(e.state.label, to: 8) + TextWidth.pad(e.shortType, to: 9) + e.key
-                if e.attempts > 0 { text += "  ×\(e.attempts)" }
-                if let next = e.nextAttemptAt, state == .pending { text += "  " + Format.due(next, now: now) }
-                if let err = e.lastError, !err.isEmpty { text += "  " + err }
-                return ListRow(id: e.id, text: text, style: style(for: e.state))
-            }
-        }
+    static func queueEvents(_ events: [EventRow]) -> [EventRow] {
+        [QueueState.dead, .inFlight, .pending].flatMap { state in events.filter { $0.state == state } }
+    }
+
+    /// `DEAD ✗  missing  tasks  042-login  ×8  rejected: …`.
+    static func queueRow(_ e: EventRow, now: Date) -> ListRow {
+        var text = TextWidth.pad(e.state.label, to: 8) + TextWidth.pad(e.shortType, to: 9) + e.key + featureSuffix(e)
+        if e.attempts > 0 { text += "  ×\(e.attempts)" }
+        if let next = e.nextAttemptAt, e.state == .pending { text += "  " + Format.due(next, now: now) }
+        if let err = e.lastError, !err.isEmpty { text += "  " + err }
+        return ListRow(id: e.id, text: text, style: style(for: e.state))
     }
 
     /// `503 ERR   1 ev   12ms  retry in 5s  18:03:04`: answer, batch size, latency, outcome and

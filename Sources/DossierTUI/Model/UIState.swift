@@ -8,12 +8,16 @@ public enum Overlay: Sendable, Equatable {
     case detail(pane: Pane, id: String, scroll: Int)
     /// "Retry all N dead events? y/N" (`R`).
     case confirmRetryAll(count: Int)
+    /// "Accept the current state of N features as the baseline? y/N" (`b`).
+    case confirmAcceptBaseline(features: Int)
 }
 
 /// The rows of all panes for one frame (filter applied) and the unfiltered counts.
 public struct PaneRowSet: Sendable, Equatable {
     public var rows: [Pane: [ListRow]] = [:]
     public var totals: [Pane: Int] = [:]
+    /// Paged panes (Events, Queue): the window their rows come from (offset and exact counts of the whole list).
+    public var windows: [Pane: EventWindow] = [:]
     public init() {}
 }
 
@@ -22,6 +26,8 @@ public enum UICommand: Sendable, Equatable {
     case scan, flush
     case retry(eventID: String)
     case retryAllDead
+    /// Record the current state of every scanned feature as its baseline.
+    case acceptBaselines
 }
 
 /// Everything the user controls: a value type, mutated only by `handle(_:...)` on the UI thread.
@@ -40,7 +46,13 @@ public struct UIState: Sendable, Equatable {
     public var overlay: Overlay?
     /// The Events pane is frozen on `frozenEvents` while paused (`p`).
     public var paused = false
-    public var frozenEvents: [EventRow]?
+    public var frozenEvents: EventWindow?
+    /// Paged panes: the top visible row (`.head` follows the newest events).
+    public var anchors: [Pane: PageAnchor] = [:]
+    /// Paged panes where `G`/End waits for the last page to select its last row.
+    public var wantLast: Set<Pane> = []
+    /// Rows visible per pane at the last layout (the page size asked of the data source).
+    public var visibleRows: [Pane: Int] = [:]
     /// `--read-only`: state-changing keys are refused with a notice.
     public let readOnly: Bool
     /// A one-shot line for the status bar (refusals, "nothing selected", ...); cleared by the next key.
@@ -51,17 +63,49 @@ public struct UIState: Sendable, Equatable {
 
     public init(readOnly: Bool = false) { self.readOnly = readOnly }
 
-    /// The rows a pane shows now: paused events, filter applied.
+    /// What a paged pane asks the data source for: its anchor, filter and page size.
+    public func pageRequest(_ pane: Pane) -> PageRequest {
+        PageRequest(anchor: anchors[pane] ?? .head, filter: filters[pane] ?? "", visible: visibleRows[pane] ?? 20)
+    }
+
+    /// The requests of every paged pane (the Events pane's is left out while the feed is paused).
+    public func pageRequests() -> [Pane: PageRequest] {
+        var out: [Pane: PageRequest] = [:]
+        for pane in Pane.allCases where PagedList.isPaged(pane) && !(pane == .events && paused) {
+            out[pane] = pageRequest(pane)
+        }
+        return out
+    }
+
+    /// The window of a paged pane now.
+    func window(_ pane: Pane, data: DashboardData, now: Date) -> EventWindow {
+        PaneRows.window(pane, data: data, request: pageRequest(pane), frozen: frozenEvents, now: now)
+    }
+
+    /// The rows a pane shows now: paused events, filter applied (paged panes: their window's rows).
     public func rows(_ pane: Pane, data: DashboardData, now: Date) -> [ListRow] {
-        PaneRows.filtered(
-            pane, data: data, events: pane == .events ? frozenEvents : nil, filter: filters[pane] ?? "", now: now)
+        if PagedList.isPaged(pane) { return window(pane, data: data, now: now).rows.map { PaneRows.row(pane, $0, now: now) } }
+        return PaneRows.filtered(pane, data: data, filter: filters[pane] ?? "", now: now)
     }
 
     /// The rows of every pane for one frame, built once and shared by `normalize` and the renderer.
     public func rowSet(data: DashboardData, now: Date) -> PaneRowSet {
-        var set = PaneRowSet()
-        for pane in Pane.allCases {
-            let all = PaneRows.all(pane, data: data, events: pane == .events ? frozenEvents : nil, now: now)
+        rowSet(data: data, now: now, panes: Set(Pane.allCases), reusing: PaneRowSet())
+    }
+
+    /// `rowSet` rebuilding only `panes`, the others taken from `base` (when only the clock moved, only the panes
+    /// that show ages need new rows).
+    func rowSet(data: DashboardData, now: Date, panes: Set<Pane>, reusing base: PaneRowSet) -> PaneRowSet {
+        var set = base
+        for pane in Pane.allCases where panes.contains(pane) {
+            if PagedList.isPaged(pane) {
+                let w = window(pane, data: data, now: now)
+                set.windows[pane] = w
+                set.rows[pane] = w.rows.map { PaneRows.row(pane, $0, now: now) }
+                set.totals[pane] = w.total
+                continue
+            }
+            let all = PaneRows.all(pane, data: data, now: now)
             set.totals[pane] = all.count
             set.rows[pane] = PaneRows.apply(filter: filters[pane] ?? "", to: all)
         }
@@ -73,7 +117,10 @@ public struct UIState: Sendable, Equatable {
     public func selection(_ pane: Pane, in rows: [ListRow]) -> Int? {
         guard !rows.isEmpty else { return nil }
         if let id = selectedID[pane], let i = rows.firstIndex(where: { $0.id == id }) { return i }
-        guard selectedID[pane] != nil else { return 0 }
+        guard selectedID[pane] != nil else {
+            // Paged panes follow their top visible row, other lists their first row.
+            return PagedList.isPaged(pane) ? min(max(0, scrollTop[pane] ?? 0), rows.count - 1) : 0
+        }
         return min(max(0, selectedIndex[pane] ?? 0), rows.count - 1)
     }
 
@@ -92,6 +139,10 @@ public struct UIState: Sendable, Equatable {
     /// `normalize` over rows already built for this frame.
     public mutating func normalize(rowSet: PaneRowSet, layout: Layout?) {
         for pane in Pane.allCases {
+            if let w = rowSet.windows[pane] {
+                normalizePaged(pane, rows: rowSet.rows[pane] ?? [], window: w, layout: layout)
+                continue
+            }
             let rows = rowSet.rows[pane] ?? []
             guard let index = selection(pane, in: rows) else {
                 scrollTop[pane] = 0
@@ -107,6 +158,59 @@ public struct UIState: Sendable, Equatable {
             if index >= top + height { top = index - height + 1 }
             top = min(top, max(0, rows.count - height))
             scrollTop[pane] = max(0, top)
+        }
+    }
+
+    /// Re-anchors a paged pane: finds the anchor row in the window, keeps the selection in view (scrolling the
+    /// anchor with it) and asks for the window around the new anchor (`anchors`).
+    private mutating func normalizePaged(_ pane: Pane, rows: [ListRow], window w: EventWindow, layout: Layout?) {
+        let height = max(1, layout?.listArea(pane).height ?? visibleRows[pane] ?? 1)
+        if layout != nil { visibleRows[pane] = height }
+        guard !rows.isEmpty else {
+            scrollTop[pane] = 0
+            return
+        }
+        let anchor = anchors[pane] ?? .head
+        let answered = w.request.anchor == anchor
+        var top: Int
+        var resolved = answered  // false while the data source has not answered a new anchor yet
+        switch anchor {
+        case .head, .tail: top = answered ? w.anchorIndex : (scrollTop[pane] ?? 0)
+        case .at(_, let id):
+            if let i = rows.firstIndex(where: { $0.id == id }) {
+                top = i
+                resolved = true
+            } else {
+                top = answered ? w.anchorIndex : (scrollTop[pane] ?? 0)
+            }
+        }
+        top = min(max(0, top), rows.count - 1)
+        if wantLast.contains(pane), w.request.anchor == .tail {
+            selectedID[pane] = rows[rows.count - 1].id
+            wantLast.remove(pane)
+        }
+        let index: Int
+        if let id = selectedID[pane], let i = rows.firstIndex(where: { $0.id == id }) {
+            index = i
+        } else if selectedID[pane] != nil {
+            index = min(max(0, selectedIndex[pane] ?? top), rows.count - 1)
+            selectedID[pane] = rows[index].id
+        } else {
+            index = top
+        }
+        selectedIndex[pane] = index
+        if index < top { top = index }
+        if index >= top + height { top = index - height + 1 }
+        if w.offset + rows.count >= w.count { top = min(top, max(0, rows.count - height)) }  // no blank end
+        top = max(0, top)
+        scrollTop[pane] = top
+        guard resolved else { return }  // keep asking for the new anchor
+        if w.offset + top == 0 {
+            anchors[pane] = .head
+        } else if case .tail = anchor, answered, top == w.anchorIndex {
+            return  // still on the last page
+        } else if let key = PagedList.key(w.rows[top], pane: pane) {
+            anchors[pane] = .at(key: key, id: w.rows[top].id)
         }
     }
 
@@ -127,6 +231,15 @@ public struct UIState: Sendable, Equatable {
                 return [.retryAllDead]
             }
             notice = "retry all: cancelled"
+            return []
+        }
+        if case .confirmAcceptBaseline(let count) = overlay {
+            overlay = nil
+            if key == .char("y") || key == .char("Y") {
+                notice = "accepting the baseline of \(count) feature\(count == 1 ? "" : "s")…"
+                return [.acceptBaselines]
+            }
+            notice = "baseline: cancelled (nothing changed)"
             return []
         }
 
@@ -192,7 +305,7 @@ public struct UIState: Sendable, Equatable {
         switch current {
         case .help(let s): overlay = .help(scroll: max(0, s + delta))
         case .detail(let p, let id, let s): overlay = .detail(pane: p, id: id, scroll: max(0, s + delta))
-        case .confirmRetryAll: break
+        case .confirmRetryAll, .confirmAcceptBaseline: break
         }
         return []
     }
@@ -205,13 +318,12 @@ public struct UIState: Sendable, Equatable {
             return [.flush]
         case .retrySelected:
             guard focus == .events || focus == .queue, let row = selectedRow(focus, data: data, now: now),
-                let event = (frozenEvents ?? data.events).first(where: { $0.id == row.id })
-                    ?? data.events.first(where: { $0.id == row.id })
+                let event = data.event(id: row.id) ?? frozenEvents?.rows.first(where: { $0.id == row.id })
             else {
                 notice = "r: select a DEAD event in Events (1) or Queue (2)"
                 return []
             }
-            let live = data.events.first { $0.id == event.id } ?? event
+            let live = data.event(id: event.id) ?? event
             guard live.state == .dead else {
                 notice = "r: the selected event is \(live.state.label), not DEAD"
                 return []
@@ -224,6 +336,12 @@ public struct UIState: Sendable, Equatable {
                 return []
             }
             overlay = .confirmRetryAll(count: data.queue.dead)
+        case .acceptBaseline:
+            guard !data.features.isEmpty else {
+                notice = "b: no scan yet (s scans)"
+                return []
+            }
+            overlay = .confirmAcceptBaseline(features: data.features.count)
         case .focusNext:
             focus = focus.next
         case .focusPrevious:
@@ -235,7 +353,14 @@ public struct UIState: Sendable, Equatable {
         case .pageUp: move(by: -(layout?.pageSize(focus) ?? 10), data: data, now: now)
         case .pageDown: move(by: layout?.pageSize(focus) ?? 10, data: data, now: now)
         case .top: resetSelection(focus)
-        case .bottom: move(by: Int.max / 2, data: data, now: now)
+        case .bottom:
+            if PagedList.isPaged(focus) && !(focus == .events && paused) {
+                // The last page comes from the data source; its last row is selected when it arrives.
+                anchors[focus] = .tail
+                wantLast.insert(focus)
+            } else {
+                move(by: Int.max / 2, data: data, now: now)
+            }
         case .open:
             guard let row = selectedRow(focus, data: data, now: now) else {
                 notice = "\(focus.title): nothing to show"
@@ -251,7 +376,7 @@ public struct UIState: Sendable, Equatable {
             editingFilter = true
         case .pause:
             paused.toggle()
-            frozenEvents = paused ? data.events : nil
+            frozenEvents = paused ? window(.events, data: data, now: now) : nil
             notice = paused ? "live feed paused (p resumes)" : "live feed resumed"
         case .help:
             overlay = .help(scroll: 0)
@@ -266,7 +391,8 @@ public struct UIState: Sendable, Equatable {
         let rows = rows(focus, data: data, now: now)
         guard let current = selection(focus, in: rows) else { return }
         let target = min(max(0, current + delta), rows.count - 1)
-        if target == 0 {
+        let offset = PagedList.isPaged(focus) ? window(focus, data: data, now: now).offset : 0
+        if target == 0 && offset == 0 {
             resetSelection(focus)
         } else {
             selectedID[focus] = rows[target].id
@@ -278,5 +404,7 @@ public struct UIState: Sendable, Equatable {
         selectedID[pane] = nil
         selectedIndex[pane] = 0
         scrollTop[pane] = 0
+        anchors[pane] = nil
+        wantLast.remove(pane)
     }
 }

@@ -9,14 +9,15 @@ public enum DetailView {
     ) {
         switch pane {
         case .events, .queue:
-            guard let e = data.events.first(where: { $0.id == id }) else { return gone("Event", id) }
+            guard let e = data.event(id: id) else { return gone("Event", id) }
             return ("Event \(e.shortType) · \(e.key)", event(e, now: now))
         case .deliveries:
             guard let a = data.deliveries.first(where: { $0.id == id }) else { return gone("Delivery attempt", id) }
             return ("Delivery attempt · batch \(a.batchID)", attempt(a, data: data, now: now))
         case .drift:
             guard let d = data.drift.first(where: { $0.featureSlug == id }) else { return gone("Drift", id) }
-            return ("Drift · \(d.featureSlug) · \(d.severity.rawValue.uppercased())", drift(d))
+            let feature = data.features.first { $0.snapshot.featureSlug == d.featureSlug }
+            return ("Drift · \(d.featureSlug) · \(d.severity.rawValue.uppercased())", drift(d, feature: feature))
         case .artifacts:
             for f in data.features {
                 let slug = f.snapshot.featureSlug
@@ -71,9 +72,8 @@ public enum DetailView {
         if let next = a.nextRetryAt { lines.append("next try  \(Format.relative(next, now: now))") }
         lines.append("")
         lines.append("Events in this batch:")
-        let byID = Dictionary(data.events.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         for id in a.eventIDs {
-            if let e = byID[id] {
+            if let e = data.event(id: id) {
                 lines.append(
                     "  " + TextWidth.pad(e.state.label, to: 8) + TextWidth.pad(e.shortType, to: 9) + e.key + "  " + id)
             } else {
@@ -83,7 +83,10 @@ public enum DetailView {
         return lines
     }
 
-    static func drift(_ d: DriftReport) -> [String] {
+    /// The report with, for added and removed artifacts, the path and hash from the scan and the baseline.
+    static func drift(_ d: DriftReport, feature: FeatureSummary? = nil) -> [String] {
+        let local = Dictionary((feature?.artifacts ?? []).map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+        let base = Dictionary((feature?.baseline?.entries ?? []).map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
         var lines = [
             "feature          \(d.featureSlug)",
             "severity         \(d.severity.rawValue.uppercased())",
@@ -92,9 +95,15 @@ public enum DetailView {
             "",
             "Added (not in the baseline): \(d.missingInBaseline.count)",
         ]
-        lines += d.missingInBaseline.map { "  + \($0)" }
+        for key in d.missingInBaseline {
+            lines.append("  + \(key)  \(local[key]?.relativePath ?? "")")
+            lines.append("      new \(local[key]?.contentHashSHA256 ?? "—")")
+        }
         lines.append("Removed (in the baseline, gone now): \(d.missingInLocal.count)")
-        lines += d.missingInLocal.map { "  - \($0)" }
+        for key in d.missingInLocal {
+            lines.append("  - \(key)  \(base[key]?.relativePath ?? "")")
+            lines.append("      old \(base[key]?.contentHashSHA256 ?? "—")")
+        }
         lines.append("Changed: \(d.changed.count)")
         for c in d.changed {
             lines.append("  ~ \(c.key)  \(c.relativePath)")

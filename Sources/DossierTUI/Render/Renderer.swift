@@ -78,6 +78,9 @@ public enum Renderer {
             put(" " + required, row: row1)
             let anomalies = f.anomalies.count + f.artifacts.filter { $0.anomaly != nil }.count
             if anomalies > 0 { put("  ! \(anomalies) anomal\(anomalies == 1 ? "y" : "ies")", .warning, row: row1) }
+        } else if let a = data.activity, a.title.hasSuffix("scanning") {
+            put("first scan running", .bold, row: row1)
+            put(" — progress below", .dim, row: row1)
         } else {
             put("no scan yet", .bold, row: row1)
             put(state.readOnly ? " (read-only: run `dossier scan`)" : " — press s to scan", .dim, row: row1)
@@ -85,6 +88,17 @@ public enum Renderer {
 
         x = inner.x + 1
         let row2 = inner.y + 1
+        // Work in progress first: it is what changes.
+        if let a = data.activity {
+            put(a.title, .warning, row: row2)
+            if let fr = a.fraction {
+                put(
+                    " " + Format.progressBar(fraction: fr, width: 12, ascii: options.ascii) + " \(Int(fr * 100))%",
+                    .warning, row: row2)
+            }
+            if !a.detail.isEmpty { put(" " + a.detail, .dim, row: row2) }
+            put("  ", row: row2)
+        }
         if let (f, _) = headerFeature(data, state) {
             put("parity ", .dim, row: row2)
             put(Format.shortHash(f.snapshot.parityHashSHA256), .accent, row: row2)
@@ -95,20 +109,10 @@ public enum Renderer {
             switch data.endpoint {
             case .delivering: .ok
             case .idle, .unconfigured: .normal
-            case .paused: .warning
+            case .paused, .retrying: .warning
             case .offline: .error
             }
         put(data.endpoint.label, endpointStyle, row: row2)
-        if let a = data.activity {
-            put("  ", row: row2)
-            put(a.title, .warning, row: row2)
-            if let fr = a.fraction {
-                put(
-                    " " + Format.progressBar(fraction: fr, width: 12, ascii: options.ascii) + " \(Int(fr * 100))%",
-                    .warning, row: row2)
-            }
-            if !a.detail.isEmpty { put(" " + a.detail, .dim, row: row2) }
-        }
         // Flags at the right end of row 2: always in words.
         var flags: [String] = []
         if state.paused { flags.append("FEED PAUSED") }
@@ -131,12 +135,16 @@ public enum Renderer {
         guard let rect = layout.panes[pane] else { return }
         let focused = state.focus == pane
         let rows = rowSet.rows[pane] ?? []
+        let window = rowSet.windows[pane]
+        // Paged panes count their whole list (exact, from SQL); a window holds only some of its rows.
+        let count = window?.count ?? rows.count
+        let offset = window?.offset ?? 0
         let total = rowSet.totals[pane] ?? rows.count
         var title = "\(pane.rawValue) \(pane.title)"
         if let filter = state.filters[pane] {
-            title += " /\(filter)\(focused && state.editingFilter ? "▏" : "") \(rows.count) of \(total)"
+            title += " /\(filter)\(focused && state.editingFilter ? "▏" : "") \(count) of \(total)"
         } else {
-            title += " (\(rows.count))"
+            title += " (\(count))"
         }
         if pane == .events && state.paused { title += " PAUSED" }
         c.box(
@@ -148,12 +156,15 @@ public enum Renderer {
         guard area.height > 0 else { return }
         if rows.isEmpty {
             let empty =
-                state.filters[pane].map { "no rows match /\($0)" } ?? emptyText(pane, readOnly: state.readOnly)
+                state.filters[pane].map { "no rows match /\($0)" } ?? emptyText(pane, data: data, readOnly: state.readOnly)
             c.write(empty, x: area.x + 1, y: area.y, style: .dim, maxWidth: area.width - 2)
             return
         }
         let selected = state.selection(pane, in: rows)
-        let top = min(max(0, state.scrollTop[pane] ?? 0), max(0, rows.count - area.height))
+        let top =
+            window == nil
+            ? min(max(0, state.scrollTop[pane] ?? 0), max(0, rows.count - area.height))
+            : min(max(0, state.scrollTop[pane] ?? 0), max(0, rows.count - 1))
         for (offset, row) in rows[top..<min(rows.count, top + area.height)].enumerated() {
             let index = top + offset
             let y = area.y + offset
@@ -163,20 +174,29 @@ public enum Renderer {
             c.write(row.text, x: area.x + 1, y: y, style: isSelected ? .selected : row.style, maxWidth: area.width - 1)
             if isSelected { c.restyle(x: area.x, y: y, count: area.width, style: .selected) }
         }
-        if rows.count > area.height {
-            let more = " \(top + 1)-\(min(rows.count, top + area.height))/\(rows.count) "
+        if count > area.height {
+            let first = offset + top + 1
+            let last = offset + min(rows.count, top + area.height)
+            let more = " \(first)-\(last)/\(count) "
             let w = TextWidth.width(more)
             c.write(more, x: rect.x + rect.width - 1 - w, y: rect.y + rect.height - 1, style: .dim)
         }
     }
 
-    static func emptyText(_ pane: Pane, readOnly: Bool) -> String {
+    static func emptyText(_ pane: Pane, data: DashboardData = DashboardData(), readOnly: Bool) -> String {
         switch pane {
-        case .events: readOnly ? "no events in the queue" : "no events in the queue — press s to scan"
-        case .queue: "nothing pending, sending or dead"
-        case .deliveries: readOnly ? "no delivery attempts yet" : "no delivery attempts yet — f flushes"
-        case .drift: "no drift from the baseline"
-        case .artifacts: "no dossier scanned yet"
+        case .drift:
+            // "No drift" only where a baseline exists to compare with.
+            let without = data.features.filter { $0.baseline == nil }.count
+            let accept = readOnly ? "" : " (b to accept)"
+            if data.features.isEmpty { return "no scan yet" }
+            if without == data.features.count { return "no baseline yet" + accept }
+            if without > 0 { return "no drift from the baseline · \(without) without a baseline" + accept }
+            return "no drift from the baseline"
+        case .events: return readOnly ? "no events in the queue" : "no events in the queue — press s to scan"
+        case .queue: return "nothing pending, sending or dead"
+        case .deliveries: return readOnly ? "no delivery attempts yet" : "no delivery attempts yet — f flushes"
+        case .artifacts: return "no dossier scanned yet"
         }
     }
 
@@ -274,7 +294,7 @@ public enum Renderer {
         case .help(let scroll):
             var lines = keyMap.helpLines(readOnly: state.readOnly)
             if state.readOnly {
-                lines.insert("READ-ONLY: s, f, r and R are disabled; the dashboard only watches.", at: 0)
+                lines.insert("READ-ONLY: s, f, r, R and b are disabled; the dashboard only watches.", at: 0)
                 lines.insert("", at: 1)
             }
             textBox(&c, layout.overlay, title: "Help · keys (Esc closes)", lines: lines, scroll: scroll, options)
@@ -283,8 +303,17 @@ public enum Renderer {
             textBox(
                 &c, layout.overlay, title: content.title + " (Esc closes)", lines: content.lines, scroll: scroll,
                 options)
-        case .confirmRetryAll(let count):
-            let text = "Retry all \(count) dead event\(count == 1 ? "" : "s")? y = yes, N/any other key = no"
+        case .confirmRetryAll, .confirmAcceptBaseline:
+            let text: String
+            switch overlay {
+            case .confirmRetryAll(let count):
+                text = "Retry all \(count) dead event\(count == 1 ? "" : "s")? y = yes, N/any other key = no"
+            case .confirmAcceptBaseline(let count):
+                text =
+                    "Accept the current state of \(count) feature\(count == 1 ? "" : "s") as the baseline?"
+                    + " y = yes, N/any other key = no"
+            default: text = ""
+            }
             let w = min(layout.width - 4, TextWidth.width(text) + 4)
             let rect = Rect(x: (layout.width - w) / 2, y: layout.height / 2 - 2, width: w, height: 3)
             c.fill(rect, style: .overlay)

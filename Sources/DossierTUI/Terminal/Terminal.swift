@@ -137,7 +137,9 @@ final class Terminal {
             for run in canvas.runs(row: row) where !(run.style == .normal && run.text.allSatisfy { $0 == " " }) {
                 let attrs = attributes(run.style)
                 wattr_on(window, attrs, nil)
-                mvwaddstr(window, Int32(row), Int32(run.x), run.text)  // may return ERR at the last cell: drawn anyway
+                // Not UTF-8 (LANG=C): ASCII only, whatever the text (file names, server answers, symbols).
+                let text = unicode ? run.text : ASCIIFallback.ascii(run.text)
+                mvwaddstr(window, Int32(row), Int32(run.x), text)  // may return ERR at the last cell: drawn anyway
                 wattr_off(window, attrs, nil)
             }
         }

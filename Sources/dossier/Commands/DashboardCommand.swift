@@ -12,7 +12,8 @@ struct DashboardCommand: AsyncParsableCommand {
         commandName: "dashboard",
         abstract: "Watch scans, the queue, deliveries and drift live; scan, flush and retry from the keyboard.",
         discussion: """
-            Keys: s scan, f flush, r retry the selected dead event, R retry all dead (asks y/N), Tab or 1-5 \
+            Keys: s scan, f flush, r retry the selected dead event, R retry all dead (asks y/N), b accept the \
+            current state as the baseline (asks y/N), Tab or 1-5 \
             focus, arrows or j/k move, Enter details, / filter, p pause the feed, ? help, q quit. Honours \
             NO_COLOR. Needs a terminal of at least 80x24. Without PATH and outside a repository with \
             kitty-specs/, opens the bundled demo.
@@ -24,7 +25,7 @@ struct DashboardCommand: AsyncParsableCommand {
     @Flag(help: "Open the bundled demo mission (scanned once at start) with a local receiver, even in a repository.")
     var demo = false
 
-    @Flag(help: "Watch only: disable scan, flush and retry keys.")
+    @Flag(help: "Watch only: disable the scan, flush, retry and baseline keys.")
     var readOnly = false
 
     @Flag(help: "No colors (NO_COLOR in the environment does the same). Meaning never depends on color.")

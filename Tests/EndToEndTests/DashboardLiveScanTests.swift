@@ -1,0 +1,64 @@
+import Foundation
+import Testing
+
+/// End-to-end on the synthetic 412-feature corpus (`scripts/make-corpus.sh`): the start-up scan shows its
+/// progress in the header, and `s` during a scan queues exactly one follow-up scan and says so.
+@Suite(.enabled(if: TmuxHarness.isAvailable, "needs /usr/bin/tmux and the dossier binary"))
+struct DashboardLiveScanTests {
+    /// The package root (this file is Tests/EndToEndTests/…).
+    static var packageRoot: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().path
+    }
+
+    /// A fresh synthetic corpus of `features` features and an empty state directory.
+    static func corpus(features: Int = 412) async throws -> (root: String, repository: String, stateDir: String) {
+        let root = NSTemporaryDirectory() + "dossier-live-\(UUID().uuidString.prefix(8))"
+        let r = await spawnOffThePool(
+            ["/bin/bash", packageRoot + "/scripts/make-corpus.sh", root + "/repo", "--features", "\(features)"],
+            environment: TmuxHarness.environment)
+        guard r.status == 0 else { throw DashboardScaleError.setup("make-corpus.sh: \(r.stdout)") }
+        return (root, root + "/repo", root + "/state")
+    }
+
+    @Test func startUpProgressAndOneFollowUpScan() async throws {
+        let c = try await Self.corpus()
+        defer { try? FileManager.default.removeItem(atPath: c.root) }
+        let t = try TmuxHarness(
+            arguments: ["--auto-flush", "0"], directory: c.repository, environment: ["DOSSIER_STATE_DIR": c.stateDir])
+        // The start-up scan: progress in the header (features done/total, files, MB, rate, current feature).
+        let progress: String
+        do {
+            progress = try await t.waitUntil("start-up scan progress", timeout: .seconds(60)) {
+                $0.contains("first scan running")
+                    && $0.contains(/scanning \[[█░]+\] \d+% \d+\/412 features · \d+ files · [\d.]+ MB · [\d.]+ MB\/s · \S+/)
+            }
+        } catch let TmuxHarnessError.timeout(_, screen) {
+            // Name the header and status bar in the failure (the whole screen is long).
+            let lines = screen.split(separator: "\n", omittingEmptySubsequences: false)
+            Issue.record("no start-up progress; header: \(lines.prefix(4)) status: \(lines.suffix(2))")
+            return
+        }
+        let header = progress.split(separator: "\n").prefix(4).joined(separator: "\n")
+        #expect(!header.contains("no scan yet"), "\(header)")
+
+        // s during the scan: one follow-up queued, said so; a second s does not queue another.
+        try t.send("s")
+        try await t.waitFor("scan running: one follow-up scan queued", timeout: .seconds(30))
+        try t.send("s")
+        try await t.waitFor("scan running: a follow-up scan is already queued", timeout: .seconds(30))
+        // The follow-up runs after the start-up scan and queues the corpus's events once.
+        let done = try await t.waitUntil("the follow-up scan's summary", timeout: .seconds(120)) {
+            $0.contains(/scan: 412 features, \d+ events queued/)
+        }
+        let match = try #require(done.firstMatch(of: /scan: 412 features, (\d+) events queued/))
+        let queued = try #require(Int(match.1))
+        #expect(queued > 412)
+        try await t.waitFor("[1 Events (\(queued))]", timeout: .seconds(30))
+        // Exactly one: no second emitting scan follows (the queue holds one scan's events).
+        try await Task.sleep(for: .seconds(3))
+        let counts = try await queueStatusCounts(stateDir: c.stateDir)
+        #expect(counts.values.reduce(0, +) == queued)
+        #expect(!(try t.screen()).contains(/│ scanning \[/))
+    }
+}
