@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 #if canImport(Glibc)
     import Glibc
@@ -47,13 +48,9 @@ enum DashboardScaleError: Error, CustomStringConvertible {
     }
 }
 
-/// `tmuxSpawnAndWait` on a Dispatch thread: a long subprocess never holds a thread of the cooperative pool.
+/// `tmuxSpawnAndWait` off the cooperative pool (`blockingCall`): a long subprocess never holds one of its threads.
 func spawnOffThePool(_ argv: [String], environment: [String]) async -> (status: Int32, stdout: String) {
-    await withCheckedContinuation { continuation in
-        DispatchQueue.global().async {
-            continuation.resume(returning: tmuxSpawnAndWait(argv, environment: environment, stderrToStdout: true))
-        }
-    }
+    await blockingCall { tmuxSpawnAndWait(argv, environment: environment, stderrToStdout: true) }
 }
 
 /// Counts per state from `dossier queue status --json`.
