@@ -7,6 +7,17 @@
 /// What `lstat` / `d_type` says about a directory entry.
 public enum FileKind: Sendable, Equatable {
     case regular, directory, symlink, other
+
+    /// The kind a directory entry's `d_type` reports; nil for `DT_UNKNOWN` (the caller must `fstatat`).
+    static func fromDirentType(_ type: Int32) -> FileKind? {
+        switch type {
+        case Int32(DT_REG): .regular
+        case Int32(DT_DIR): .directory
+        case Int32(DT_LNK): .symlink
+        case Int32(DT_UNKNOWN): nil
+        default: .other
+        }
+    }
 }
 
 /// One name in a directory listing, with the kind `readdir` reported (nil when the file system does not say).
@@ -172,14 +183,7 @@ public struct PosixFileSystem: ScanFileSystem {
                 }
             }
             if name == [UInt8(ascii: ".")] || name == [UInt8(ascii: "."), UInt8(ascii: ".")] { continue }
-            let kind: FileKind?
-            switch Int32(type) {
-            case Int32(DT_REG): kind = .regular
-            case Int32(DT_DIR): kind = .directory
-            case Int32(DT_LNK): kind = .symlink
-            case Int32(DT_UNKNOWN): kind = nil
-            default: kind = .other
-            }
+            let kind = FileKind.fromDirentType(Int32(type))
             entries.append(DirectoryEntry(name: name, kind: kind))
         }
         return .success(entries)
@@ -287,14 +291,7 @@ enum DirectoryReader {
                 if nameLength == 2 && namePointer[0] == UInt8(ascii: ".") && namePointer[1] == UInt8(ascii: ".") {
                     continue
                 }
-                let kind: FileKind?
-                switch Int32(type) {
-                case Int32(DT_REG): kind = .regular
-                case Int32(DT_DIR): kind = .directory
-                case Int32(DT_LNK): kind = .symlink
-                case Int32(DT_UNKNOWN): kind = nil
-                default: kind = .other
-                }
+                let kind = FileKind.fromDirentType(Int32(type))
                 entries.append(
                     DirectoryEntry(name: Array(UnsafeBufferPointer(start: namePointer, count: nameLength)), kind: kind))
             }
