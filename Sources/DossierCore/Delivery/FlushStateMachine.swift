@@ -9,7 +9,8 @@ import Foundation
 /// Rules:
 /// - At most `window` requests are in flight; more events are claimed while fewer than `window` batches are
 ///   waiting to be sent. With a window of 1 every batch is sent after the previous one was answered, in
-///   queue order.
+///   queue order. The first request of a flush, and the first after an unanswered one, goes alone (a probe):
+///   the window opens once the endpoint answers, so a dead endpoint costs one request per round.
 /// - A request starts only if it ends (its timeout) before its claim's lease does ("lease budget"): when the
 ///   budget is too low, every unsent batch of that claim is released and fresh events are claimed.
 /// - Answered attempts are committed in groups (`groupSize`, or earlier when nothing else is in flight);
@@ -129,6 +130,8 @@ public struct FlushStateMachine: Sendable {
     private var answeredSinceDry = false
     private var buffer: DeliveryCommit
     private var consecutiveUnreachable = 0
+    /// Until the endpoint answers, one request at a time.
+    private var probing = true
     private var waitedSince: Date?
     public private(set) var summary = FlushSummary()
 
@@ -241,6 +244,7 @@ public struct FlushStateMachine: Sendable {
             releaseUnsent(now: now)
             phase = .draining
         case .unreachable(let reason):
+            probing = true
             releaseUnsent(now: now)
             if phase == .running {
                 consecutiveUnreachable += 1
@@ -248,6 +252,7 @@ public struct FlushStateMachine: Sendable {
             }
         case .healthy, .failing:
             consecutiveUnreachable = 0
+            probing = false
         }
     }
 
@@ -287,6 +292,9 @@ public struct FlushStateMachine: Sendable {
         return [.stop(summary)]
     }
 
+    /// Requests allowed in flight now: 1 while probing, else the window.
+    public var currentWindow: Int { probing ? 1 : settings.window }
+
     private var idle: Bool {
         inFlight.isEmpty && unsent.isEmpty && !claimOutstanding && !commitOutstanding && !backlogOutstanding
             && buffer.isEmpty
@@ -303,7 +311,7 @@ public struct FlushStateMachine: Sendable {
                 unsent.removeAll { latestStart > $0.leaseEnd }
                 release(expiring.flatMap(\.batch.eventIDs), now: now)
             }
-            while inFlight.count < settings.window, !unsent.isEmpty {
+            while inFlight.count < currentWindow, !unsent.isEmpty {
                 let held = unsent.removeFirst()
                 nextToken += 1
                 inFlight[nextToken] = held
