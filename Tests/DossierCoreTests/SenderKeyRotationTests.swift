@@ -129,19 +129,14 @@ import Testing
         try write(Self.receiver, to: dir + "/receiver.py", mode: 0o644)
         let python = PythonProcess(
             arguments: [dir + "/receiver.py", dir + "/log", dir + "/old", dir + "/new", dir + "/other"])
-        let portLine = try await python.firstLine()
-        let port = try #require(Int(portLine), "python3 with standardwebhooks must start the receiver: '\(portLine)'")
-
-        let queue = try EventQueue(path: dir + "/state/queue.sqlite")
-        let events = QueueTests.events(30)
-        try queue.append(events)
-        var c = DeliveryConfiguration(endpoint: "http://127.0.0.1:\(port)/webhook", secrets: secrets)
-        c.maxEvents = 10
-        c.window = 2
-        let worker = DeliveryWorker(queue: queue, configuration: c)
-        let summary = try await worker.flush(untilEmpty: true)
-        await worker.shutdown()
-        await python.stop()
+        let summary: FlushSummary
+        do {
+            summary = try await deliver(secrets: secrets, python: python, dir: dir)
+            await python.stop()
+        } catch {
+            await python.stop()
+            throw error
+        }
         #expect(summary.delivered == 30 && summary.attempts == 3)
 
         let lines = try String(contentsOfFile: dir + "/log", encoding: .utf8).split(separator: "\n")
@@ -153,6 +148,26 @@ import Testing
             #expect(signature.split(separator: " ").count == 2 && signature.split(separator: " ").allSatisfy {
                 $0.hasPrefix("v1,")
             })
+        }
+    }
+
+    /// Starts the Python receiver and flushes 30 events to it in batches of 10, window 2.
+    func deliver(secrets: [WebhookSecret], python: PythonProcess, dir: String) async throws -> FlushSummary {
+        let portLine = try await python.firstLine()
+        let port = try #require(Int(portLine), "python3 with standardwebhooks must start the receiver: '\(portLine)'")
+        let queue = try EventQueue(path: dir + "/state/queue.sqlite")
+        try queue.append(QueueTests.events(30))
+        var c = DeliveryConfiguration(endpoint: "http://127.0.0.1:\(port)/webhook", secrets: secrets)
+        c.maxEvents = 10
+        c.window = 2
+        let worker = DeliveryWorker(queue: queue, configuration: c)
+        do {
+            let summary = try await worker.flush(untilEmpty: true)
+            await worker.shutdown()
+            return summary
+        } catch {
+            await worker.shutdown()
+            throw error
         }
     }
 
