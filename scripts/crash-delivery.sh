@@ -7,6 +7,7 @@
 #
 # Usage: scripts/crash-delivery.sh [TRIALS] [EVENTS_PER_TRIAL]     (default 50 trials, 1,000 events each)
 # Env:   DOSSIER_BIN  binary to use (default: the debug build, built if needed)
+#        WINDOW       requests in flight per flush (default 4, the flush's default; 1 = one at a time)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
@@ -36,7 +37,7 @@ receiver_pid=$!
 for _ in $(seq 1 100); do grep -q "listening on" "$work/receiver.out" 2>/dev/null && break; sleep 0.1; done
 url="$(sed -n 's/^listening on //p' "$work/receiver.out" | head -1)/webhook"
 flush=("$bin" queue flush --state-dir "$state" --endpoint "$url" --secret-file "$secret_file" --until-empty
-    --lease-seconds 3 --request-timeout 1)
+    --lease-seconds 3 --request-timeout 1 --window "${WINDOW:-4}")
 
 killed=0
 runs=0
@@ -50,7 +51,7 @@ while (( killed < trials && runs < 4 * trials )); do
     if kill -9 "$pid" 2>/dev/null; then killed=$((killed + 1)); fi
     wait "$pid" 2>/dev/null || true
 done
-echo "flush runs: $runs, SIGKILLed mid-run: $killed (wanted $trials)"
+echo "flush runs: $runs (window ${WINDOW:-4}), SIGKILLed mid-run: $killed (wanted $trials)"
 
 # Let the leases of the killed workers expire, then deliver the rest.
 sleep 3.5

@@ -53,7 +53,8 @@ import Testing
                 == .wrongType(path: path, key: "[delivery] secret", expected: "a string", found: "an array"))
         #expect(
             error("[delivery]\nsecretfile = \"/s\"\n")
-                == .unknownKey(path: path, key: "[delivery] secretfile", known: ["secret", "secret_file", "url"]))
+                == .unknownKey(
+                    path: path, key: "[delivery] secretfile", known: ["secret", "secret_file", "url", "window"]))
         #expect(error("url = \"http://a/\"\n") == .unknownKey(path: path, key: "url", known: ["[delivery]"]))
         #expect(
             error("delivery = \"http://a/\"\n") == .unknownKey(path: path, key: "delivery", known: ["[delivery]"]))

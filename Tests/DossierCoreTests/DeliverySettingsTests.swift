@@ -101,4 +101,62 @@ import Testing
             #expect(path == bad && line == 2)
         }
     }
+
+    @Test func aSecretsFileHoldsOneSecretPerLineForKeyRotation() throws {
+        let (a, b) = (WebhookSecret.generate().encoded, WebhookSecret.generate().encoded)
+        let two = try temp("s", a + "\n\n" + b + "\r\n", mode: 0o600)
+        #expect(try DeliverySettings.readSecretsFile(two).map(\.encoded) == [a, b])
+        let third = try temp("t", WebhookSecret.generate().encoded, mode: 0o600)
+        let all = try DeliverySettings.secrets(secretFiles: [two, third], environment: [:], config: [:])
+        #expect(all.count == 3 && all[0].encoded == a)
+        // The config's secret_file is read the same way; the environment's single secret comes before it.
+        #expect(
+            try DeliverySettings.secrets(secretFiles: [], environment: [:], config: ["secret_file": two]).count == 2)
+        #expect(
+            try DeliverySettings.secrets(
+                secretFiles: [], environment: ["DOSSIER_WEBHOOK_SECRET": a], config: ["secret_file": two]
+            ).map(\.encoded) == [a])
+        let bad = try temp("s", a + "\nnot base64!\n", mode: 0o600)
+        #expect(
+            throws: DeliverySettingsError.invalidSecret(
+                source: bad + " line 2", reason: WebhookSecretError.notBase64.description)
+        ) {
+            try DeliverySettings.readSecretsFile(bad)
+        }
+        let empty = try temp("s", "\n  \n", mode: 0o600)
+        #expect(
+            throws: DeliverySettingsError.invalidSecret(source: empty, reason: WebhookSecretError.empty.description)
+        ) {
+            try DeliverySettings.readSecretsFile(empty)
+        }
+        let loose = try temp("s", a, mode: 0o644)
+        #expect(throws: DeliverySettingsError.secretFileTooOpen(path: loose, mode: "644")) {
+            try DeliverySettings.readSecretsFile(loose)
+        }
+    }
+
+    @Test func windowComesFromTheFlagThenConfigTomlAndIsBounded() throws {
+        let path = try temp("config.toml", "[delivery]\nurl = \"http://127.0.0.1:1/w\"\nwindow = 8\n", mode: 0o600)
+        let config = try DeliverySettings.readConfig(path)
+        #expect(config["window"] == "8")
+        #expect(try DeliverySettings.window(flag: nil, config: config) == 8)
+        #expect(try DeliverySettings.window(flag: 1, config: config) == 1)
+        #expect(try DeliverySettings.window(flag: nil, config: [:]) == DeliveryConfiguration.defaultWindow)
+        for bad in [0, -3, DeliveryConfiguration.maxWindow + 1] {
+            #expect(throws: DeliverySettingsError.invalidWindow(source: "--window", value: String(bad))) {
+                try DeliverySettings.window(flag: bad, config: [:])
+            }
+        }
+        let zero = try temp("config.toml", "[delivery]\nwindow = 0\n", mode: 0o600)
+        #expect(throws: DeliverySettingsError.invalidWindow(source: "config.toml [delivery] window", value: "0")) {
+            try DeliverySettings.window(flag: nil, config: try DeliverySettings.readConfig(zero))
+        }
+        let text = try temp("config.toml", "[delivery]\nwindow = \"4\"\n", mode: 0o600)
+        #expect(
+            throws: DeliverySettingsError.config(
+                .wrongType(path: text, key: "[delivery] window", expected: "an integer", found: "a string"))
+        ) {
+            try DeliverySettings.readConfig(text)
+        }
+    }
 }

@@ -6,16 +6,16 @@ import Testing
 /// exact counts and positions, and the SQL filter.
 @Suite struct EventQueuePagingTests {
     /// 40 events (seq 1...40); the 5 oldest delivered, the next 3 dead, the next 2 in flight.
-    func withQueue(_ body: (EventQueue, [QueuedEvent]) throws -> Void) throws {
+    func withQueue(_ body: (EventQueue, [QueuedEvent]) throws -> Void) async throws {
         let dir = QueueTests.tempDir()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let queue = try EventQueue(path: dir + "/state/queue.sqlite")
         try queue.append(QueueTests.events(40, slug: "042-login"))
         let now = Date()
-        let claimed = try queue.claimDue(now: now, limit: 10, maxBytes: 1 << 30, leaseSeconds: 600, owner: "t")
-        var outcomes: [EventOutcome] = claimed.prefix(5).map { .delivered(eventID: $0.eventID) }
-        outcomes += claimed.dropFirst(5).prefix(3).map { .dead(eventID: $0.eventID, reason: "rejected: test") }
-        try queue.complete(outcomes, owner: "t", now: now)
+        let claimed = try await queue.claimDue(now: now, limit: 10, maxBytes: 1 << 30, leaseSeconds: 600, owner: "t")
+        var outcomes: [DeliveryOutcome] = claimed.prefix(5).map { .delivered($0.eventID) }
+        outcomes += claimed.dropFirst(5).prefix(3).map { .dead($0.eventID, reason: "rejected: test") }
+        _ = try await queue.complete(outcomes, owner: "t", now: now)
         let all = try queue.list(limit: 100, newestFirst: true)
         try body(queue, all)
     }
@@ -23,8 +23,8 @@ import Testing
     static let whole = EventQueue.ListingScope(groups: [QueueState.allCases])
     static let undelivered = EventQueue.ListingScope(groups: [[.dead], [.inFlight], [.pending]])
 
-    @Test func wholeQueueNewestFirstFromBothEnds() throws {
-        try withQueue { queue, all in
+    @Test func wholeQueueNewestFirstFromBothEnds() async throws {
+        try await withQueue { queue, all in
             #expect(try queue.listingCount(Self.whole) == 40)
             let head = try queue.listingPage(Self.whole, anchor: .first, before: 5, after: 7)
             #expect(head.events.map(\.seq) == Array(all.prefix(7)).map(\.seq))
@@ -41,12 +41,13 @@ import Testing
         }
     }
 
-    @Test func queueListingGroupsDeadThenInFlightThenPending() throws {
-        try withQueue { queue, _ in
+    @Test func queueListingGroupsDeadThenInFlightThenPending() async throws {
+        try await withQueue { queue, _ in
             #expect(try queue.listingCount(Self.undelivered) == 35)
             let rows = try queue.listing(Self.undelivered, from: nil, limit: 100)
-            #expect(rows.map(\.state) == Array(repeating: .dead, count: 3) + Array(repeating: .inFlight, count: 2)
-                + Array(repeating: .pending, count: 30))
+            #expect(
+                rows.map(\.state) == Array(repeating: .dead, count: 3) + Array(repeating: .inFlight, count: 2)
+                    + Array(repeating: .pending, count: 30))
             #expect(rows.prefix(3).map(\.seq) == [8, 7, 6])
             // Paging forward from a key crosses the group boundary without gaps or repeats.
             let key = try #require(Self.undelivered.key(for: rows[3]))
@@ -57,8 +58,8 @@ import Testing
         }
     }
 
-    @Test func filterRunsInSQLOverTheWholeQueue() throws {
-        try withQueue { queue, _ in
+    @Test func filterRunsInSQLOverTheWholeQueue() async throws {
+        try await withQueue { queue, _ in
             var scope = Self.whole
             scope.contains = "\"K3"  // the envelope's artifact key "k3" and "k30"..."k39" (ASCII case-insensitive)
             let hits = try queue.listing(scope, from: nil, limit: 100)

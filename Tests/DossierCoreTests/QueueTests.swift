@@ -35,6 +35,13 @@ import Testing
         try body(queue, dir + "/state")
     }
 
+    func withQueue(capacity: Int = 100_000, _ body: (EventQueue, String) async throws -> Void) async throws {
+        let dir = Self.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let queue = try EventQueue(path: dir + "/state/queue.sqlite", capacity: capacity)
+        try await body(queue, dir + "/state")
+    }
+
     @Test func durabilitySettingsAndPermissions() throws {
         try withQueue { queue, stateDir in
             #expect(try queue.writerSynchronous() == 2, "synchronous must be FULL on the writer")
@@ -96,50 +103,78 @@ import Testing
         }
     }
 
-    @Test func claimRespectsOrderLimitBytesAndLeases() throws {
-        try withQueue { queue, _ in
+    /// The claim rule production uses (one SQL statement): due pending rows and in-flight rows whose lease
+    /// expired, in `seq` order; never delivered or dead ones, never a live lease.
+    @Test func claimRespectsOrderLimitBytesAndLeases() async throws {
+        try await withQueue { queue, _ in
             let batch = Self.events(10)
             let now = Date()
             try queue.append(batch, now: now)
             let size = try queue.list(limit: 1)[0].body.count
-            let a = try queue.claimDue(now: now, limit: 4, maxBytes: 1_000_000, leaseSeconds: 30, owner: "a")
+            let a = try await queue.claimDue(now: now, limit: 4, maxBytes: 1_000_000, leaseSeconds: 30, owner: "a")
             #expect(a.map(\.eventID) == Array(batch[0..<4]).map(\.eventID))
             #expect(a.allSatisfy { $0.state == .inFlight && $0.leaseOwner == "a" })
-            let b = try queue.claimDue(
+            let b = try await queue.claimDue(
                 now: now, limit: 100, maxBytes: size * 2 + size / 2, leaseSeconds: 30, owner: "b")
             #expect(b.count == 2, "maxBytes caps the batch")
-            let c = try queue.claimDue(now: now, limit: 100, maxBytes: 1, leaseSeconds: 30, owner: "c")
+            let c = try await queue.claimDue(now: now, limit: 100, maxBytes: 1, leaseSeconds: 30, owner: "c")
             #expect(c.count == 1, "always at least one")
             // Not yet due: nothing for a claim in the past.
             #expect(
-                try queue.claimDue(
+                try await queue.claimDue(
                     now: now.addingTimeInterval(-10), limit: 100, maxBytes: 1 << 30, leaseSeconds: 30, owner: "d"
                 ).isEmpty)
             // Leases expire: a's four come back to a new owner, in order with the rest.
-            let later = try queue.claimDue(
+            let later = try await queue.claimDue(
                 now: now.addingTimeInterval(31), limit: 100, maxBytes: 1 << 30, leaseSeconds: 30, owner: "e")
             #expect(later.map(\.eventID) == batch.map(\.eventID))
+            // Delivered and dead rows are never claimed, even with their lease long gone; a live lease is kept.
+            try await queue.complete(
+                [.delivered(later[0].eventID), .dead(later[1].eventID, reason: "x")], owner: "e",
+                now: now.addingTimeInterval(31))
+            let afterDone = try await queue.claimDue(
+                now: now.addingTimeInterval(1000), limit: 100, maxBytes: 1 << 30, leaseSeconds: 30, owner: "f")
+            #expect(afterDone.map(\.eventID) == batch[2...].map(\.eventID))
+            #expect(
+                try await queue.claimDue(
+                    now: now.addingTimeInterval(1029), limit: 100, maxBytes: 1 << 30, leaseSeconds: 30, owner: "g"
+                ).isEmpty, "a live lease is not claimable")
+            // A pending retry comes due at its next_attempt_at, not before (the expired leases are claimed).
+            try await queue.complete(
+                [
+                    .retry(
+                        afterDone[0].eventID, at: now.addingTimeInterval(2000), error: "HTTP 503", consumeAttempt: true)
+                ],
+                owner: "f", now: now.addingTimeInterval(1001))
+            #expect(
+                try await queue.claimDue(
+                    now: now.addingTimeInterval(1999), limit: 100, maxBytes: 1 << 30, leaseSeconds: 30, owner: "h"
+                ).map(\.eventID) == batch[3...].map(\.eventID))
+            #expect(
+                try await queue.claimDue(
+                    now: now.addingTimeInterval(2000), limit: 1, maxBytes: 1 << 30, leaseSeconds: 30, owner: "h"
+                ).map(\.eventID) == [afterDone[0].eventID])
         }
     }
 
-    @Test func completeAppliesOnlyTheOwnersOutcomes() throws {
-        try withQueue { queue, _ in
+    @Test func completeAppliesOnlyTheOwnersOutcomes() async throws {
+        try await withQueue { queue, _ in
             let batch = Self.events(5)
             let now = Date()
             try queue.append(batch, now: now)
-            let claimed = try queue.claimDue(now: now, limit: 5, maxBytes: 1 << 30, leaseSeconds: 30, owner: "w1")
+            let claimed = try await queue.claimDue(now: now, limit: 5, maxBytes: 1 << 30, leaseSeconds: 30, owner: "w1")
             #expect(claimed.count == 5)
             let ids = batch.map(\.eventID)
             let retryAt = now.addingTimeInterval(5)
-            let foreign = try queue.complete([.delivered(eventID: ids[0])], owner: "w2", now: now)
+            let foreign = try await queue.complete([.delivered(ids[0])], owner: "w2", now: now)
             #expect(foreign.applied == 0 && foreign.ignored == [ids[0]])
-            let result = try queue.complete(
+            let result = try await queue.complete(
                 [
-                    .delivered(eventID: ids[0]),
-                    .retry(eventID: ids[1], at: retryAt, error: "HTTP 503", consumeAttempt: true),
-                    .dead(eventID: ids[2], reason: "rejected: schema"),
-                    .release(eventID: ids[3]),
-                    .delivered(eventID: "00000000-0000-4000-8000-00000000ffff"),
+                    .delivered(ids[0]),
+                    .retry(ids[1], at: retryAt, error: "HTTP 503", consumeAttempt: true),
+                    .dead(ids[2], reason: "rejected: schema"),
+                    .release(ids[3]),
+                    .delivered("00000000-0000-4000-8000-00000000ffff"),
                 ], owner: "w1", now: now)
             #expect(result.applied == 4)
             let rows = Dictionary(uniqueKeysWithValues: try queue.list().map { ($0.eventID, $0) })
@@ -183,7 +218,7 @@ import Testing
     static func drain(_ q: EventQueue, owner: String, now: Date) async throws -> [String] {
         var got: [String] = []
         while true {
-            let c = try q.claimDue(now: now, limit: 7, maxBytes: 1 << 30, leaseSeconds: 600, owner: owner)
+            let c = try await q.claimDue(now: now, limit: 7, maxBytes: 1 << 30, leaseSeconds: 600, owner: owner)
             if c.isEmpty { return got }
             got += c.map(\.eventID)
             await Task.yield()
@@ -202,27 +237,47 @@ import Testing
         }
     }
 
-    @Test func recentAttemptsAndEndpointsReadWhatDeliveryWrites() throws {
-        try withQueue { queue, _ in
-            try queue.writeTransaction("test") { db in
-                try db.execute(
-                    sql: """
-                        INSERT INTO delivery_attempts(batch_id, endpoint, started_at, latency_ms, event_count,
-                            byte_count, status_code, error, outcome, next_retry_at, event_ids)
-                        VALUES ('b1', 'http://x', 10, 5.5, 2, 300, 200, NULL, 'delivered', NULL, '["a","b"]');
-                        INSERT INTO endpoint_state(endpoint, state, reason, updated_at, last_success_at)
-                        VALUES ('http://x', 'paused', 'HTTP 401', 20, 10);
-                        """)
+    @Test func commitRecordsAttemptsEndpointStateAndReleasesInOneGo() async throws {
+        try await withQueue { queue, _ in
+            let batch = Self.events(4)
+            let t0 = Date(timeIntervalSince1970: 1_000_000)
+            try queue.append(batch, now: t0)
+            let ids = batch.map(\.eventID)
+            _ = try await queue.claimDue(now: t0, limit: 4, maxBytes: 1 << 30, leaseSeconds: 60, owner: "w")
+            func log(_ id: String, _ events: [String], _ outcome: String, at t: Double) -> DeliveryAttemptLog {
+                DeliveryAttemptLog(
+                    batchID: id, endpoint: "http://x", startedAt: Date(timeIntervalSince1970: t), latencyMs: 5.5,
+                    eventIDs: events, byteCount: 300, statusCode: outcome == "paused" ? 401 : 200,
+                    error: outcome == "paused" ? "HTTP 401" : nil, outcome: outcome, nextRetryAt: nil)
             }
+            let now = t0.addingTimeInterval(10)
+            let result = try await queue.commit(
+                DeliveryCommit(
+                    attempts: [
+                        AttemptCompletion(
+                            outcomes: [.delivered(ids[0]), .delivered(ids[1])], now: now,
+                            log: log("b1", [ids[0], ids[1]], "delivered", at: 1_000_005), verdict: .healthy),
+                        AttemptCompletion(
+                            outcomes: [.release(ids[2])], now: now, log: log("b2", [ids[2]], "paused", at: 1_000_020),
+                            verdict: .paused("HTTP 401")),
+                    ], releases: [ids[3]], releasedAt: now, window: 4),
+                owner: "w")
+            #expect(result.applied == 4 && result.ignored.isEmpty)
             let attempts = try queue.recentAttempts(limit: 5)
-            #expect(attempts.count == 1 && attempts[0].eventIDs == ["a", "b"] && attempts[0].statusCode == 200)
-            let status = try queue.status()
+            #expect(attempts.map(\.batchID) == ["b2", "b1"])
+            #expect(attempts[1].eventIDs == [ids[0], ids[1]] && attempts[1].statusCode == 200)
+            let status = try queue.status(now: Date(timeIntervalSince1970: 1_000_030))
             #expect(
                 status.endpoints == [
                     EndpointStatus(
                         endpoint: "http://x", state: "paused", reason: "HTTP 401",
-                        updatedAt: Date(timeIntervalSince1970: 20), lastSuccessAt: Date(timeIntervalSince1970: 10))
+                        updatedAt: Date(timeIntervalSince1970: 1_000_020),
+                        lastSuccessAt: Date(timeIntervalSince1970: 1_000_005), window: 4, ratePerSecond: 2.0 / 60)
                 ])
+            #expect(status.counts == [.pending: 2, .inFlight: 0, .delivered: 2, .dead: 0])
+            #expect(try await queue.backlog() == DeliveryBacklog(pending: 2, inFlight: 0, nextAttemptAt: t0))
+            // Out of the rate's interval, the rate is 0.
+            #expect(try queue.status(now: Date(timeIntervalSince1970: 1_000_100)).endpoints[0].ratePerSecond == 0)
         }
     }
 

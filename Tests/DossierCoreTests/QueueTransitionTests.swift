@@ -11,21 +11,8 @@ import Testing
             leaseExpiresAt: t0.addingTimeInterval(30))
     }
 
-    @Test func claimOnlyWhenDue() {
-        #expect(QueueTransitions.claim(pending, owner: "w", now: t0.addingTimeInterval(-1), leaseSeconds: 30) == nil)
-        let claimed = QueueTransitions.claim(pending, owner: "w", now: t0, leaseSeconds: 30)
-        #expect(claimed?.state == .inFlight)
-        #expect(claimed?.leaseOwner == "w")
-        #expect(claimed?.leaseExpiresAt == t0.addingTimeInterval(30))
-        #expect(!QueueTransitions.isClaimable(leased(), now: t0.addingTimeInterval(29)))
-        #expect(QueueTransitions.isClaimable(leased(), now: t0.addingTimeInterval(30)))
-        for state in [QueueState.delivered, .dead] {
-            #expect(!QueueTransitions.isClaimable(QueueRow(state: state, attempts: 1, nextAttemptAt: t0), now: t0))
-        }
-    }
-
     @Test func deliveredCountsAnAttempt() {
-        let next = QueueTransitions.apply(.delivered(eventID: "e"), to: leased(), owner: "w1", now: t0, maxAttempts: 8)
+        let next = QueueTransitions.apply(.delivered("e"), to: leased(), owner: "w1", now: t0)
         #expect(next?.state == .delivered)
         #expect(next?.attempts == 1)
         #expect(next?.deliveredAt == t0)
@@ -35,46 +22,50 @@ import Testing
     @Test func retryConsumesOnlyServerAnswers() {
         let at = t0.addingTimeInterval(300)
         let answered = QueueTransitions.apply(
-            .retry(eventID: "e", at: at, error: "HTTP 503", consumeAttempt: true), to: leased(), owner: "w1", now: t0,
-            maxAttempts: 8)
+            .retry("e", at: at, error: "HTTP 503", consumeAttempt: true), to: leased(), owner: "w1", now: t0)
         #expect(answered == QueueRow(state: .pending, attempts: 1, nextAttemptAt: at, lastError: "HTTP 503"))
         let unreachable = QueueTransitions.apply(
-            .retry(eventID: "e", at: at, error: "connection refused", consumeAttempt: false), to: leased(attempts: 7),
-            owner: "w1", now: t0, maxAttempts: 8)
+            .retry("e", at: at, error: "connection refused", consumeAttempt: false), to: leased(attempts: 7),
+            owner: "w1", now: t0)
         #expect(unreachable?.state == .pending)
         #expect(unreachable?.attempts == 7)
     }
 
-    @Test func lastAttemptMakesItDead() {
-        let next = QueueTransitions.apply(
-            .retry(eventID: "e", at: t0, error: "HTTP 500", consumeAttempt: true), to: leased(attempts: 7), owner: "w1",
-            now: t0, maxAttempts: 8)
-        #expect(next?.state == .dead)
-        #expect(next?.attempts == 8)
-        #expect(next?.lastError == "attempts exhausted (8/8): HTTP 500")
+    /// Exhaustion is decided once, by `DeliveryDecision` from the schedule: the queue applies a retry as a retry.
+    @Test func exhaustionIsDecidedByTheDecisionNotTheQueue() {
+        let decision = DeliveryDecision.decide(
+            answer: .http(status: 500, body: Data()), events: [.init(id: "e", attempts: 7)], schedule: .standard,
+            now: t0, random: { 0.5 })
+        #expect(decision.outcomes == [.dead("e", reason: "attempts exhausted (8 of 8); last: HTTP 500")])
+        let dead = QueueTransitions.apply(decision.outcomes[0], to: leased(attempts: 7), owner: "w1", now: t0)
+        #expect(dead?.state == .dead && dead?.attempts == 8)
+        let retry = QueueTransitions.apply(
+            .retry("e", at: t0, error: "HTTP 500", consumeAttempt: true), to: leased(attempts: 7), owner: "w1",
+            now: t0)
+        #expect(retry?.state == .pending && retry?.attempts == 8)
     }
 
     @Test func deadAndRelease() {
         let dead = QueueTransitions.apply(
-            .dead(eventID: "e", reason: "rejected: bad hash"), to: leased(), owner: "w1", now: t0, maxAttempts: 8)
+            .dead("e", reason: "rejected: bad hash"), to: leased(), owner: "w1", now: t0)
         #expect(dead?.state == .dead && dead?.lastError == "rejected: bad hash" && dead?.attempts == 1)
         let released = QueueTransitions.apply(
-            .release(eventID: "e"), to: leased(attempts: 2), owner: "w1", now: t0, maxAttempts: 8)
+            .release("e"), to: leased(attempts: 2), owner: "w1", now: t0)
         #expect(released == QueueRow(state: .pending, attempts: 2, nextAttemptAt: t0))
     }
 
     @Test func onlyTheLeaseOwnerChangesARow() {
         #expect(
-            QueueTransitions.apply(.delivered(eventID: "e"), to: leased("w2"), owner: "w1", now: t0, maxAttempts: 8)
+            QueueTransitions.apply(.delivered("e"), to: leased("w2"), owner: "w1", now: t0)
                 == nil)
         #expect(
-            QueueTransitions.apply(.delivered(eventID: "e"), to: pending, owner: "w1", now: t0, maxAttempts: 8) == nil)
+            QueueTransitions.apply(.delivered("e"), to: pending, owner: "w1", now: t0) == nil)
         let delivered = QueueRow(state: .delivered, attempts: 1, nextAttemptAt: t0, deliveredAt: t0)
         #expect(
-            QueueTransitions.apply(.release(eventID: "e"), to: delivered, owner: "w1", now: t0, maxAttempts: 8) == nil)
+            QueueTransitions.apply(.release("e"), to: delivered, owner: "w1", now: t0) == nil)
         // An expired lease nobody took over is still the owner's to complete.
         let expired = QueueTransitions.apply(
-            .delivered(eventID: "e"), to: leased(), owner: "w1", now: t0.addingTimeInterval(3600), maxAttempts: 8)
+            .delivered("e"), to: leased(), owner: "w1", now: t0.addingTimeInterval(3600))
         #expect(expired?.state == .delivered)
     }
 

@@ -51,10 +51,10 @@ final class DeliveryHarness: Sendable {
     let secret: WebhookSecret
     let storePath: String
 
-    init(maxAttempts: Int = 8) throws {
+    init() throws {
         directory = NSTemporaryDirectory() + "dossier-delivery-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        queue = try EventQueue(path: directory + "/state/queue.sqlite", capacity: 100_000, maxAttempts: maxAttempts)
+        queue = try EventQueue(path: directory + "/state/queue.sqlite", capacity: 100_000)
         secret = WebhookSecret.generate()
         storePath = directory + "/receiver/store.sqlite"
     }

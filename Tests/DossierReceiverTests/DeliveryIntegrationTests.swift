@@ -201,7 +201,7 @@ import Testing
     }
 
     @Test func flakyReceiverGetsEveryEventExactlyOnceAndOnlyAnswersCountAsAttempts() async throws {
-        let h = try DeliveryHarness(maxAttempts: 30)
+        let h = try DeliveryHarness()
         defer { h.cleanup() }
         let events = EventFactory.events(count: 10_000, features: 10)
         try h.queue.append(events)
@@ -240,7 +240,7 @@ import Testing
         try h.queue.append(events)
         let (receiver, port) = try await h.startReceiver(faults: FaultConfiguration(latencyMs: 1))
         // Two queue handles (two connection pools, as two processes would have) and two workers.
-        let other = try EventQueue(path: h.queue.path, maxAttempts: 8)
+        let other = try EventQueue(path: h.queue.path)
         let a = h.worker(port: port) { $0.batchesPerClaim = 1 }
         let b = h.worker(port: port, queue: other) { $0.batchesPerClaim = 1 }
         async let sa = a.flush(untilEmpty: true)

@@ -108,4 +108,48 @@ import Testing
         ])
         #expect(bad.exitCode != 0 && bad.stderr.contains("--older-than"))
     }
+
+    @Test func windowAndRotatedSecretsShowInQueueStatus() async throws {
+        let dir = try BinaryRunner.tempDirectory("delivery-window")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let state = dir + "/state"
+        func secret() -> String {
+            "whsec_" + Data((0..<24).map { _ in UInt8.random(in: 0...255) }).base64EncodedString()
+        }
+        let (current, next) = (secret(), secret())
+        // The receiver knows the current key; the sender signs with the next one as well (a rotation under way).
+        for (name, text) in [("current", current), ("rotation", next + "\n" + current + "\n")] {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: dir + "/" + name))
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: dir + "/" + name)
+        }
+        let append = try await BinaryRunner.run([
+            "queue", "stress-append", "--state-dir", state, "--count", "299", "--batches", "2",
+        ])
+        #expect(append.exitCode == 0, "\(append.stderr)")
+        let receiver = try ReceiverProcess(["--secret-file", dir + "/current", "--store", dir + "/receiver.sqlite"])
+        let badWindow = try await BinaryRunner.run([
+            "queue", "flush", "--state-dir", state, "--endpoint", receiver.url, "--secret-file", dir + "/current",
+            "--window", "0",
+        ])
+        #expect(badWindow.exitCode == 2 && badWindow.stderr.contains("--window 0: expected requests in flight"))
+        let flush = try await BinaryRunner.run([
+            "queue", "flush", "--state-dir", state, "--endpoint", receiver.url, "--secret-file", dir + "/rotation",
+            "--window", "2", "--until-empty", "--json",
+        ])
+        #expect(flush.exitCode == 0, "\(flush.stderr)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: flush.stdout) as? [String: Any])
+        #expect(summary["delivered"] as? Int == 600 && summary["dead"] as? Int == 0)
+        #expect(receiver.stop() == 0)
+        let status = try await BinaryRunner.run(["queue", "status", "--state-dir", state, "--json"])
+        #expect(status.exitCode == 0, "\(status.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: status.stdout) as? [String: Any])
+        let endpoint = try #require((object["endpoints"] as? [[String: Any]])?.first)
+        #expect(endpoint["state"] as? String == "active")
+        #expect(endpoint["window"] as? Int == 2)
+        #expect((endpoint["rate_per_second"] as? Double).map { $0 == 10 } == true, "600 events in the last 60 s")
+        #expect(
+            endpoint.keys.contains("oldest_pending_age_seconds") && endpoint["oldest_pending_age_seconds"] is NSNull)
+        let text = try await BinaryRunner.run(["queue", "status", "--state-dir", state])
+        #expect(text.stdoutText.contains("; window 2, 10.0 events/s over the last minute"))
+    }
 }

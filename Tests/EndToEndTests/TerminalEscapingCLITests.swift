@@ -87,15 +87,21 @@ import Testing
         #expect(scan.stdoutText.contains("feature  007-evil\\x1B]0;pwned\\x07   mission"))
         // A dead letter whose reason came from a server, and an endpoint paused with a hostile reason.
         let queue = try EventQueue(path: state + "/queue.sqlite")
-        let claimed = try queue.claimDue(now: Date(), limit: 1, maxBytes: 1 << 20, leaseSeconds: 60, owner: "t")
+        let claimed = try await queue.claimDue(now: Date(), limit: 1, maxBytes: 1 << 20, leaseSeconds: 60, owner: "t")
         let victim = try #require(claimed.first)
-        try queue.complete(
-            [.dead(eventID: victim.eventID, reason: "422 \u{1B}[31mforged\r\nline\u{9B}")], owner: "t", now: Date())
-        try queue.writeTransaction("endpoint") { db in
-            try db.execute(
-                sql: "INSERT INTO endpoint_state(endpoint, state, reason, updated_at) VALUES (?, 'paused', ?, 0)",
-                arguments: ["http://127.0.0.1:9/\u{1B}[2J", "410 gone\u{1B}[H"])
-        }
+        try await queue.complete(
+            [.dead(victim.eventID, reason: "422 \u{1B}[31mforged\r\nline\u{9B}")], owner: "t", now: Date())
+        let hostile = "http://127.0.0.1:9/\u{1B}[2J"
+        let attempt = DeliveryAttemptLog(
+            batchID: "b", endpoint: hostile, startedAt: Date(timeIntervalSince1970: 0), latencyMs: 1, eventIDs: [],
+            byteCount: 0, statusCode: 410, error: nil, outcome: "paused", nextRetryAt: nil)
+        try await queue.commit(
+            DeliveryCommit(
+                attempts: [
+                    AttemptCompletion(outcomes: [], now: Date(), log: attempt, verdict: .paused("410 gone\u{1B}[H"))
+                ],
+                releasedAt: Date()),
+            owner: "t")
         let before = try queue.status().counts
         let list = try await BinaryRunner.run(["queue", "list", "--state-dir", state])
         #expect(list.exitCode == 0, "\(list.stderr)")

@@ -38,11 +38,13 @@ public enum ConfigFileError: Error, Sendable, Equatable, CustomStringConvertible
 
 /// `<state>/config.toml`, read with a real TOML parser (TOMLKit, over toml++): CRLF line ends are fine, duplicate
 /// keys and tables are refused, as TOML requires. Only the `[delivery]` table is dossier's: its keys must be known
-/// (`url`, `secret`, `secret_file`) and strings. A top-level key outside any table is refused; other tables are
+/// (`url`, `secret`, `secret_file`: strings; `window`: an integer, kept here in decimal). A top-level key outside any table is refused; other tables are
 /// left to their owners.
 public struct ConfigFile: Sendable, Equatable {
     /// Keys of the `[delivery]` table.
-    public static let deliveryKeys = ["secret", "secret_file", "url"]
+    public static let deliveryKeys = ["secret", "secret_file", "url", "window"]
+    /// Keys of the `[delivery]` table whose value is an integer.
+    static let integerKeys: Set<String> = ["window"]
     /// Larger files are refused before parsing.
     public static let maximumBytes = 1 << 20
 
@@ -80,6 +82,15 @@ public struct ConfigFile: Sendable, Equatable {
                 let name = "[delivery] " + inner
                 guard deliveryKeys.contains(inner) else {
                     throw .unknownKey(path: path, key: name, known: deliveryKeys)
+                }
+                if integerKeys.contains(inner) {
+                    guard let entry = table[inner], entry.type == .int, let number = entry.int else {
+                        throw .wrongType(
+                            path: path, key: name, expected: "an integer",
+                            found: table[inner].map { describe($0.type) } ?? "nothing")
+                    }
+                    delivery[inner] = String(number)
+                    continue
                 }
                 guard let entry = table[inner], entry.type == .string, let string = entry.string else {
                     throw .wrongType(

@@ -10,20 +10,6 @@ public enum DeliveryAnswer: Sendable, Equatable {
     case connectionFailed(String)
 }
 
-/// What happens to one event after an attempt (mapped onto the queue's `EventOutcome`).
-public enum DeliveryOutcome: Sendable, Equatable {
-    case delivered(String)
-    case retry(String, at: Date, error: String, consumeAttempt: Bool)
-    case dead(String, reason: String)
-    case release(String)
-
-    public var eventID: String {
-        switch self {
-        case .delivered(let id), .retry(let id, _, _, _), .dead(let id, _), .release(let id): id
-        }
-    }
-}
-
 /// What the endpoint's state becomes after an attempt.
 public enum EndpointVerdict: Sendable, Equatable {
     /// It answered and accepted at least the request (2xx).
@@ -155,7 +141,8 @@ public struct DeliveryDecision: Sendable, Equatable {
             error: reason)
     }
 
-    /// A failed answer for one event: retry after the schedule's delay, or dead when attempts run out.
+    /// A failed answer for one event: retry after the schedule's delay, or dead when attempts run out. The one
+    /// "attempts exhausted" rule of the delivery engine (the queue applies it, never re-decides it).
     static func failed(
         _ event: Event, error: String, retryAfter: Double?, _ schedule: RetrySchedule, _ now: Date,
         _ random: () -> Double

@@ -115,9 +115,16 @@ public enum StandardWebhooks {
 
     /// Signs one attempt: the headers to send with `body`.
     public static func sign(id: String, timestamp: Int64, body: Data, secret: WebhookSecret) -> WebhookHeaders {
+        sign(id: id, timestamp: timestamp, body: body, secrets: [secret])
+    }
+
+    /// Signs one attempt with each secret, in order: `webhook-signature` is `v1,<sig1> v1,<sig2> …`, as Standard
+    /// Webhooks allows during a key rotation (a receiver that knows either key accepts the request).
+    public static func sign(id: String, timestamp: Int64, body: Data, secrets: [WebhookSecret]) -> WebhookHeaders {
         WebhookHeaders(
             id: id, timestamp: timestamp,
-            signature: "v1," + signatureBase64(id: id, timestamp: timestamp, body: body, secret: secret))
+            signature: secrets.map { "v1," + signatureBase64(id: id, timestamp: timestamp, body: body, secret: $0) }
+                .joined(separator: " "))
     }
 
     /// Parses a `webhook-timestamp` value: 1 to 19 ASCII digits (surrounding spaces and tabs ignored) that fit

@@ -9,14 +9,17 @@ public protocol WebhookTransport: Sendable {
     func shutdown() async
 }
 
-/// The production transport over async-http-client: redirects off, connect and total timeouts, keep-alive.
+/// The production transport over async-http-client: redirects off, connect and total timeouts, keep-alive, and
+/// no retried connection attempts, so a refused connection is an immediate `connectionFailed` (not a wait for the
+/// connect timeout).
 public final class HTTPWebhookTransport: WebhookTransport {
     let client: HTTPClient
     let requestTimeout: Double
     /// Largest answer body read (answers are short JSON documents).
     static let maxAnswerBytes = 4 << 20
 
-    public init(connectTimeout: Double = 5, requestTimeout: Double = 30) {
+    /// `maxConnections`: connections kept per host (at least the flush's window, so requests never queue here).
+    public init(connectTimeout: Double = 5, requestTimeout: Double = 30, maxConnections: Int = 8) {
         var configuration = HTTPClient.Configuration(
             redirectConfiguration: .disallow,
             timeout: .init(
@@ -24,6 +27,8 @@ public final class HTTPWebhookTransport: WebhookTransport {
                 read: .milliseconds(Self.milliseconds(requestTimeout)))
         )
         configuration.decompression = .disabled
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = max(8, maxConnections)
         self.client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         self.requestTimeout = requestTimeout
     }

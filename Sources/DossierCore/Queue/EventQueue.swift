@@ -16,8 +16,6 @@ public final class EventQueue: Sendable {
     public let path: String
     /// Maximum undelivered events; appends beyond it are refused whole.
     public let capacity: Int
-    /// Consumed attempts after which a retry becomes dead.
-    public let maxAttempts: Int
     private let pool: DatabasePool
     private let localWrites = Mutex<Int>(0)
 
@@ -28,13 +26,9 @@ public final class EventQueue: Sendable {
     /// refused with `.corrupt` and left byte-for-byte untouched. Check, open and migrations run under an exclusive
     /// lock on the folder, so processes racing on a fresh state directory all succeed.
     /// `readOnly` opens without migrating or writing (for tests and inspection).
-    public init(
-        path: String, capacity: Int = 100_000, maxAttempts: Int = QueueTransitions.defaultMaxAttempts,
-        readOnly: Bool = false
-    ) throws(QueueError) {
+    public init(path: String, capacity: Int = 100_000, readOnly: Bool = false) throws(QueueError) {
         self.path = path
         self.capacity = capacity
-        self.maxAttempts = maxAttempts
         let folder = OwnerOnlyFiles.parentPath(path)
         if !readOnly {
             do throws(OwnerOnlyError) { try OwnerOnlyFiles.prepareFile(path) } catch {
@@ -78,6 +72,32 @@ public final class EventQueue: Sendable {
             let result = try pool.write(body)
             localWrites.withLock { $0 += 1 }
             return result
+        } catch {
+            throw QueueError.from(error, path: path, operation: operation)
+        }
+    }
+
+    /// `write` off the caller's thread: GRDB runs it on the writer's own queue while the task is suspended, so
+    /// a FULL-fsync commit never blocks the cooperative pool. Cancellation-aware (GRDB throws
+    /// `CancellationError`): callers that must commit whatever happens run it in an unstructured task.
+    private func writeAsync<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (Database) throws -> T)
+        async throws(QueueError) -> T
+    {
+        do {
+            let result = try await pool.write(body)
+            localWrites.withLock { $0 += 1 }
+            return result
+        } catch {
+            throw QueueError.from(error, path: path, operation: operation)
+        }
+    }
+
+    /// `read` without blocking the cooperative pool (GRDB's reader queues).
+    private func readAsync<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (Database) throws -> T)
+        async throws(QueueError) -> T
+    {
+        do {
+            return try await pool.read(body)
         } catch {
             throw QueueError.from(error, path: path, operation: operation)
         }
@@ -217,12 +237,7 @@ public final class EventQueue: Sendable {
             let next: Double? = pending?["next"]
             let refused = try String.fetchOne(
                 db, sql: "SELECT value FROM queue_meta WHERE key = ?", arguments: [Self.refusedKey])
-            let endpoints = try Row.fetchAll(db, sql: "SELECT * FROM endpoint_state ORDER BY endpoint").map { row in
-                EndpointStatus(
-                    endpoint: row["endpoint"], state: row["state"], reason: row["reason"],
-                    updatedAt: Date(timeIntervalSince1970: row["updated_at"]),
-                    lastSuccessAt: (row["last_success_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
-            }
+            let endpoints = try DeliveryLog.endpoints(db, now: now)
             return QueueStatus(
                 counts: counts, oldestPendingAge: oldest.map { max(0, now.timeIntervalSince1970 - $0) },
                 nextAttemptAt: next.map(Date.init(timeIntervalSince1970:)), capacity: capacity,
@@ -230,22 +245,9 @@ public final class EventQueue: Sendable {
         }
     }
 
-    /// The most recent delivery attempts, newest first (written by the delivery engine).
+    /// The most recent delivery attempts, newest first (written by the delivery engine, see `DeliveryLog`).
     public func recentAttempts(limit: Int = 50) throws(QueueError) -> [DeliveryAttemptRecord] {
-        try read("recent attempts") { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM delivery_attempts ORDER BY id DESC LIMIT ?", arguments: [limit])
-                .map { row in
-                    let idsText: String = row["event_ids"]
-                    let ids = (try? JSONDecoder().decode([String].self, from: Data(idsText.utf8))) ?? []
-                    return DeliveryAttemptRecord(
-                        id: row["id"], batchID: row["batch_id"], endpoint: row["endpoint"],
-                        startedAt: Date(timeIntervalSince1970: row["started_at"]), latencyMs: row["latency_ms"],
-                        eventCount: row["event_count"], byteCount: row["byte_count"], statusCode: row["status_code"],
-                        error: row["error"], outcome: row["outcome"],
-                        nextRetryAt: (row["next_retry_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
-                        eventIDs: ids)
-                }
-        }
+        try read("recent attempts") { db in try DeliveryLog.recentAttempts(db, limit: limit) }
     }
 
     /// A value that changes whenever the queue changes, in this process or another (`PRAGMA data_version` of the
@@ -326,10 +328,10 @@ public final class EventQueue: Sendable {
     /// bodies (always at least one when any is due). Two workers never get the same event. Walks the
     /// `events_state_seq` index in `seq` order and stops at `limit`, so a large backlog is never sorted per claim.
     public func claimDue(now: Date, limit: Int, maxBytes: Int, leaseSeconds: Double, owner: String)
-        throws(QueueError) -> [QueuedEvent]
+        async throws(QueueError) -> [QueuedEvent]
     {
         let t = now.timeIntervalSince1970
-        return try write("claim") { db in
+        return try await writeAsync("claim") { db in
             let rows = try Row.fetchAll(
                 db,
                 sql: """
@@ -367,43 +369,79 @@ public final class EventQueue: Sendable {
     /// Records a worker's outcomes in one transaction. Only rows still in flight and leased by `owner` change;
     /// the transitions are decided by `QueueTransitions.apply`.
     @discardableResult
-    public func complete(_ outcomes: [EventOutcome], owner: String, now: Date) throws(QueueError) -> CompletionResult {
-        let maxAttempts = self.maxAttempts
-        return try write("complete") { db in
+    public func complete(_ outcomes: [DeliveryOutcome], owner: String, now: Date) async throws(QueueError)
+        -> CompletionResult
+    {
+        try await writeAsync("complete") { db in try Self.apply(outcomes, owner: owner, now: now, db: db) }
+    }
+
+    /// One group commit of the delivery engine, in ONE transaction: every answered attempt's outcomes (as
+    /// `complete`), its `delivery_attempts` row and endpoint state (through `DeliveryLog`), then the claims given
+    /// back untouched. One fsync for many requests.
+    @discardableResult
+    public func commit(_ group: DeliveryCommit, owner: String) async throws(QueueError) -> CompletionResult {
+        try await writeAsync("record delivery attempts") { db in
             var result = CompletionResult(applied: 0, ignored: [])
-            for outcome in outcomes {
-                guard
-                    let event = try Row.fetchOne(
-                        db, sql: "SELECT \(Self.columns) FROM events WHERE event_id = ?", arguments: [outcome.eventID]
-                    ).map(Self.queuedEvent),
-                    let next = QueueTransitions.apply(
-                        outcome, to: event.row, owner: owner, now: now, maxAttempts: maxAttempts)
-                else {
-                    result.ignored.append(outcome.eventID)
-                    continue
-                }
-                try Self.store(next, seq: event.seq, db: db)
-                result.applied += 1
+            for attempt in group.attempts {
+                let applied = try Self.apply(attempt.outcomes, owner: owner, now: attempt.now, db: db)
+                result.applied += applied.applied
+                result.ignored += applied.ignored
+                try DeliveryLog.record(attempt.log, verdict: attempt.verdict, window: group.window, db: db)
             }
+            let released = try Self.apply(
+                group.releases.map { .release($0) }, owner: owner, now: group.releasedAt, db: db)
+            result.applied += released.applied
+            result.ignored += released.ignored
             return result
         }
     }
 
+    /// What is left to deliver: counts of pending and in-flight events and the earliest pending attempt time.
+    public func backlog() async throws(QueueError) -> DeliveryBacklog {
+        try await readAsync("backlog") { db in
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT COUNT(*) FILTER (WHERE state = 'pending') AS pending,
+                        COUNT(*) FILTER (WHERE state = 'in_flight') AS in_flight,
+                        MIN(next_attempt_at) FILTER (WHERE state = 'pending') AS next
+                    FROM events INDEXED BY events_state_seq WHERE state IN ('pending', 'in_flight')
+                    """)
+            return DeliveryBacklog(
+                pending: row?["pending"] ?? 0, inFlight: row?["in_flight"] ?? 0,
+                nextAttemptAt: (row?["next"] as Double?).map(Date.init(timeIntervalSince1970:)))
+        }
+    }
+
+    /// The one place outcomes meet rows: read the row, ask `QueueTransitions.apply`, store what it returns.
+    private static func apply(_ outcomes: [DeliveryOutcome], owner: String, now: Date, db: Database) throws
+        -> CompletionResult
+    {
+        var result = CompletionResult(applied: 0, ignored: [])
+        let select = try db.cachedStatement(sql: "SELECT \(Self.columns) FROM events WHERE event_id = ?")
+        for outcome in outcomes {
+            guard
+                let event = try Row.fetchOne(select, arguments: [outcome.eventID]).map(Self.queuedEvent),
+                let next = QueueTransitions.apply(outcome, to: event.row, owner: owner, now: now)
+            else {
+                result.ignored.append(outcome.eventID)
+                continue
+            }
+            try Self.store(next, seq: event.seq, db: db)
+            result.applied += 1
+        }
+        return result
+    }
+
     private static func store(_ row: QueueRow, seq: Int64, db: Database) throws {
-        try db.execute(
+        let update = try db.cachedStatement(
             sql: """
                 UPDATE events SET state = ?, attempts = ?, next_attempt_at = ?, last_error = ?, lease_owner = ?,
                     lease_expires_at = ?, delivered_at = ? WHERE seq = ?
-                """,
-            arguments: [
-                row.state.rawValue, row.attempts, row.nextAttemptAt.timeIntervalSince1970, row.lastError,
-                row.leaseOwner, row.leaseExpiresAt?.timeIntervalSince1970, row.deliveredAt?.timeIntervalSince1970, seq,
-            ])
-    }
-
-    /// Runs `body` in one write transaction on the queue database (for the delivery engine's own tables:
-    /// `delivery_attempts`, `endpoint_state`).
-    public func writeTransaction<T>(_ operation: String, _ body: (Database) throws -> T) throws(QueueError) -> T {
-        try write(operation, body)
+                """)
+        try update.execute(arguments: [
+            row.state.rawValue, row.attempts, row.nextAttemptAt.timeIntervalSince1970, row.lastError,
+            row.leaseOwner, row.leaseExpiresAt?.timeIntervalSince1970, row.deliveredAt?.timeIntervalSince1970, seq,
+        ])
     }
 }

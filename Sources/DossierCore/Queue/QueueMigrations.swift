@@ -48,6 +48,10 @@ enum QueueMigrations {
                     CREATE TABLE queue_meta(key TEXT PRIMARY KEY, value TEXT);
                     """)
         }
+        m.registerMigration("v2: endpoint window") { db in
+            // The window of requests in flight of the last flush (`window` itself is an SQL keyword).
+            try db.execute(sql: "ALTER TABLE endpoint_state ADD COLUMN window_size INTEGER")
+        }
         return m
     }
 }

@@ -77,13 +77,22 @@ public struct EndpointStatus: Sendable, Equatable, Codable {
     public var reason: String?
     public var updatedAt: Date
     public var lastSuccessAt: Date?
+    /// Requests in flight the last flush to this endpoint allowed (nil before any flush recorded one).
+    public var window: Int?
+    /// Events delivered to this endpoint per second over the last `DeliveryLog.rateInterval` seconds.
+    public var ratePerSecond: Double
 
-    public init(endpoint: String, state: String, reason: String?, updatedAt: Date, lastSuccessAt: Date?) {
+    public init(
+        endpoint: String, state: String, reason: String?, updatedAt: Date, lastSuccessAt: Date?, window: Int? = nil,
+        ratePerSecond: Double = 0
+    ) {
         self.endpoint = endpoint
         self.state = state
         self.reason = reason
         self.updatedAt = updatedAt
         self.lastSuccessAt = lastSuccessAt
+        self.window = window
+        self.ratePerSecond = ratePerSecond
     }
 }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DossierCore
 import Foundation
+import Synchronization
 
 /// `dossier queue flush [--endpoint URL] [--until-empty]`: deliver due events to the webhook endpoint (DESIGN §7).
 struct QueueFlushCommand: AsyncParsableCommand {
@@ -10,7 +11,10 @@ struct QueueFlushCommand: AsyncParsableCommand {
         discussion: """
             The endpoint comes from --endpoint, else DOSSIER_WEBHOOK_URL, else url under [delivery] in
             <state dir>/config.toml. The secret (whsec_<base64>) from --secret-file (must not be group/world
-            readable), else DOSSIER_WEBHOOK_SECRET, else secret_file / secret under [delivery].
+            readable), else DOSSIER_WEBHOOK_SECRET, else secret_file / secret under [delivery]. During a key
+            rotation, repeat --secret-file (or put one secret per line in the file): every request is signed
+            with each secret. Up to --window requests are in flight at once (default 4, else window under
+            [delivery]; 1 sends strictly one after another, in queue order).
             A progress line goes to stderr; the summary to stdout (--json: {delivered, retried, dead, attempts,
             released, paused, unreachable, unreachable_reason}). Exit 0 when the flush ran, 2 when the endpoint
             is paused (auth/configuration answer) or unreachable, or on errors.
@@ -18,7 +22,10 @@ struct QueueFlushCommand: AsyncParsableCommand {
 
     @OptionGroup var state: StateOptions
     @Option(name: .long, help: "Webhook URL (default: $DOSSIER_WEBHOOK_URL, else config.toml).") var endpoint: String?
-    @Option(name: .long, help: "File holding the whsec_ secret (mode 0600).") var secretFile: String?
+    @Option(name: .long, help: "File holding the whsec_ secret(s), one per line (mode 0600); repeatable.")
+    var secretFile: [String] = []
+    @Option(name: .long, help: "Requests in flight at once, 1-64 (default: config.toml window, else 4).")
+    var window: Int?
     @Flag(name: .long, help: "Keep going (waiting for retries to come due) until nothing is pending.")
     var untilEmpty = false
     @Flag(name: .long, help: "Print the summary as JSON.") var json = false
@@ -66,7 +73,8 @@ struct QueueFlushCommand: AsyncParsableCommand {
         var c: DeliveryConfiguration
         do {
             c = try DeliverySettings.configuration(
-                endpointFlag: endpoint, secretFile: secretFile, environment: env, stateDirectory: stateDir)
+                endpointFlag: endpoint, secretFiles: secretFile, windowFlag: window, environment: env,
+                stateDirectory: stateDir)
         } catch {
             QueueSupport.fail(error.description)
         }
@@ -126,26 +134,30 @@ struct QueueFlushCommand: AsyncParsableCommand {
 }
 
 /// A throttled one-line progress display on stderr (`\r`-updated on a terminal, plain lines otherwise).
-final class ProgressLine: @unchecked Sendable {
-    private let lock = NSLock()
-    private var last = Date.distantPast
-    private var shown = false
+final class ProgressLine: Sendable {
+    private struct State {
+        var last = Date.distantPast
+        var shown = false
+    }
+    private let state = Mutex(State())
     private let tty = isatty(2) == 1
 
     func update(_ s: FlushSummary) {
-        lock.lock()
-        defer { lock.unlock() }
-        let now = Date()
-        guard now.timeIntervalSince(last) >= (tty ? 0.1 : 1.0) else { return }
-        last = now
-        let line = "flush: delivered \(s.delivered), retried \(s.retried), dead \(s.dead), requests \(s.attempts)"
-        FileHandle.standardError.write(Data((tty ? "\r" + line + "\u{1B}[K" : line + "\n").utf8))
-        shown = true
+        let tty = self.tty
+        state.withLock { state in
+            let now = Date()
+            guard now.timeIntervalSince(state.last) >= (tty ? 0.1 : 1.0) else { return }
+            state.last = now
+            let line = "flush: delivered \(s.delivered), retried \(s.retried), dead \(s.dead), requests \(s.attempts)"
+            FileHandle.standardError.write(Data((tty ? "\r" + line + "\u{1B}[K" : line + "\n").utf8))
+            state.shown = true
+        }
     }
 
     func finish() {
-        lock.lock()
-        defer { lock.unlock() }
-        if shown && tty { FileHandle.standardError.write(Data("\n".utf8)) }
+        let tty = self.tty
+        state.withLock { state in
+            if state.shown && tty { FileHandle.standardError.write(Data("\n".utf8)) }
+        }
     }
 }

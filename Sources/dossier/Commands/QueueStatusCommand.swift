@@ -10,7 +10,10 @@ struct QueueStatusCommand: AsyncParsableCommand {
         discussion: """
             --json prints one object with sorted keys: path, capacity, counts {pending, in_flight, delivered, dead},
             undelivered, refused_count, oldest_pending_age_seconds (or null), next_attempt_at (or null),
-            synchronous, endpoints [{endpoint, state, reason, updated_at, last_success_at}].
+            synchronous, endpoints [{endpoint, state, reason, updated_at, last_success_at, window, rate_per_second,
+            oldest_pending_age_seconds}]: window is the requests in flight of the last flush to that endpoint (null
+            before one), rate_per_second the events it accepted per second over the last 60 s, and the oldest
+            pending age is the queue's (the queue is not split by endpoint).
             """)
 
     @OptionGroup var state: StateOptions
@@ -23,6 +26,25 @@ struct QueueStatusCommand: AsyncParsableCommand {
             var reason: String?
             var updated_at: String
             var last_success_at: String?
+            var window: Int?
+            var rate_per_second: Double
+            var oldest_pending_age_seconds: Double?
+
+            func encode(to encoder: any Encoder) throws {
+                enum K: String, CodingKey {
+                    case endpoint, state, reason, updated_at, last_success_at, window, rate_per_second,
+                        oldest_pending_age_seconds
+                }
+                var c = encoder.container(keyedBy: K.self)
+                try c.encode(endpoint, forKey: .endpoint)
+                try c.encode(state, forKey: .state)
+                try c.encode(reason, forKey: .reason)
+                try c.encode(updated_at, forKey: .updated_at)
+                try c.encode(last_success_at, forKey: .last_success_at)
+                try c.encode(window, forKey: .window)
+                try c.encode(rate_per_second, forKey: .rate_per_second)
+                try c.encode(oldest_pending_age_seconds, forKey: .oldest_pending_age_seconds)
+            }
         }
         var path: String
         var capacity: Int
@@ -64,18 +86,21 @@ struct QueueStatusCommand: AsyncParsableCommand {
             QueueSupport.fail(error.description)
         }
         let syncName = [0: "OFF", 1: "NORMAL", 2: "FULL", 3: "EXTRA"][sync] ?? String(sync)
+        let oldest = status.oldestPendingAge.map { ($0 * 1000).rounded() / 1000 }
         if json {
             let out = Output(
                 path: queue.path, capacity: status.capacity,
                 counts: Dictionary(uniqueKeysWithValues: status.counts.map { ($0.key.rawValue, $0.value) }),
                 undelivered: status.undelivered, refused_count: status.refusedCount,
-                oldest_pending_age_seconds: status.oldestPendingAge.map { ($0 * 1000).rounded() / 1000 },
+                oldest_pending_age_seconds: oldest,
                 next_attempt_at: status.nextAttemptAt.map(EventTimestamp.string(from:)), synchronous: syncName,
                 endpoints: status.endpoints.map {
                     .init(
                         endpoint: $0.endpoint, state: $0.state, reason: $0.reason,
                         updated_at: EventTimestamp.string(from: $0.updatedAt),
-                        last_success_at: $0.lastSuccessAt.map(EventTimestamp.string(from:)))
+                        last_success_at: $0.lastSuccessAt.map(EventTimestamp.string(from:)), window: $0.window,
+                        rate_per_second: ($0.ratePerSecond * 1000).rounded() / 1000,
+                        oldest_pending_age_seconds: oldest)
                 })
             QueueSupport.writeOut(QueueSupport.json(out) + Data("\n".utf8))
             return
@@ -106,6 +131,9 @@ struct QueueStatusCommand: AsyncParsableCommand {
             var line = "endpoint  \(TerminalText.escape(e.endpoint)): \(TerminalText.escape(e.state))"
             if let reason = e.reason { line += " (\(TerminalText.escape(reason)))" }
             if let ok = e.lastSuccessAt { line += "; last success \(EventTimestamp.string(from: ok))" }
+            if let window = e.window {
+                line += "; window \(window), \(String(format: "%.1f", e.ratePerSecond)) events/s over the last minute"
+            }
             print(line)
         }
     }
