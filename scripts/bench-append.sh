@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Durable append throughput of the offline queue (DESIGN §6, issue 3): events/s for a 1,000-artifact scan's
+# Durable append throughput of the offline queue (issue 3): events/s for a 1,000-artifact scan's
 # events (1,001 per append, one transaction) and for a burst of 100,000 events (one transaction, and batches of
 # 1,000), medians over several runs, release build, SQLite in WAL with synchronous=FULL on the real disk.
 #

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Sustained delivery throughput (DESIGN §7, issue 12): events/s from the durable queue (WAL, synchronous=FULL)
+# Sustained delivery throughput (issue 12): events/s from the durable queue (WAL, synchronous=FULL)
 # to the reference receiver on loopback (its own SQLite store, WAL, synchronous=FULL), signed batches of 100, for
 # each window (requests in flight) asked for. Each run: a fresh queue filled with EVENTS events, a fresh receiver,
 # one `dossier queue flush --until-empty --window W` timed end to end (process start included). Prints each run,

@@ -2,7 +2,7 @@ import ArgumentParser
 import DossierCore
 import Foundation
 
-/// `dossier`: the audited index of spec-driven feature folders (DESIGN §8).
+/// `dossier`: the audited index of spec-driven feature folders.
 /// With no subcommand it opens the dashboard.
 @main
 struct DossierCommand: AsyncParsableCommand {

@@ -122,7 +122,7 @@ enum EventFixtures {
         return Invalid(name: name, data: data(envelope), field: field, schemaExpressible: schema)
     }
 
-    /// Invalid variants covering every rule of DESIGN §5.3, per event type.
+    /// Invalid variants covering every rule, per event type.
     static func invalidDocuments() -> [Invalid] {
         var list: [Invalid] = [
             mutate(.artifactIndexed, "bad hash", field: "payload.content_hash_sha256") { _, p in

@@ -24,7 +24,7 @@ import Testing
         Case(
             name: "500 with a binary body", path: "garbage500", exit: 0, expect: ["HTTP 500"], finalState: "pending",
             endpointState: "failing"),
-        // DESIGN §7: a 2xx without per-event results accepts every event, whatever the body or content type.
+        // A 2xx without per-event results accepts every event, whatever the body or content type.
         Case(
             name: "200 with a binary body", path: "garbage200", exit: 0, expect: ["delivered 3"],
             finalState: "delivered"),

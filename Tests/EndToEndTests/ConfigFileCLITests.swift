@@ -57,7 +57,7 @@ import Testing
             message: "config file CONFIG: [delivery] url must be a string, found an integer"),
         Case(
             name: "unknown key", toml: "[delivery]\nsecretfile = \"/s\"\n",
-            message: "config file CONFIG: unknown key [delivery] secretfile (known: secret, secret_file, url)"),
+            message: "config file CONFIG: unknown key [delivery] secretfile (known: secret, secret_file, url, window)"),
         Case(
             name: "top-level key", toml: "url = \"http://a/\"\n",
             message: "config file CONFIG: unknown key url (known: [delivery])"),

@@ -18,6 +18,22 @@ struct DashboardLiveScanTests {
             ["/bin/bash", packageRoot + "/scripts/make-corpus.sh", root + "/repo", "--features", "\(features)"],
             environment: TmuxHarness.environment)
         guard r.status == 0 else { throw DashboardScaleError.setup("make-corpus.sh: \(r.stdout)") }
+        // The scanner reads the 412 features' 100 MB in well under a second, too fast for a screen poll to see it
+        // run. A sparse 4 GiB file (no disk space, but hashed like any other) keeps every scan busy for seconds on
+        // any machine, so the progress and the `s` keys below meet a running scan by construction, not by luck.
+        let specs = root + "/repo/kitty-specs"
+        let feature = try #require(
+            try FileManager.default.contentsOfDirectory(atPath: specs).filter { !$0.hasPrefix(".") }.sorted().first {
+                var isFolder: ObjCBool = false
+                return FileManager.default.fileExists(atPath: specs + "/" + $0, isDirectory: &isFolder)
+                    && isFolder.boolValue
+            })
+        let big = specs + "/" + feature + "/research/zeros.bin"
+        try FileManager.default.createDirectory(
+            atPath: specs + "/" + feature + "/research", withIntermediateDirectories: true)
+        guard FileManager.default.createFile(atPath: big, contents: nil), truncate(big, 4 << 30) == 0 else {
+            throw DashboardScaleError.setup("cannot make the sparse file \(big)")
+        }
         return (root, root + "/repo", root + "/state")
     }
 

@@ -57,7 +57,7 @@ def info():
 
 
 def parity(entries):
-    """DESIGN §4 parity: SHA-256 of sorted `path\\thash` lines joined by \\n."""
+    """Parity: SHA-256 of sorted `path\\thash` lines joined by \\n."""
     lines = sorted(((p.encode("utf-8"), h) for p, h in entries), key=lambda t: t[0])
     return hashlib.sha256(b"\n".join(p + b"\t" + h.encode("utf-8") for p, h in lines)).hexdigest()
 

@@ -38,7 +38,7 @@ public struct DeliveryBatch: Sendable, Equatable {
 }
 
 /// Groups queue-ordered events into batches of at most `maxEvents` events and `maxBytes` body bytes
-/// (DESIGN §7: 100 / 256 KB). Order is kept. An event bigger than `maxBytes` on its own travels alone.
+/// (100 / 256 KB). Order is kept. An event bigger than `maxBytes` on its own travels alone.
 public struct Batcher: Sendable, Equatable {
     public var maxEvents: Int
     public var maxBytes: Int

@@ -48,7 +48,7 @@ public enum DeliveryFollowUp: Sendable, Equatable {
     case bisect
 }
 
-/// The answer-to-transition rules of DESIGN §7, as a pure function of the answer, the events' attempt
+/// The answer-to-transition rules of docs/architecture.md, as a pure function of the answer, the events' attempt
 /// counts, the schedule, the clock and a random number.
 public struct DeliveryDecision: Sendable, Equatable {
     /// One per event of the batch, unless `followUp` is not `.none` (then the halves are resent).

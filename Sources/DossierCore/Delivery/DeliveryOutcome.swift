@@ -1,7 +1,7 @@
 import Foundation
 
 /// What happens to one claimed event after a delivery attempt: decided by `DeliveryDecision`, applied to the
-/// event's row by `QueueTransitions.apply` (DESIGN §6, §7). The one outcome type of the delivery engine.
+/// event's row by `QueueTransitions.apply` (§7). The one outcome type of the delivery engine.
 public enum DeliveryOutcome: Sendable, Equatable {
     /// The server accepted it (or reported a duplicate). Counts one attempt.
     case delivered(String)

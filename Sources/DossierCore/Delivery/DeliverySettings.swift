@@ -34,7 +34,7 @@ public enum DeliverySettingsError: Error, Equatable, CustomStringConvertible {
     }
 }
 
-/// Where the endpoint, secrets and window come from (DESIGN §8): flags, then environment (`DOSSIER_WEBHOOK_URL`,
+/// Where the endpoint, secrets and window come from: flags, then environment (`DOSSIER_WEBHOOK_URL`,
 /// `DOSSIER_WEBHOOK_SECRET`), then `<state>/config.toml`'s `[delivery]` table (`url`, `secret`, `secret_file`,
 /// `window`).
 public enum DeliverySettings {

@@ -4,7 +4,7 @@ import Foundation
     import Glibc
 #endif
 
-/// How a delivery worker behaves. Defaults follow DESIGN §7.
+/// How a delivery worker behaves. Defaults follow docs/architecture.md.
 public struct DeliveryConfiguration: Sendable {
     /// The webhook URL events are POSTed to.
     public var endpoint: String
@@ -12,7 +12,7 @@ public struct DeliveryConfiguration: Sendable {
     /// accepts the request with either key. At least one.
     public var secrets: [WebhookSecret]
     public var schedule: RetrySchedule = .standard
-    /// Batch limits (DESIGN §7: 100 events / 256 KB).
+    /// Batch limits (100 events / 256 KB).
     public var maxEvents: Int = 100
     public var maxBytes: Int = 256 * 1024
     /// Batches claimed per claim transaction.

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The after-failure delays of delivery (DESIGN §7): by default 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h,
+/// The after-failure delays of delivery: by default 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h,
 /// i.e. 8 attempts in all, each delay jittered by ±20 %. Pure: randomness comes in as a number in [0, 1).
 public struct RetrySchedule: Sendable, Equatable {
     /// Delay after the 1st, 2nd, … failed attempt, in seconds. `delays.count + 1` attempts in all.

@@ -1,4 +1,4 @@
-/// Compares a dossier with a baseline (DESIGN §4). Pure; keys compared and sorted by UTF-8 bytes.
+/// Compares a dossier with a baseline. Pure; keys compared and sorted by UTF-8 bytes.
 ///
 /// - `missing_in_local`: baseline keys with no present, hashed artifact now.
 /// - `missing_in_baseline`: present, hashed keys the baseline does not have.

@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import Synchronization
 
-/// The shared core that the CLI and the dashboard drive (DESIGN §2 `Engine/`): scan → snapshot → drift → emit into
+/// The shared core that the CLI and the dashboard drive (`Engine/`): scan → snapshot → drift → emit into
 /// the queue, flush the queue to the endpoint, retry dead events. Methods block or suspend the caller; the dashboard
 /// calls them from background tasks.
 public final class DossierEngine: Sendable {

@@ -1,4 +1,4 @@
-/// What one engine scan did: the computed features and what was queued (DESIGN §1: scan → snapshot → drift → emit).
+/// What one engine scan did: the computed features and what was queued (scan → snapshot → drift → emit).
 public struct EngineScanOutcome: Sendable {
     /// Dossiers, snapshots and drift per feature.
     public var pipeline: PipelineResult

@@ -1,4 +1,4 @@
-/// Payload of `mission_dossier_artifact_indexed` (DESIGN §5.1): one per present, hashed artifact.
+/// Payload of `mission_dossier_artifact_indexed`: one per present, hashed artifact.
 public struct ArtifactIndexedPayload: Sendable, Equatable, Encodable {
     public var featureSlug: String
     public var artifactKey: String
@@ -53,7 +53,7 @@ public struct ArtifactIndexedPayload: Sendable, Equatable, Encodable {
         try c.encode(requiredStatus, forKey: .requiredStatus)
     }
 
-    /// Checks the value rules of DESIGN §5.3.
+    /// Checks the value rules.
     public func validate() throws(EventValidationError) {
         let t = EventType.artifactIndexed
         try EventRules.nonEmpty(featureSlug, t, "payload.feature_slug")

@@ -1,4 +1,4 @@
-/// Why a required artifact is reported missing (`reason_code`, DESIGN §5.3).
+/// Why a required artifact is reported missing (`reason_code`).
 public enum MissingReason: String, CaseIterable, Sendable, Codable {
     /// No file matches the expected path pattern.
     case notFound = "not_found"
@@ -10,7 +10,7 @@ public enum MissingReason: String, CaseIterable, Sendable, Codable {
     case deletedAfterScan = "deleted_after_scan"
 }
 
-/// Payload of `mission_dossier_artifact_missing` (DESIGN §5.1): a required artifact missing or invalid.
+/// Payload of `mission_dossier_artifact_missing`: a required artifact missing or invalid.
 public struct ArtifactMissingPayload: Sendable, Equatable, Encodable {
     public var featureSlug: String
     public var artifactKey: String
@@ -57,7 +57,7 @@ public struct ArtifactMissingPayload: Sendable, Equatable, Encodable {
         try c.encode(blocking, forKey: .blocking)
     }
 
-    /// Checks the value rules of DESIGN §5.3.
+    /// Checks the value rules.
     public func validate() throws(EventValidationError) {
         let t = EventType.artifactMissing
         try EventRules.nonEmpty(featureSlug, t, "payload.feature_slug")

@@ -13,7 +13,7 @@ public struct EmissionResult: Sendable, Equatable {
     }
 }
 
-/// Turns a scan's dossier, snapshot and drift into the four event types (DESIGN §5.1). Pure: the clock and the
+/// Turns a scan's dossier, snapshot and drift into the four event types. Pure: the clock and the
 /// id generator are injected, nothing is written. Order: `artifact_indexed` per present hashed artifact (dossier
 /// order), `artifact_missing` per required artifact that is missing or invalid, one `snapshot_computed`, then
 /// `parity_drift_detected` when a drift report exists and its parity hashes differ.
@@ -101,7 +101,7 @@ public struct EventEmitter: Sendable {
             blocking: a.requiredStatus == .required)
     }
 
-    /// Maps an artifact's state and anomaly to a `reason_code` (DESIGN §5.3) and a human detail.
+    /// Maps an artifact's state and anomaly to a `reason_code` and a human detail.
     public static func reason(for a: Artifact) -> (MissingReason, String?) {
         if let anomaly = a.anomaly {
             let code: MissingReason

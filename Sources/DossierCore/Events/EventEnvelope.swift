@@ -1,6 +1,6 @@
 import Foundation
 
-/// One event as sent on the wire (DESIGN §5.2): type, id, time, actor and typed payload.
+/// One event as sent on the wire: type, id, time, actor and typed payload.
 ///
 /// - `eventID` is a lowercase UUID.
 /// - `timestamp` is RFC 3339 UTC with `Z`; the emitter writes millisecond precision
@@ -31,7 +31,7 @@ public struct EventEnvelope: Sendable, Equatable {
     static let envelopeKeys: Set<String> = ["event_type", "event_id", "timestamp", "actor", "payload"]
 
     /// Decodes AND validates one event from JSON bytes: malformed or truncated JSON, unknown fields, wrong types,
-    /// missing fields and every value rule of DESIGN §5.3 give an `EventValidationError` naming the field.
+    /// missing fields and every value rule give an `EventValidationError` naming the field.
     /// This is the check the reference receiver and `dossier events validate` run.
     public init(validating data: Data) throws(EventValidationError) {
         let value: JSONValue
@@ -72,7 +72,7 @@ public struct EventEnvelope: Sendable, Equatable {
         try validateEnvelope()
     }
 
-    /// Checks every rule of DESIGN §5.3 on the envelope and its payload.
+    /// Checks every rule on the envelope and its payload.
     public func validate() throws(EventValidationError) {
         try validateEnvelope()
         try payload.validate()

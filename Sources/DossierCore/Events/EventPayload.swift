@@ -25,7 +25,7 @@ public enum EventPayload: Sendable, Equatable {
         }
     }
 
-    /// Checks the value rules of DESIGN §5.3 for this payload.
+    /// Checks the value rules for this payload.
     public func validate() throws(EventValidationError) {
         switch self {
         case .artifactIndexed(let p): try p.validate()

@@ -1,4 +1,4 @@
-/// The value rules of DESIGN §5.3, shared by the models and mirrored exactly by `schemas/*.schema.json`.
+/// The value rules, shared by the models and mirrored exactly by `schemas/*.schema.json`.
 /// Each check throws an `EventValidationError` naming the field and value.
 enum EventRules {
     /// `^[a-f0-9]{64}$`

@@ -1,4 +1,4 @@
-/// The four dossier event types (DESIGN §5.1). Raw values are the `event_type` strings on the wire.
+/// The four dossier event types. Raw values are the `event_type` strings on the wire.
 public enum EventType: String, CaseIterable, Sendable, Codable {
     /// One per present (hashed) artifact, every scan.
     case artifactIndexed = "mission_dossier_artifact_indexed"

@@ -1,4 +1,4 @@
-/// Why an event is invalid (DESIGN §5.3): names the event type (when known), the field as a JSON path
+/// Why an event is invalid: names the event type (when known), the field as a JSON path
 /// (`payload.content_hash_sha256`, `payload.missing_in_local[2]`) and the offending value.
 public struct EventValidationError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The kind of failure.

@@ -1,4 +1,4 @@
-/// Payload of `mission_dossier_parity_drift_detected` (DESIGN §5.1): only when a baseline exists and differs.
+/// Payload of `mission_dossier_parity_drift_detected`: only when a baseline exists and differs.
 public struct ParityDriftDetectedPayload: Sendable, Equatable, Encodable {
     public var featureSlug: String
     public var localParityHash: String
@@ -30,7 +30,7 @@ public struct ParityDriftDetectedPayload: Sendable, Equatable, Encodable {
         case severity
     }
 
-    /// Checks the value rules of DESIGN §5.3 (hashes, non-empty slug and keys).
+    /// Checks the value rules (hashes, non-empty slug and keys).
     public func validate() throws(EventValidationError) {
         let t = EventType.parityDriftDetected
         try EventRules.nonEmpty(featureSlug, t, "payload.feature_slug")

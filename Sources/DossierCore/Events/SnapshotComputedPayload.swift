@@ -1,4 +1,4 @@
-/// Payload of `mission_dossier_snapshot_computed` (DESIGN §5.1): always once per scan, after the artifact events.
+/// Payload of `mission_dossier_snapshot_computed`: always once per scan, after the artifact events.
 public struct SnapshotComputedPayload: Sendable, Equatable, Encodable {
     public var featureSlug: String
     public var parityHashSHA256: String
@@ -31,7 +31,7 @@ public struct SnapshotComputedPayload: Sendable, Equatable, Encodable {
         "total", "required", "required_present", "required_missing", "optional", "optional_present",
     ]
 
-    /// Checks the value rules of DESIGN §5.3, including count consistency (which JSON Schema cannot express).
+    /// Checks the value rules, including count consistency (which JSON Schema cannot express).
     public func validate() throws(EventValidationError) {
         let t = EventType.snapshotComputed
         try EventRules.nonEmpty(featureSlug, t, "payload.feature_slug")

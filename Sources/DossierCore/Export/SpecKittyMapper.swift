@@ -1,6 +1,6 @@
 import Foundation
 
-/// Maps one feature's dossier events to the spec-kitty-events contract (DESIGN of `docs/events-export.md`). Pure:
+/// Maps one feature's dossier events to the spec-kitty-events contract (see `docs/events-export.md`). Pure:
 /// no clock, no randomness. Event ids are the dossier events' own; the drift events a single dossier drift event
 /// splits into get ids derived from it, so exporting the same queue twice gives the same ids.
 ///

@@ -5,7 +5,7 @@ public enum EmbeddedManifests {
     /// mission type → YAML text, exactly the bytes of `assets/manifests/<mission>.yaml`.
     public static let yaml: [String: String] = [
         "documentation": ##"""
-# Expected artifacts of a documentation mission (DESIGN §4). Source of truth for the embedded copy.
+# Expected artifacts of a documentation mission. Source of truth for the embedded copy.
 mission_type: documentation
 manifest_version: "1"
 steps:
@@ -62,7 +62,7 @@ optional_always:
 
 """##,
         "research": ##"""
-# Expected artifacts of a research mission (DESIGN §4). Source of truth for the embedded copy.
+# Expected artifacts of a research mission. Source of truth for the embedded copy.
 mission_type: research
 manifest_version: "1"
 steps:
@@ -122,7 +122,7 @@ optional_always:
 
 """##,
         "software-dev": ##"""
-# Expected artifacts of a software-dev mission (DESIGN §4). Source of truth: this file; the binary embeds a copy
+# Expected artifacts of a software-dev mission. Source of truth: this file; the binary embeds a copy
 # (scripts/embed-assets.sh regenerates Sources/DossierCore/Manifest/EmbeddedManifests.swift).
 mission_type: software-dev
 manifest_version: "1"

@@ -1,4 +1,4 @@
-/// Expected artifacts of one mission type (DESIGN §4): ordered steps and cumulative, step-aware requirements.
+/// Expected artifacts of one mission type: ordered steps and cumulative, step-aware requirements.
 public struct Manifest: Sendable, Equatable {
     /// One expected artifact: its key, class, whole-path glob and whether its absence blocks completeness.
     public struct Entry: Sendable, Equatable {

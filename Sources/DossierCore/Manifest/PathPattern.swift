@@ -1,4 +1,4 @@
-/// Whole-path glob matching on UTF-8 bytes (DESIGN §3): `*` matches any run of bytes within one path component,
+/// Whole-path glob matching on UTF-8 bytes: `*` matches any run of bytes within one path component,
 /// `**` as a whole component matches zero or more components, `?` matches one byte other than `/`. Everything else
 /// matches itself byte for byte (no Unicode normalisation, case-sensitive).
 ///

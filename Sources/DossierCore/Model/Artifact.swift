@@ -1,6 +1,6 @@
 /// One entry of a dossier: a file that is present, or a required file the manifest expects and that is absent.
 public struct Artifact: Codable, Sendable, Equatable {
-    /// Unique within the dossier, stable, derived from the feature-relative path (DESIGN §3).
+    /// Unique within the dossier, stable, derived from the feature-relative path.
     public var key: String
     public var artifactClass: ArtifactClass
     /// Feature-relative path with `/` separators, as the file system gives it (no Unicode normalisation).

@@ -1,4 +1,4 @@
-/// The role an artifact plays in a mission (DESIGN §3). Deterministic; there is no `other`.
+/// The role an artifact plays in a mission. Deterministic; there is no `other`.
 public enum ArtifactClass: String, Codable, CaseIterable, Sendable, Comparable {
     case input, workflow, output, evidence, policy, runtime
 
@@ -10,7 +10,7 @@ public enum RequiredStatus: String, Codable, CaseIterable, Sendable {
     case required, optional
 }
 
-/// Whether every required artifact of a dossier is present and valid (DESIGN §4).
+/// Whether every required artifact of a dossier is present and valid.
 public enum Completeness: String, Codable, CaseIterable, Sendable {
     case complete, incomplete, unknown
 }

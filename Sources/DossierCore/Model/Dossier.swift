@@ -1,4 +1,4 @@
-/// The audited index of one feature folder: what a scan produces (DESIGN §1, §3).
+/// The audited index of one feature folder: what a scan produces (§3).
 public struct Dossier: Codable, Sendable, Equatable {
     /// The feature folder's name, e.g. `042-user-login`.
     public var featureSlug: String

@@ -1,4 +1,4 @@
-/// How serious a drift is (DESIGN §4): error when a required artifact disappeared, warning when
+/// How serious a drift is: error when a required artifact disappeared, warning when
 /// artifacts were added, removed or changed, info when only optional ones changed.
 public enum DriftSeverity: String, Codable, CaseIterable, Sendable, Comparable {
     case info, warning, error

@@ -1,4 +1,4 @@
-/// Counts of a snapshot (DESIGN §5.1 `artifact_counts`). Invariant: required = requiredPresent + requiredMissing.
+/// Counts of a snapshot (`artifact_counts`). Invariant: required = requiredPresent + requiredMissing.
 public struct ArtifactCounts: Codable, Sendable, Equatable {
     public var total: Int
     public var required: Int
@@ -24,14 +24,14 @@ public struct ArtifactCounts: Codable, Sendable, Equatable {
     }
 }
 
-/// A deterministic summary of a dossier: counts, completeness and the parity hash (DESIGN §4).
+/// A deterministic summary of a dossier: counts, completeness and the parity hash.
 public struct Snapshot: Codable, Sendable, Equatable {
     public var featureSlug: String
     public var missionType: String
     public var currentStep: String?
     public var counts: ArtifactCounts
     public var completeness: Completeness
-    /// Lowercase hex SHA-256 of the `path\thash` lines of the present artifacts (DESIGN §4).
+    /// Lowercase hex SHA-256 of the `path\thash` lines of the present artifacts.
     public var parityHashSHA256: String
     /// Deterministic id of this snapshot (derived from slug, mission, step and parity hash).
     public var snapshotID: String

@@ -6,7 +6,7 @@ import Synchronization
     import Glibc
 #endif
 
-/// The durable offline queue (outbox, DESIGN §6): one SQLite database in WAL mode with `synchronous=FULL`, shared
+/// The durable offline queue (outbox): one SQLite database in WAL mode with `synchronous=FULL`, shared
 /// safely by several processes (busy timeout; claims are a single atomic `UPDATE … RETURNING`).
 ///
 /// The cap counts undelivered rows (pending + in_flight + dead); delivered rows do not count, since they are

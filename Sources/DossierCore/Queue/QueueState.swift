@@ -1,6 +1,6 @@
 import Foundation
 
-/// The state of a queued event (DESIGN §6).
+/// The state of a queued event.
 public enum QueueState: String, CaseIterable, Sendable, Codable {
     /// Waiting to be sent (possibly in backoff until `next_attempt_at`).
     case pending

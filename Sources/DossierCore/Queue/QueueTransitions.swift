@@ -24,7 +24,7 @@ public struct QueueRow: Sendable, Equatable {
     }
 }
 
-/// The queue state machine (DESIGN §6), pure: the SQL layer reads rows, asks these functions, and writes back
+/// The queue state machine, pure: the SQL layer reads rows, asks these functions, and writes back
 /// what they return. `nil` means "not a legal transition: leave the row alone". Claiming (pending and due, or
 /// in flight with an expired lease) is one SQL statement, `EventQueue.claimDue`, and is tested there.
 ///

@@ -10,7 +10,7 @@ public struct FileClassification: Sendable, Equatable {
     public var pathPattern: String?
 }
 
-/// Deterministic classification of artifacts (DESIGN §3): keys, classes, WP ids, steps and required status.
+/// Deterministic classification of artifacts: keys, classes, WP ids, steps and required status.
 ///
 /// Keys: a manifest entry whose pattern matches the path gives the key; a wildcard pattern adds a per-file suffix,
 /// the slug of the path below the pattern's literal folder (`tasks/WP01-setup.md` with `work_package` /

@@ -1,7 +1,7 @@
 import Foundation
 import Synchronization
 
-/// Scans feature folders into dossiers (DESIGN §3): walks every regular file race-proof (`FeatureWalker`), hashes each
+/// Scans feature folders into dossiers: walks every regular file race-proof (`FeatureWalker`), hashes each
 /// in bounded memory on a bounded pool of threads, trusts the stat cache where a file is unchanged, classifies it
 /// against the mission's manifest and records anomalies instead of aborting. The result is the same, byte for byte,
 /// whatever the number of workers.

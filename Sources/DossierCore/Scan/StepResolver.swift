@@ -5,7 +5,7 @@ public enum StepSource: String, Sendable, Equatable {
     case inferred, none
 }
 
-/// Decides the current step (DESIGN §4): `--step`, else `meta.json`, else the furthest step in manifest order for
+/// Decides the current step: `--step`, else `meta.json`, else the furthest step in manifest order for
 /// which some artifact required at that step is present (the first step when nothing is). Pure.
 public enum StepResolver {
     /// The outcome: the step (nil without a manifest), its source, and a problem with the meta.json value if any.

@@ -1,4 +1,4 @@
-/// The parity hash of DESIGN §4: lowercase hex SHA-256 of the UTF-8 string made of one `path\thash` line per present
+/// The parity hash: lowercase hex SHA-256 of the UTF-8 string made of one `path\thash` line per present
 /// artifact, sorted by the UTF-8 bytes of the path, joined by `\n` (no trailing newline). The empty list hashes the
 /// empty string. Order-independent, path-sensitive, locale-independent.
 public enum ParityHash {

@@ -1,4 +1,4 @@
-/// Builds the deterministic snapshot of a dossier (DESIGN §4). Pure.
+/// Builds the deterministic snapshot of a dossier. Pure.
 ///
 /// - Parity: over present artifacts that have a content hash (an unreadable file has none and is left out).
 /// - Counts: `total` = every artifact listed (present or expected); `required` = artifacts whose required status is

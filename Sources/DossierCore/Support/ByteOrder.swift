@@ -1,5 +1,5 @@
 /// Byte-wise ordering of strings and paths. Swift's `String ==` and `<` compare by canonical equivalence, so an NFC
-/// and an NFD spelling of the same name compare equal; file names must not (DESIGN §3). Everything that sorts or keys
+/// and an NFD spelling of the same name compare equal; file names must not. Everything that sorts or keys
 /// by path goes through these helpers instead.
 public enum ByteOrder {
     /// True when the UTF-8 bytes of `lhs` sort before those of `rhs` (lexicographic, unsigned).

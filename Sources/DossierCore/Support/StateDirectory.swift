@@ -1,4 +1,4 @@
-/// Resolves the state directory (queue database, baselines, config) as DESIGN §6 says: the explicit `--state-dir`,
+/// Resolves the state directory (queue database, baselines, config): the explicit `--state-dir`,
 /// else `DOSSIER_STATE_DIR` from the environment (when non-empty), else `<repository root>/.dossier`.
 public enum StateDirectory {
     /// The environment variable that overrides the default location.

@@ -1,7 +1,7 @@
 import Foundation
 import Synchronization
 
-/// Faults the reference receiver injects so retries and dead letters are reproducible (DESIGN §7).
+/// Faults the reference receiver injects so retries and dead letters are reproducible.
 public struct FaultConfiguration: Sendable, Equatable {
     /// Probability of answering 500 to a request (0…1).
     public var failRate: Double = 0

@@ -25,7 +25,7 @@ public struct ReceiverStartError: Error, CustomStringConvertible {
     public var description: String { message }
 }
 
-/// The reference webhook receiver (DESIGN §7): `POST /webhook` verifies the Standard Webhooks signature (any of
+/// The reference webhook receiver: `POST /webhook` verifies the Standard Webhooks signature (any of
 /// the configured secrets) and timestamp, validates every event (`EventValidation`), deduplicates by `event_id`,
 /// stores durably before answering `200 {"results":[…]}`; `GET /dossiers`, `GET /dossiers/<slug>/baseline`,
 /// `GET /healthz` serve the reduced state (`BaselineResponse`).

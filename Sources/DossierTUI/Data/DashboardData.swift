@@ -127,7 +127,7 @@ public struct EventRow: Sendable, Equatable, Identifiable {
     }
 }
 
-/// Queue depth and timing (DESIGN §6).
+/// Queue depth and timing.
 public struct QueueSummary: Sendable, Equatable {
     public var pending: Int
     public var inFlight: Int

@@ -91,7 +91,7 @@ public struct KeyMap: Sendable {
 
     public init(bindings: [KeyBinding]) { self.bindings = bindings }
 
-    /// The dashboard's keys (DESIGN §9).
+    /// The dashboard's keys.
     public static let standard = KeyMap(bindings: [
         KeyBinding(
             keys: [.char("s")], action: .scan, hint: "scan", help: "scan the features now (progress in the header)"),

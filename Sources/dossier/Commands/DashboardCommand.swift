@@ -5,7 +5,7 @@ import DossierTUI
 import Foundation
 import Logging
 
-/// `dossier dashboard [PATH] [--demo] [--read-only] [--no-color]`: the ncurses dashboard (DESIGN §9).
+/// `dossier dashboard [PATH] [--demo] [--read-only] [--no-color]`: the ncurses dashboard.
 /// The default subcommand: plain `dossier` opens it on the repository around the working directory.
 struct DashboardCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

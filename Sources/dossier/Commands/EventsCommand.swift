@@ -2,7 +2,7 @@ import ArgumentParser
 import DossierCore
 import Foundation
 
-/// `dossier events …`: export, validate and reduce event files, and print the event JSON Schemas (DESIGN §5.4).
+/// `dossier events …`: export, validate and reduce event files, and print the event JSON Schemas.
 struct EventsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "events",

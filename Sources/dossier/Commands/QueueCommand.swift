@@ -1,6 +1,6 @@
 import ArgumentParser
 
-/// `dossier queue …`: inspect and manage the offline event queue (DESIGN §6, §8).
+/// `dossier queue …`: inspect and manage the offline event queue (§8).
 /// To add a subcommand (flush, retry, purge), append its type to `subcommands`.
 struct QueueCommand: AsyncParsableCommand {
     static let subcommands: [any ParsableCommand.Type] = [

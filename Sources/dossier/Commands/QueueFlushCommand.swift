@@ -3,7 +3,7 @@ import DossierCore
 import Foundation
 import Synchronization
 
-/// `dossier queue flush [--endpoint URL] [--until-empty]`: deliver due events to the webhook endpoint (DESIGN §7).
+/// `dossier queue flush [--endpoint URL] [--until-empty]`: deliver due events to the webhook endpoint.
 struct QueueFlushCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "flush",

@@ -3,7 +3,7 @@ import DossierCore
 import DossierReceiver
 import Foundation
 
-/// `dossier receive`: the reference webhook receiver on loopback (DESIGN §7).
+/// `dossier receive`: the reference webhook receiver on loopback.
 struct ReceiveCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "receive",

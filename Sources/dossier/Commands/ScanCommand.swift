@@ -3,7 +3,7 @@ import DossierCore
 import Foundation
 import Logging
 
-/// `dossier scan [PATH] [--mission M] [--step S] [--json] [--no-emit]`: scan, snapshot and local drift (DESIGN §8).
+/// `dossier scan [PATH] [--mission M] [--step S] [--json] [--no-emit]`: scan, snapshot and local drift.
 struct ScanCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scan",
