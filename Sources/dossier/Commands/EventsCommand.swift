@@ -48,13 +48,13 @@ struct EventsValidateCommand: AsyncParsableCommand {
             try SpecKittyValidateRunner.run(file: file, eventType: eventType)
             return
         }
-        if eventType != nil { QueueSupport.fail("--event-type applies to --format spec-kitty-events only") }
+        if eventType != nil { throw QueueSupport.fail("--event-type applies to --format spec-kitty-events only") }
         let data: Data
         if file == "-" {
             data = FileHandle.standardInput.readDataToEndOfFile()
         } else {
             guard let d = FileManager.default.contents(atPath: file) else {
-                QueueSupport.fail("cannot read \(file): no such file or not readable")
+                throw QueueSupport.fail("cannot read \(file): no such file or not readable")
             }
             data = d
         }
@@ -63,7 +63,7 @@ struct EventsValidateCommand: AsyncParsableCommand {
             QueueSupport.printErr("\(file): \(problem)")
         }
         if report.total == 0 && report.problems.isEmpty {
-            QueueSupport.fail("\(file): no events found (empty file)")
+            throw QueueSupport.fail("\(file): no events found (empty file)")
         }
         if !report.problems.isEmpty {
             QueueSupport.printErr("\(file): \(report.invalid) of \(report.total) events invalid")
@@ -95,7 +95,7 @@ struct EventsSchemaCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard let found = EventSchemas.schema(named: type) else {
-            QueueSupport.fail(
+            throw QueueSupport.fail(
                 "unknown event type '\(type)'; expected one of "
                     + EventType.allCases.map(\.rawValue).joined(separator: ", "))
         }

@@ -44,7 +44,7 @@ struct EventsExportCommand: AsyncParsableCommand {
             if fromQueue {
                 let queuePath = engine.stateDirectory + "/queue.sqlite"
                 guard FileManager.default.fileExists(atPath: queuePath) else {
-                    QueueSupport.fail("events export: no queue at \(queuePath) (run `dossier scan` first)")
+                    throw QueueSupport.fail("events export: no queue at \(queuePath) (run `dossier scan` first)")
                 }
                 let rows = try engine.queue().list(limit: Int.max)
                 features = try ExportSources.fromQueue(
@@ -69,8 +69,10 @@ struct EventsExportCommand: AsyncParsableCommand {
                 }
                 features = [match]
             }
+        } catch let failure as CommandFailure {
+            throw failure
         } catch {
-            QueueSupport.fail("events export: \(error)")
+            throw QueueSupport.fail("events export: \(error)")
         }
 
         var streams: [(slug: String, bytes: [UInt8], count: Int)] = []
@@ -93,7 +95,7 @@ struct EventsExportCommand: AsyncParsableCommand {
                 do throws(ExportError) {
                     mapped = try SpecKittyMapper.map(f, context: context)
                 } catch {
-                    QueueSupport.fail("events export: \(error)")
+                    throw QueueSupport.fail("events export: \(error)")
                 }
                 for event in mapped {
                     bytes += event.line()
@@ -113,7 +115,7 @@ struct EventsExportCommand: AsyncParsableCommand {
                     try Data(stream.bytes).write(to: URL(fileURLWithPath: file), options: .atomic)
                 }
             } catch {
-                QueueSupport.fail("events export: cannot write to \(output): \(error.localizedDescription)")
+                throw QueueSupport.fail("events export: cannot write to \(output): \(error.localizedDescription)")
             }
             QueueSupport.printErr(
                 "exported \(total) \(format.rawValue) event(s) of \(streams.count) feature(s) to \(output)")
@@ -143,30 +145,32 @@ struct EventsReduceCommand: AsyncParsableCommand {
     @Option(help: "The event shape (only spec-kitty-events).") var format: EventFormat = .specKittyEvents
 
     func run() async throws {
-        guard format == .specKittyEvents else { QueueSupport.fail("events reduce: only --format spec-kitty-events") }
-        let data = SpecKittyValidateRunner.read(file)
+        guard format == .specKittyEvents else {
+            throw QueueSupport.fail("events reduce: only --format spec-kitty-events")
+        }
+        let data = try SpecKittyValidateRunner.read(file)
         var values: [JSONValue] = []
         for doc in SpecKittyDocuments.split(data) {
             switch doc.value {
             case .success(let v): values.append(v)
-            case .failure(let e): QueueSupport.fail("\(file): \(doc.location): \(e.description)")
+            case .failure(let e): throw QueueSupport.fail("\(file): \(doc.location): \(e.description)")
             }
         }
         do throws(DossierStreamReducer.ReduceError) {
             let state = try DossierStreamReducer.reduce(values)
             QueueSupport.writeOut(Data(ExportJSON.bytes(state) + [0x0A]))
         } catch {
-            QueueSupport.fail("\(file): \(error.description)")
+            throw QueueSupport.fail("\(file): \(error.description)")
         }
     }
 }
 
 /// `dossier events validate --format spec-kitty-events`: envelopes, or bare payloads of one type.
 enum SpecKittyValidateRunner {
-    static func read(_ file: String) -> Data {
+    static func read(_ file: String) throws -> Data {
         if file == "-" { return FileHandle.standardInput.readDataToEndOfFile() }
         guard let data = FileManager.default.contents(atPath: file) else {
-            QueueSupport.fail("cannot read \(file): no such file or not readable")
+            throw QueueSupport.fail("cannot read \(file): no such file or not readable")
         }
         return data
     }
@@ -175,14 +179,14 @@ enum SpecKittyValidateRunner {
         var forced: SpecKittyEventType?
         if let eventType {
             guard let t = SpecKittyEventType(rawValue: eventType) else {
-                QueueSupport.fail(
+                throw QueueSupport.fail(
                     "unknown --event-type '\(eventType)'; expected one of "
                         + SpecKittyEventType.allCases.map(\.rawValue).joined(separator: ", "))
             }
             forced = t
         }
-        let docs = SpecKittyDocuments.split(read(file))
-        if docs.isEmpty { QueueSupport.fail("\(file): no events found (empty file)") }
+        let docs = SpecKittyDocuments.split(try read(file))
+        if docs.isEmpty { throw QueueSupport.fail("\(file): no events found (empty file)") }
         var invalid = 0
         for doc in docs {
             let prefix = doc.location.isEmpty ? "\(file): " : "\(file): \(doc.location): "

@@ -63,7 +63,7 @@ struct QueueStressAppendCommand: AsyncParsableCommand {
                 print("committed \(b) \(r.inserted)")
                 fflush(nil)
             } catch {
-                QueueSupport.fail(error.description)
+                throw QueueSupport.fail(error.description)
             }
         }
     }

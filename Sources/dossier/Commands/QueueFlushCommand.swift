@@ -76,7 +76,7 @@ struct QueueFlushCommand: AsyncParsableCommand {
                 endpointFlag: endpoint, secretFiles: secretFile, windowFlag: window, environment: env,
                 stateDirectory: stateDir)
         } catch {
-            QueueSupport.fail(error.description)
+            throw QueueSupport.fail(error.description)
         }
         if let retryDelays {
             let delays = retryDelays.split(separator: ",").compactMap {
@@ -85,13 +85,13 @@ struct QueueFlushCommand: AsyncParsableCommand {
             guard !delays.isEmpty, delays.count == retryDelays.split(separator: ",").count,
                 delays.allSatisfy({ $0.isFinite && (0...864_000).contains($0) })
             else {
-                QueueSupport.fail("--retry-delays '\(retryDelays)': expected comma-separated seconds")
+                throw QueueSupport.fail("--retry-delays '\(retryDelays)': expected comma-separated seconds")
             }
             c.schedule = RetrySchedule(delays: delays, jitter: 0.2, retryAfterCap: delays.max() ?? 1)
         }
         for (flag, value) in [("--lease-seconds", leaseSeconds), ("--request-timeout", requestTimeout)] {
             if let value, !(value.isFinite && value > 0 && value <= 86_400) {
-                QueueSupport.fail("\(flag) \(value): expected seconds in (0, 86400]")
+                throw QueueSupport.fail("\(flag) \(value): expected seconds in (0, 86400]")
             }
         }
         if let leaseSeconds { c.leaseSeconds = leaseSeconds }
@@ -105,7 +105,7 @@ struct QueueFlushCommand: AsyncParsableCommand {
             summary = try await worker.flush(untilEmpty: untilEmpty) { printer.update($0) }
         } catch {
             await worker.shutdown()
-            QueueSupport.fail(error.description)
+            throw QueueSupport.fail(error.description)
         }
         await worker.shutdown()
         printer.finish()

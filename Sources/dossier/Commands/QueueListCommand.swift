@@ -32,7 +32,7 @@ struct QueueListCommand: AsyncParsableCommand {
         do {
             events = try queue.list(state: only, limit: limit)
         } catch {
-            QueueSupport.fail(error.description)
+            throw QueueSupport.fail(error.description)
         }
         if raw {
             var out = Data()

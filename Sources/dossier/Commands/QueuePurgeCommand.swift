@@ -39,7 +39,7 @@ struct QueuePurgeCommand: AsyncParsableCommand {
             let count = try queue.purgeDelivered(olderThan: cutoff)
             print("purged \(count) delivered event\(count == 1 ? "" : "s")")
         } catch {
-            QueueSupport.fail(error.description)
+            throw QueueSupport.fail(error.description)
         }
     }
 }

@@ -31,7 +31,7 @@ struct QueueRetryCommand: AsyncParsableCommand {
                 if !unknown.isEmpty { throw ExitCode(2) }
             }
         } catch let error as QueueError {
-            QueueSupport.fail(error.description)
+            throw QueueSupport.fail(error.description)
         }
     }
 }

@@ -83,7 +83,7 @@ struct QueueStatusCommand: AsyncParsableCommand {
             status = try queue.status(now: now)
             sync = try queue.writerSynchronous()
         } catch {
-            QueueSupport.fail(error.description)
+            throw QueueSupport.fail(error.description)
         }
         let syncName = [0: "OFF", 1: "NORMAL", 2: "FULL", 3: "EXTRA"][sync] ?? String(sync)
         let oldest = status.oldestPendingAge.map { ($0 * 1000).rounded() / 1000 }

@@ -18,21 +18,18 @@ enum QueueSupport {
             repositoryRoot: isRepository ? root : cwd)
     }
 
-    /// Opens the queue of the resolved state directory, or prints the error and exits 2.
+    /// Opens the queue of the resolved state directory; a failure is a `CommandFailure` naming the file.
     static func openQueue(_ options: StateOptions, capacity: Int = 100_000) throws -> EventQueue {
         let dir = stateDirectory(options)
         do {
             return try EventQueue(path: (dir as NSString).appendingPathComponent("queue.sqlite"), capacity: capacity)
         } catch {
-            fail(error.description)
+            throw fail(error.description)
         }
     }
 
-    /// Prints `dossier: message` (terminal-escaped, one line) to stderr and exits with status 2.
-    static func fail(_ message: String) -> Never {
-        FileHandle.standardError.write(Data("dossier: \(TerminalText.escape(message))\n".utf8))
-        exit(2)
-    }
+    /// The error a command throws for a runtime failure: `DossierCommand.main` prints `dossier: message` and exits 2.
+    static func fail(_ message: String) -> CommandFailure { CommandFailure(message: message) }
 
     /// Prints one terminal-escaped line to stderr.
     static func printErr(_ message: String) {

@@ -93,7 +93,7 @@ struct ReceiveCommand: AsyncParsableCommand {
                 ]
             }
         } catch let error as DeliverySettingsError {
-            QueueSupport.fail(error.description)
+            throw QueueSupport.fail(error.description)
         }
         let storePath =
             store ?? (QueueSupport.stateDirectory(state) as NSString).appendingPathComponent("receiver.sqlite")
@@ -109,7 +109,7 @@ struct ReceiveCommand: AsyncParsableCommand {
         do {
             receiver = try await WebhookReceiver.open(configuration: configuration)
         } catch {
-            QueueSupport.fail("cannot open the receiver store \(storePath): \(error)")
+            throw QueueSupport.fail("cannot open the receiver store \(storePath): \(error)")
         }
         let host = self.host
         do {
@@ -119,7 +119,7 @@ struct ReceiveCommand: AsyncParsableCommand {
                     "POST /webhook · GET /dossiers · GET /dossiers/<slug>/baseline · store \(storePath)")
             }
         } catch {
-            QueueSupport.fail("receiver on \(host):\(port) failed: \(error)")
+            throw QueueSupport.fail("receiver on \(host):\(port) failed: \(error)")
         }
     }
 }
