@@ -13,15 +13,25 @@ public enum RepositoryLocator {
         let absolute = canonical(path)
         var current = Array(absolute.utf8)
         while true {
-            if exists(CPath.join(current, Array("kitty-specs".utf8)), directory: true)
-                || exists(CPath.join(current, Array(".git".utf8)), directory: false)
-            {
-                return String(decoding: current, as: UTF8.self)
-            }
+            if isRepository(current) { return String(decoding: current, as: UTF8.self) }
             if current == [UInt8(ascii: "/")] || current.isEmpty { break }
             current = CPath.parent(current)
         }
         return String(decoding: CPath.parent(Array(absolute.utf8)), as: UTF8.self)
+    }
+
+    /// Whether `root` is a repository root: it holds a `kitty-specs/` folder or a `.git` entry (the one rule that
+    /// `root(for:)`, the state directory's default and the dashboard use).
+    public static func isRepository(_ root: String) -> Bool { isRepository(Array(root.utf8)) }
+
+    /// Whether `root` holds feature folders (a `kitty-specs/` folder): a git repository without one has no features.
+    public static func hasFeatures(_ root: String) -> Bool {
+        exists(CPath.join(Array(root.utf8), Array("kitty-specs".utf8)), directory: true)
+    }
+
+    private static func isRepository(_ root: [UInt8]) -> Bool {
+        exists(CPath.join(root, Array("kitty-specs".utf8)), directory: true)
+            || exists(CPath.join(root, Array(".git".utf8)), directory: false)
     }
 
     /// `realpath(path)`, or `path` made absolute against the working directory when it cannot be resolved.

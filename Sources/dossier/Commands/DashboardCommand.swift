@@ -71,10 +71,8 @@ struct DashboardCommand: AsyncParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let target = RepositoryLocator.canonical(path ?? FileManager.default.currentDirectoryPath)
         let root = RepositoryLocator.root(for: target)
-        let fm = FileManager.default
         // A repository with feature folders; a git repository without kitty-specs/ has nothing to show.
-        let isRepository = fm.fileExists(atPath: (root as NSString).appendingPathComponent("kitty-specs"))
-        if demo || (path == nil && !isRepository) {
+        if demo || (path == nil && !RepositoryLocator.hasFeatures(root)) {
             return try await launchDemo(environment: environment)
         }
         let stateDir = StateDirectory.resolve(explicit: state.stateDir, environment: environment, repositoryRoot: root)

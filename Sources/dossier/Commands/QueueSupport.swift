@@ -9,13 +9,9 @@ enum QueueSupport {
     static func stateDirectory(_ options: StateOptions) -> String {
         let cwd = FileManager.default.currentDirectoryPath
         let root = RepositoryLocator.root(for: cwd)
-        let fm = FileManager.default
-        let isRepository =
-            fm.fileExists(atPath: (root as NSString).appendingPathComponent("kitty-specs"))
-            || fm.fileExists(atPath: (root as NSString).appendingPathComponent(".git"))
         return StateDirectory.resolve(
             explicit: options.stateDir, environment: ProcessInfo.processInfo.environment,
-            repositoryRoot: isRepository ? root : cwd)
+            repositoryRoot: RepositoryLocator.isRepository(root) ? root : cwd)
     }
 
     /// Opens the queue of the resolved state directory; a failure is a `CommandFailure` naming the file.
