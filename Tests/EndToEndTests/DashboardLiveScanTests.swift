@@ -19,8 +19,10 @@ struct DashboardLiveScanTests {
             environment: TmuxHarness.environment)
         guard r.status == 0 else { throw DashboardScaleError.setup("make-corpus.sh: \(r.stdout)") }
         // The scanner reads the 412 features' 100 MB in well under a second, too fast for a screen poll to see it
-        // run. A sparse 4 GiB file (no disk space, but hashed like any other) keeps every scan busy for seconds on
-        // any machine, so the progress and the `s` keys below meet a running scan by construction, not by luck.
+        // run. A sparse 16 GiB file (no disk space, but hashed like any other: about 18 s at 1 GB/s) keeps the
+        // start-up scan busy far longer than a busy test process can go without polling, so the progress and the
+        // `s` keys below meet a running scan by construction, not by luck. The follow-up scan trusts it from the
+        // stat cache (unchanged, not racy), so it is quick.
         let specs = root + "/repo/kitty-specs"
         let feature = try #require(
             try FileManager.default.contentsOfDirectory(atPath: specs).filter { !$0.hasPrefix(".") }.sorted().first {
@@ -31,7 +33,7 @@ struct DashboardLiveScanTests {
         let big = specs + "/" + feature + "/research/zeros.bin"
         try FileManager.default.createDirectory(
             atPath: specs + "/" + feature + "/research", withIntermediateDirectories: true)
-        guard FileManager.default.createFile(atPath: big, contents: nil), truncate(big, 4 << 30) == 0 else {
+        guard FileManager.default.createFile(atPath: big, contents: nil), truncate(big, 16 << 30) == 0 else {
             throw DashboardScaleError.setup("cannot make the sparse file \(big)")
         }
         return (root, root + "/repo", root + "/state")
@@ -45,7 +47,7 @@ struct DashboardLiveScanTests {
         // The start-up scan: progress in the header (features done/total, files, MB, rate, current feature).
         let progress: String
         do {
-            progress = try await t.waitUntil("start-up scan progress", timeout: .seconds(60)) {
+            progress = try await t.waitUntil("start-up scan progress", timeout: .seconds(120)) {
                 $0.contains("first scan running")
                     && $0.contains(/scanning \[[█░]+\] \d+% \d+\/412 features · \d+ files · [\d.]+ MB · [\d.]+ MB\/s · \S+/)
             }
@@ -64,7 +66,7 @@ struct DashboardLiveScanTests {
         try t.send("s")
         try await t.waitFor("scan running: a follow-up scan is already queued", timeout: .seconds(30))
         // The follow-up runs after the start-up scan and queues the corpus's events once.
-        let done = try await t.waitUntil("the follow-up scan's summary", timeout: .seconds(120)) {
+        let done = try await t.waitUntil("the follow-up scan's summary", timeout: .seconds(400)) {
             $0.contains(/scan: 412 features, \d+ events queued/)
         }
         let match = try #require(done.firstMatch(of: /scan: 412 features, (\d+) events queued/))
