@@ -12,7 +12,10 @@ struct DashboardLiveScanTests {
     }
 
     /// A fresh synthetic corpus of `features` features and an empty state directory.
-    static func corpus(features: Int = 412) async throws -> (root: String, repository: String, stateDir: String) {
+    /// With `busyFile`, one feature also holds a sparse 16 GiB file (see below) so that a scan runs for a while.
+    static func corpus(features: Int = 412, busyFile: Bool = false) async throws -> (
+        root: String, repository: String, stateDir: String
+    ) {
         let root = NSTemporaryDirectory() + "dossier-live-\(UUID().uuidString.prefix(8))"
         let r = await spawnOffThePool(
             ["/bin/bash", packageRoot + "/scripts/make-corpus.sh", root + "/repo", "--features", "\(features)"],
@@ -23,6 +26,7 @@ struct DashboardLiveScanTests {
         // start-up scan busy far longer than a busy test process can go without polling, so the progress and the
         // `s` keys below meet a running scan by construction, not by luck. The follow-up scan trusts it from the
         // stat cache (unchanged, not racy), so it is quick.
+        guard busyFile else { return (root, root + "/repo", root + "/state") }
         let specs = root + "/repo/kitty-specs"
         let feature = try #require(
             try FileManager.default.contentsOfDirectory(atPath: specs).filter { !$0.hasPrefix(".") }.sorted().first {
@@ -40,7 +44,7 @@ struct DashboardLiveScanTests {
     }
 
     @Test func startUpProgressAndOneFollowUpScan() async throws {
-        let c = try await Self.corpus()
+        let c = try await Self.corpus(busyFile: true)
         defer { try? FileManager.default.removeItem(atPath: c.root) }
         let t = try TmuxHarness(
             arguments: ["--auto-flush", "0"], directory: c.repository, environment: ["DOSSIER_STATE_DIR": c.stateDir])
