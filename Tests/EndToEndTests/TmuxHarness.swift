@@ -106,11 +106,27 @@ struct TmuxHarness: ~Copyable {
         // may resume only after the deadline, and the app (another process) has drawn in the meantime.
         while true {
             last = try screen()
-            if condition(last) { return last }
+            if condition(last) { return try await settled(last, condition) }
             if clock.now >= deadline { break }
             try await Task.sleep(for: .milliseconds(100))
         }
         throw TmuxHarnessError.timeout(waitingFor: what, screen: last)
+    }
+}
+
+extension TmuxHarness {
+    /// The screen once two captures 50 ms apart agree (at most 10 tries), still satisfying `condition`: a capture
+    /// can land between two parts of one frame, and callers go on to check lines drawn after the ones awaited.
+    fileprivate func settled(_ first: String, _ condition: (String) -> Bool) async throws -> String {
+        var previous = first
+        for _ in 0..<10 {
+            try await Task.sleep(for: .milliseconds(50))
+            let next = try screen()
+            guard condition(next) else { return previous }
+            if next == previous { return next }
+            previous = next
+        }
+        return previous
     }
 }
 
