@@ -1,5 +1,4 @@
 import Foundation
-import TestSupport
 
 #if canImport(Glibc)
     import Glibc
@@ -54,10 +53,7 @@ struct TmuxHarness: ~Copyable {
     static func quote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
 
     @discardableResult
-    func tmux(_ args: [String]) throws -> String { try Self.tmux(socket: socket, args) }
-
-    /// Runs one tmux client command against the server on `socket`; throws with tmux's own words on failure.
-    static func tmux(socket: String, _ args: [String]) throws -> String {
+    func tmux(_ args: [String]) throws -> String {
         let result = tmuxSpawnAndWait(
             ["/usr/bin/tmux", "-L", socket, "-f", "/dev/null"] + args, environment: Self.environment)
         guard result.status == 0 else {
@@ -74,22 +70,10 @@ struct TmuxHarness: ~Copyable {
     /// Plain text of the visible pane; `escapes: true` keeps SGR color/attribute sequences.
     /// (Read-only, so a failed capture on a busy machine is simply retried.)
     func screen(escapes: Bool = false) throws -> String {
-        try Self.capture(socket: socket, target: target, escapes: escapes)
-    }
-
-    /// `screen()` on a Dispatch thread: polling loops must not hold a cooperative-pool thread while tmux runs
-    /// (many dashboard suites poll at once, and a starved poll resumes after the state it waited for is gone).
-    func screenOffThePool(escapes: Bool = false) async throws -> String {
-        let socket = socket
-        let target = target
-        return try await blockingCall { try Self.capture(socket: socket, target: target, escapes: escapes) }
-    }
-
-    private static func capture(socket: String, target: String, escapes: Bool) throws -> String {
         var attempt = 0
         while true {
             do {
-                return try tmux(socket: socket, ["capture-pane", "-p", "-t", target] + (escapes ? ["-e"] : []))
+                return try tmux(["capture-pane", "-p", "-t", target] + (escapes ? ["-e"] : []))
             } catch  where attempt < 3 {
                 attempt += 1
                 usleep(100_000)
@@ -121,7 +105,7 @@ struct TmuxHarness: ~Copyable {
         // Always look once more after the deadline: when other suites block the test pool's threads, this task
         // may resume only after the deadline, and the app (another process) has drawn in the meantime.
         while true {
-            last = try await screenOffThePool()
+            last = try screen()
             if condition(last) { return try await settled(last, condition) }
             if clock.now >= deadline { break }
             try await Task.sleep(for: .milliseconds(100))
@@ -137,7 +121,7 @@ extension TmuxHarness {
         var previous = first
         for _ in 0..<10 {
             try await Task.sleep(for: .milliseconds(50))
-            let next = try await screenOffThePool()
+            let next = try screen()
             guard condition(next) else { return previous }
             if next == previous { return next }
             previous = next
