@@ -17,7 +17,7 @@ enum SyntheticScan {
         }
         let dossier = Dossier(
             featureSlug: slug, featureDirectory: "/synthetic/\(slug)", missionType: "software-dev",
-            currentStep: "implement", stepSource: "flag", artifacts: artifacts, anomalies: [])
+            currentStep: "implement", stepSource: .flag, artifacts: artifacts, anomalies: [])
         let snapshot = Snapshot(
             featureSlug: slug, missionType: "software-dev", currentStep: "implement",
             counts: ArtifactCounts(

@@ -68,7 +68,7 @@ import Testing
     @Test func snapshotAlwaysEmittedEvenForEmptyDossier() {
         let empty = Dossier(
             featureSlug: "empty", featureDirectory: "/x/empty", missionType: "unknown-mission", currentStep: nil,
-            stepSource: "none", artifacts: [], anomalies: [])
+            stepSource: .none, artifacts: [], anomalies: [])
         let snap = Snapshot(
             featureSlug: "empty", missionType: "unknown-mission", currentStep: nil,
             counts: ArtifactCounts(

@@ -18,7 +18,7 @@ import Testing
                 requiredStatus: .optional, present: true)
         }
         let d = Dossier(
-            featureSlug: slug, featureDirectory: "/x", missionType: "m", currentStep: nil, stepSource: "none",
+            featureSlug: slug, featureDirectory: "/x", missionType: "m", currentStep: nil, stepSource: .none,
             artifacts: artifacts, anomalies: [])
         let s = Snapshot(
             featureSlug: slug, missionType: "m", currentStep: nil,

@@ -161,7 +161,7 @@ public enum ScanJSON {
         w.key("snapshot_id")
         w.string(s.snapshotID)
         w.key("step_source")
-        w.string(d.stepSource)
+        w.string(d.stepSource.rawValue)
         w.closeObject()
     }
 

@@ -310,7 +310,7 @@ public struct Scanner: Sendable {
         }
         return Dossier(
             featureSlug: slug, featureDirectory: String(decoding: feature.path, as: UTF8.self), missionType: mission,
-            currentStep: resolution.step, stepSource: resolution.source.rawValue, artifacts: artifacts,
+            currentStep: resolution.step, stepSource: resolution.source, artifacts: artifacts,
             anomalies: anomalies)
     }
 

@@ -119,7 +119,7 @@ private enum ScanJSONTree {
             ("feature_slug", .string(d.featureSlug)),
             ("mission_type", .string(d.missionType)),
             ("current_step", .str(d.currentStep)),
-            ("step_source", .string(d.stepSource)),
+            ("step_source", .string(d.stepSource.rawValue)),
             ("completeness", .string(s.completeness.rawValue)),
             ("parity_hash_sha256", .string(s.parityHashSHA256)),
             ("snapshot_id", .string(s.snapshotID)),
