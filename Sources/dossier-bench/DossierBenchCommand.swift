@@ -11,33 +11,15 @@ struct DossierBenchCommand: AsyncParsableCommand {
         abstract: "Synthetic queue load and benchmarks for dossier's test and benchmark scripts.",
         subcommands: [StressAppendCommand.self, AppendBenchCommand.self, FramesBenchCommand.self]
     )
-
-    /// Like `dossier`: a `BenchFailure` prints `dossier-bench: <message>` and exits 2, usage errors exit 2.
-    static func main() async {
-        do {
-            var command = try parseAsRoot()
-            if var asyncCommand = command as? any AsyncParsableCommand {
-                try await asyncCommand.run()
-            } else {
-                try command.run()
-            }
-        } catch let failure as BenchFailure {
-            FileHandle.standardError.write(Data("dossier-bench: \(TerminalText.escape(failure.message))\n".utf8))
-            Foundation.exit(2)
-        } catch {
-            if exitCode(for: error) == .validationFailure {
-                FileHandle.standardError.write(Data((TerminalText.escapeLines(fullMessage(for: error)) + "\n").utf8))
-                Foundation.exit(2)
-            }
-            exit(withError: error)
-        }
-    }
 }
 
-/// A bench command could not do its job; `DossierBenchCommand.main` prints it and exits 2.
-struct BenchFailure: Error, CustomStringConvertible {
-    var message: String
-    var description: String { message }
+/// A bench command could not do its job: prints `dossier-bench: <message>` (terminal-escaped) to stderr and gives
+/// the exit status 2 to throw.
+enum BenchFailure {
+    static func exit(_ message: String) -> ExitCode {
+        FileHandle.standardError.write(Data("dossier-bench: \(TerminalText.escape(message))\n".utf8))
+        return ExitCode(2)
+    }
 }
 
 /// Where the queue lives, resolved exactly as `dossier` does (`--state-dir`, `DOSSIER_STATE_DIR`, repository).

@@ -30,7 +30,7 @@ struct FramesBenchCommand: AsyncParsableCommand {
             source = try EngineDataSource(
                 engine: engine, configuration: .init(sourceLabel: target, rescanInterval: 10))
         } catch {
-            throw BenchFailure(message: "frames: \(error.description)")
+            throw BenchFailure.exit("frames: \(error.description)")
         }
         let r = await DashboardBenchmark.measure(dataSource: source, frames: max(1, frames))
         print(

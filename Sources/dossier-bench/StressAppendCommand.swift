@@ -26,7 +26,7 @@ struct StressAppendCommand: AsyncParsableCommand {
             queue = try EventQueue(
                 path: (state.directory as NSString).appendingPathComponent("queue.sqlite"), capacity: capacity)
         } catch {
-            throw BenchFailure(message: error.description)
+            throw BenchFailure.exit(error.description)
         }
         print("ready")
         fflush(nil)
@@ -39,7 +39,7 @@ struct StressAppendCommand: AsyncParsableCommand {
                 print("committed \(b) \(r.inserted)")
                 fflush(nil)
             } catch {
-                throw BenchFailure(message: error.description)
+                throw BenchFailure.exit(error.description)
             }
         }
     }
