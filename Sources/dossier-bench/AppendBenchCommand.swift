@@ -2,6 +2,10 @@ import ArgumentParser
 import DossierCore
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// `dossier-bench append`: durable append throughput (events/s) into a fresh queue per run.
 struct AppendBenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -29,7 +29,7 @@ public enum RepositoryLocator {
     public static func stateDirectory(
         explicit: String?, environment: [String: String], workingDirectory: String
     ) -> String {
-        let root = root(for: workingDirectory)
+        let root = Self.root(for: workingDirectory)
         return StateDirectory.resolve(
             explicit: explicit, environment: environment,
             repositoryRoot: isRepository(root) ? root : workingDirectory)
