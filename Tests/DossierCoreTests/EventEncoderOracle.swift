@@ -5,7 +5,7 @@ import Foundation
 // The `Codable` conformances of events exist only as the reference the hand-written canonical writer and the
 // validating reader are tested against (`EventModelTests`): they live here, in the test target, not in the product.
 
-extension EventEnvelope: @retroactive Codable {
+extension EventEnvelope: Codable {
     enum CodingKeys: String, CodingKey {
         case eventType = "event_type"
         case eventID = "event_id"
@@ -51,7 +51,7 @@ extension EventEnvelope {
     }()
 }
 
-extension EventPayload: @retroactive Encodable {
+extension EventPayload: Encodable {
     public func encode(to encoder: any Encoder) throws {
         switch self {
         case .artifactIndexed(let p): try p.encode(to: encoder)
@@ -62,7 +62,7 @@ extension EventPayload: @retroactive Encodable {
     }
 }
 
-extension ArtifactIndexedPayload: @retroactive Encodable {
+extension ArtifactIndexedPayload: Encodable {
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(featureSlug, forKey: .featureSlug)
@@ -77,7 +77,7 @@ extension ArtifactIndexedPayload: @retroactive Encodable {
     }
 }
 
-extension ArtifactMissingPayload: @retroactive Encodable {
+extension ArtifactMissingPayload: Encodable {
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(featureSlug, forKey: .featureSlug)
@@ -90,7 +90,7 @@ extension ArtifactMissingPayload: @retroactive Encodable {
     }
 }
 
-extension SnapshotComputedPayload: @retroactive Encodable {
+extension SnapshotComputedPayload: Encodable {
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(featureSlug, forKey: .featureSlug)
@@ -101,7 +101,7 @@ extension SnapshotComputedPayload: @retroactive Encodable {
     }
 }
 
-extension ParityDriftDetectedPayload: @retroactive Encodable {
+extension ParityDriftDetectedPayload: Encodable {
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(featureSlug, forKey: .featureSlug)
