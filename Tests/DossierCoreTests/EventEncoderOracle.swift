@@ -112,3 +112,22 @@ extension ParityDriftDetectedPayload: Encodable {
         try c.encode(severity, forKey: .severity)
     }
 }
+
+extension ArtifactCounts: Encodable {
+    enum CodingKeys: String, CodingKey {
+        case total, required, optional
+        case requiredPresent = "required_present"
+        case requiredMissing = "required_missing"
+        case optionalPresent = "optional_present"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(total, forKey: .total)
+        try c.encode(required, forKey: .required)
+        try c.encode(requiredPresent, forKey: .requiredPresent)
+        try c.encode(requiredMissing, forKey: .requiredMissing)
+        try c.encode(optional, forKey: .optional)
+        try c.encode(optionalPresent, forKey: .optionalPresent)
+    }
+}

@@ -1,5 +1,5 @@
 /// The audited index of one feature folder: what a scan produces (§3).
-public struct Dossier: Codable, Sendable, Equatable {
+public struct Dossier: Sendable, Equatable {
     /// The feature folder's name, e.g. `042-user-login`.
     public var featureSlug: String
     /// Absolute path of the feature folder that was scanned.
