@@ -70,6 +70,17 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        /// `dossier-bench`: synthetic queue load and benchmarks for scripts/ and the end-to-end tests (not installed).
+        .executableTarget(
+            name: "dossier-bench",
+            dependencies: [
+                "DossierCore",
+                "DossierTUI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         /// Fuzz targets: one file each under Tests/Fuzz/Targets, listed in `FuzzTarget.all` (scripts/fuzz.sh).
         .target(
             name: "DossierFuzzTargets",
@@ -114,7 +125,8 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "DossierCore", "dossier", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                "DossierCore", "dossier", "dossier-bench", "TestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strict
         ),

@@ -15,10 +15,10 @@ bench_dir="${BENCH_DIR:-$PWD/.bench-append}"
 mkdir -p "$bench_dir"
 trap 'rm -rf "$bench_dir"' EXIT
 
-swift build -c release --product dossier --scratch-path "$scratch" >&2
-bin="$(swift build -c release --product dossier --scratch-path "$scratch" --show-bin-path)/dossier"
+swift build -c release --product dossier-bench --scratch-path "$scratch" >&2
+bin="$(swift build -c release --product dossier-bench --scratch-path "$scratch" --show-bin-path)/dossier-bench"
 
 echo "# dossier queue append benchmark ($(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, $(df -T "$bench_dir" | awk 'NR==2{print $2}') disk)"
-"$bin" queue bench-append --artifacts 1000 --runs "$runs" --dir "$bench_dir" --label "scan-1000-artifacts"
-"$bin" queue bench-append --artifacts 99999 --runs "$runs" --dir "$bench_dir" --label "burst-100k-one-transaction"
-"$bin" queue bench-append --artifacts 99999 --batch-size 1000 --runs "$runs" --dir "$bench_dir" --label "burst-100k-batches-of-1000"
+"$bin" append --artifacts 1000 --runs "$runs" --dir "$bench_dir" --label "scan-1000-artifacts"
+"$bin" append --artifacts 99999 --runs "$runs" --dir "$bench_dir" --label "burst-100k-one-transaction"
+"$bin" append --artifacts 99999 --batch-size 1000 --runs "$runs" --dir "$bench_dir" --label "burst-100k-batches-of-1000"

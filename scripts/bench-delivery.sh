@@ -8,6 +8,7 @@
 #
 # Usage: scripts/bench-delivery.sh [RUNS] [EVENTS]      (default 5 runs of 50,000 events)
 # Env:   DOSSIER_BIN   use this binary instead of building release (e.g. .build/debug/dossier)
+#        DOSSIER_BENCH_BIN  the dossier-bench binary (default: next to the dossier binary)
 #        BENCH_DIR     where throwaway state goes (default .bench-delivery/ in the repository: real disk)
 #        WINDOWS       windows to measure (default "1 4")
 set -euo pipefail
@@ -21,8 +22,10 @@ if [[ -n "${DOSSIER_BIN:-}" ]]; then
     bin="$DOSSIER_BIN"
 else
     swift build -c release --product dossier >&2
+    swift build -c release --product dossier-bench >&2
     bin="$(swift build -c release --product dossier --show-bin-path)/dossier"
 fi
+bench="${DOSSIER_BENCH_BIN:-$(dirname "$bin")/dossier-bench}"
 mkdir -p "$bench_dir"
 receiver_pid=""
 cleanup() {
@@ -66,7 +69,7 @@ for window in $windows; do
     for run in $(seq 1 "$runs"); do
         state="$bench_dir/run-$run"
         mkdir -p "$state"
-        "$bin" queue stress-append --state-dir "$state" --count $((events - 1)) --batches 1 >/dev/null
+        "$bench" stress-append --state-dir "$state" --count $((events - 1)) --batches 1 >/dev/null
         fifo="$state/receiver.out"
         "$bin" receive --port 0 --secret-file "$secret_file" --store "$state/receiver.sqlite" >"$fifo" 2>/dev/null &
         receiver_pid=$!

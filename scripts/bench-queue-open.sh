@@ -8,6 +8,7 @@
 # Usage: scripts/bench-queue-open.sh [RUNS]     (default 7 runs)
 # Env:   BENCH_DIR     where the throwaway queue goes (default: .bench-queue-open/ in the repository: real disk)
 #        DOSSIER_BIN   an already built dossier binary (default: a release build)
+#        DOSSIER_BENCH_BIN  the dossier-bench binary (default: next to the dossier binary)
 #        SCRATCH_PATH  SwiftPM scratch path for the release build (default: .build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,10 +24,12 @@ if [ -n "${DOSSIER_BIN:-}" ]; then
     bin="$DOSSIER_BIN"
 else
     swift build -c release --product dossier --scratch-path "$scratch" >&2
+    swift build -c release --product dossier-bench --scratch-path "$scratch" >&2
     bin="$(swift build -c release --product dossier --scratch-path "$scratch" --show-bin-path)/dossier"
 fi
+bench="${DOSSIER_BENCH_BIN:-$(dirname "$bin")/dossier-bench}"
 
-"$bin" queue stress-append --count 99999 --batches 1 --state-dir "$bench_dir" >/dev/null
+"$bench" stress-append --count 99999 --batches 1 --state-dir "$bench_dir" >/dev/null
 db="$bench_dir/queue.sqlite"
 echo "# dossier queue open benchmark ($(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, $(df -T "$bench_dir" | awk 'NR==2{print $2}') disk)"
 echo "queue: 100000 events, $(($(stat -c %s "$db") / 1048576)) MiB"

@@ -2,13 +2,14 @@
 # Receiver throughput (issue 12): SENDERS concurrent senders (default 4), each posting its own feature's events
 # in signed batches of 100 with one request in flight (like one `queue flush`), into one `dossier receive`
 # (release, its SQLite store WAL + synchronous=FULL on the real disk). The events are a real emitter's
-# (`queue stress-append`: SENDERS synthetic scans, EVENTS in all); bodies are built and signed before the clock
+# (`dossier-bench stress-append`: SENDERS synthetic scans, EVENTS in all); bodies are built and signed before the clock
 # starts, so the figure is the receiver's: verify, validate, group commit, reduce, answer. Each run uses a fresh
 # receiver and store. Printed next to it, measured in the same run: the SQLite floor (100-row FULL transactions of
 # 1 KB rows, WAL, same disk).
 #
 # Usage: scripts/bench-receiver.sh [RUNS] [EVENTS] [SENDERS]      (default 5 runs of 50,000 events, 4 senders)
 # Env:   DOSSIER_BIN   use this binary instead of building release
+#        DOSSIER_BENCH_BIN  the dossier-bench binary (default: next to the dossier binary)
 #        SCRATCH_PATH  SwiftPM scratch path of the release build (default .build-release, as scripts/bench.sh)
 #        BENCH_DIR     where throwaway state goes (default .bench-receiver/ in the repository: real disk)
 set -euo pipefail
@@ -23,8 +24,10 @@ if [[ -n "${DOSSIER_BIN:-}" ]]; then
 else
     scratch="${SCRATCH_PATH:-.build-release}"
     swift build -c release --product dossier --scratch-path "$scratch" >&2
+    swift build -c release --product dossier-bench --scratch-path "$scratch" >&2
     bin="$(swift build -c release --product dossier --scratch-path "$scratch" --show-bin-path)/dossier"
 fi
+bench="${DOSSIER_BENCH_BIN:-$(dirname "$bin")/dossier-bench}"
 mkdir -p "$bench_dir"
 receiver_pid=""
 cleanup() {
@@ -38,7 +41,7 @@ python3 -c 'import base64,os; print("whsec_" + base64.b64encode(os.urandom(24)).
 chmod 600 "$secret_file"
 source_state="$bench_dir/source"
 mkdir -p "$source_state"
-"$bin" queue stress-append --state-dir "$source_state" --count $((events / senders - 1)) --batches "$senders" >/dev/null
+"$bench" stress-append --state-dir "$source_state" --count $((events / senders - 1)) --batches "$senders" >/dev/null
 
 echo "# dossier receiver benchmark ($(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, $(df -T "$bench_dir" | awk 'NR==2{print $2}') disk, $senders senders, $bin)"
 

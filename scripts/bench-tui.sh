@@ -7,7 +7,7 @@
 # Default binary: .build/release/dossier when it exists (swift build -c release --product dossier), else
 # .build/debug/dossier (debug frames are ~10x slower; say which one you measured).
 #
-# 1. Frame time: `dossier dashboard --bench-frames N` loads the real queue through the dashboard's data
+# 1. Frame time: `dossier-bench frames --frames N` loads the real queue through the dashboard's data
 #    source and times the full work of a UI tick whose data changed (rows of all five panes, selection,
 #    frame of 120x40 cells) without terminal I/O. RUNS runs of FRAMES frames; the median of the run medians.
 # 2. Idle CPU and memory: the real dashboard in a private tmux server (120x40), left alone for IDLE_SECONDS;
@@ -19,6 +19,8 @@ if [[ $# -ge 1 ]]; then BIN=$(realpath "$1")
 elif [[ -x "$ROOT/.build/release/dossier" ]]; then BIN="$ROOT/.build/release/dossier"
 else BIN="$ROOT/.build/debug/dossier"; fi
 [[ -x "$BIN" ]] || { echo "no dossier binary at $BIN (swift build -c release --product dossier)"; exit 2; }
+BENCH="${DOSSIER_BENCH_BIN:-$(dirname "$BIN")/dossier-bench}"
+[[ -x "$BENCH" ]] || { echo "no dossier-bench next to $BIN (swift build -c release --product dossier-bench)"; exit 2; }
 EVENTS=${EVENTS:-100000}
 RUNS=${RUNS:-5}
 FRAMES=${FRAMES:-1000}
@@ -37,12 +39,12 @@ STATE="$WORK/state"
 
 echo "binary: $BIN"
 echo "filling the queue with $EVENTS events..."
-"$BIN" queue stress-append --count $((EVENTS - 1)) --batches 1 --state-dir "$STATE" > /dev/null
+"$BENCH" stress-append --count $((EVENTS - 1)) --batches 1 --state-dir "$STATE" > /dev/null
 
 echo "frame time: $RUNS runs x $FRAMES frames at 120x40"
 medians=()
 for ((i = 1; i <= RUNS; i++)); do
-  line=$("$BIN" dashboard "$WORK/repo" --state-dir "$STATE" --bench-frames "$FRAMES")
+  line=$("$BENCH" frames "$WORK/repo" --state-dir "$STATE" --frames "$FRAMES")
   echo "  run $i: $line"
   medians+=("$(sed -n 's/.*median_ms=\([0-9.]*\).*/\1/p' <<< "$line")")
 done

@@ -7,6 +7,7 @@
 #   --no-build   use the existing release binary (.build-release/release/dossier, or $DOSSIER_BIN)
 #   --quick      fewer runs (3) and smaller loads, for a smoke check; the published figures use the defaults
 # Env:   DOSSIER_BIN   binary to use (skips the build)
+#        DOSSIER_BENCH_BIN  the dossier-bench binary (default: next to the dossier binary)
 #        SCRATCH_PATH  SwiftPM scratch path of the shared release build (default .build-release, git-ignored)
 #        RUNS          runs per benchmark (default: each script's own default)
 # Exit: 0 when every benchmark ran (targets missed are shown, not fatal), 1 when one failed to run.
@@ -31,6 +32,7 @@ else
     if [[ $build == 1 ]]; then
         echo "bench: building the release binary (swift build -c release --product dossier --scratch-path $scratch)" >&2
         swift build -c release --product dossier --scratch-path "$scratch" >&2 || { echo "bench: build failed" >&2; exit 1; }
+        swift build -c release --product dossier-bench --scratch-path "$scratch" >&2 || { echo "bench: build failed" >&2; exit 1; }
     fi
     bin="$(swift build -c release --product dossier --scratch-path "$scratch" --show-bin-path)/dossier"
 fi
@@ -63,12 +65,12 @@ scan_files="$(sed -n 's/^corpus: .*: \([0-9]*\) files scanned.*/\1/p' "$logs/sca
 
 # 2. append (issue 3): durable append throughput. bench-append.sh builds with SCRATCH_PATH (a no-op here).
 if [[ -n "${DOSSIER_BIN:-}" ]]; then
-    # bench-append.sh always builds; with an explicit binary call the hidden command directly, like it does.
+    # bench-append.sh always builds; with an explicit binary call dossier-bench next to it directly, like it does.
     run append bash -c '
         b="$1"; runs="$2"; d="$(mktemp -d)"; trap "rm -rf $d" EXIT
-        "$b" queue bench-append --artifacts 1000 --runs "$runs" --dir "$d" --label scan-1000-artifacts &&
-        "$b" queue bench-append --artifacts 99999 --batch-size 1000 --runs "$runs" --dir "$d" --label burst-100k-batches-of-1000' \
-        _ "$bin" "${RUNS:-7}"
+        "$b" append --artifacts 1000 --runs "$runs" --dir "$d" --label scan-1000-artifacts &&
+        "$b" append --artifacts 99999 --batch-size 1000 --runs "$runs" --dir "$d" --label burst-100k-batches-of-1000' \
+        _ "${DOSSIER_BENCH_BIN:-$(dirname "$bin")/dossier-bench}" "${RUNS:-7}"
 else
     run append env SCRATCH_PATH="$scratch" scripts/bench-append.sh "${runs_arg[@]}"
 fi

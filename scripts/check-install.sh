@@ -38,4 +38,8 @@ completions="$(
 for shell in zsh/site-functions/_dossier fish/vendor_completions.d/dossier.fish; do
     [ -s "$prefix/share/$shell" ] || fail "no completion script $prefix/share/$shell"
 done
-echo "check-install: install into $prefix ok: --help, man dossier, dossier qu<TAB> → queue, zsh and fish scripts"
+# Benchmark and load commands live in dossier-bench (not installed): nothing of them in help, pages or completions.
+leaks="$(grep -rlE "stress-append|bench-append|bench-frames" "$prefix/share" || true)"
+[ -z "$leaks" ] || fail "internal benchmark commands show in: $leaks"
+[ ! -e "$prefix/bin/dossier-bench" ] || fail "dossier-bench was installed"
+echo "check-install: install into $prefix ok: --help, man dossier, dossier qu<TAB> → queue, zsh and fish scripts, no bench commands"

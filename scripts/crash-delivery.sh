@@ -7,6 +7,7 @@
 #
 # Usage: scripts/crash-delivery.sh [TRIALS] [EVENTS_PER_TRIAL]     (default 50 trials, 1,000 events each)
 # Env:   DOSSIER_BIN  binary to use (default: the debug build, built if needed)
+#        DOSSIER_BENCH_BIN  the dossier-bench binary (default: next to the dossier binary)
 #        WINDOW       requests in flight per flush (default 4, the flush's default; 1 = one at a time)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,8 +18,10 @@ if [[ -n "${DOSSIER_BIN:-}" ]]; then
     bin="$DOSSIER_BIN"
 else
     swift build --product dossier >&2
+    swift build --product dossier-bench >&2
     bin="$(swift build --product dossier --show-bin-path)/dossier"
 fi
+bench="${DOSSIER_BENCH_BIN:-$(dirname "$bin")/dossier-bench}"
 work="$(mktemp -d "${TMPDIR:-/tmp}/dossier-crash-delivery.XXXXXX")"
 receiver_pid=""
 cleanup() {
@@ -44,7 +47,7 @@ runs=0
 # Count only kills that land while the flush is still running; go on until TRIALS of them (at most 4×TRIALS runs).
 while (( killed < trials && runs < 4 * trials )); do
     runs=$((runs + 1))
-    "$bin" queue stress-append --state-dir "$state" --count $((per_trial - 1)) --batches 1 >/dev/null
+    "$bench" stress-append --state-dir "$state" --count $((per_trial - 1)) --batches 1 >/dev/null
     "${flush[@]}" >/dev/null 2>&1 &
     pid=$!
     sleep "$(python3 -c 'import random; print(round(random.uniform(0.02, 0.4), 3))')"

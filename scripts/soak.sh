@@ -17,6 +17,7 @@
 #
 # Usage: scripts/soak.sh [--seconds N] [--keep]        (or SOAK_SECONDS=N)
 # Env:   DOSSIER_BIN     binary to use (default: builds the debug product with `swift build --product dossier`)
+#        DOSSIER_BENCH_BIN  the dossier-bench binary (default: next to the dossier binary)
 #        FEATURES=40  FILES_PER_FEATURE=25  WORKERS=2  FAIL_RATE=0.15  DROP_RATE=0.05  RECEIVER_PHASE=15
 #        SOAK_DIR        where the throwaway repository and state go (default: a new mktemp folder)
 # Needs: bash, python3 (sqlite3 module), tmux (optional: without tmux the dashboard part is skipped and said so).
@@ -54,8 +55,10 @@ if [[ -n "${DOSSIER_BIN:-}" ]]; then
     bin="$DOSSIER_BIN"
 else
     (cd "$root" && swift build --product dossier >&2) || { echo "soak: swift build failed" >&2; exit 2; }
+    (cd "$root" && swift build --product dossier-bench >&2) || { echo "soak: swift build failed" >&2; exit 2; }
     bin="$(cd "$root" && swift build --product dossier --show-bin-path)/dossier"
 fi
+bench_src="${DOSSIER_BENCH_BIN:-$(dirname "$bin")/dossier-bench}"
 [[ -x "$bin" ]] || { echo "soak: no dossier binary at $bin" >&2; exit 2; }
 command -v python3 >/dev/null || { echo "soak: python3 is needed for the checks" >&2; exit 2; }
 
@@ -71,6 +74,8 @@ chmod 700 "$work"
 # A private copy of the binary: a `swift build` relinking it mid-soak must not break runs ("Text file busy").
 cp "$bin" "$work/dossier" || { echo "soak: cannot copy $bin" >&2; exit 2; }
 bin="$work/dossier"
+cp "$bench_src" "$work/dossier-bench" || { echo "soak: cannot copy $bench_src" >&2; exit 2; }
+bench="$work/dossier-bench"
 
 tmux_sock="soak-$$"
 tm() { env -i PATH="$PATH" HOME="${HOME:-/tmp}" LANG=C.UTF-8 TERM=xterm-256color tmux -L "$tmux_sock" -f /dev/null "$@"; }
@@ -200,7 +205,7 @@ scans=1
 scan_emits=1
 if [[ "$(queued_total)" == 0 ]]; then
     scan_emits=0
-    say "note: 'dossier scan' queued no events (scan --no-emit is its only mode in this build); events come from the dashboard's 's' key and 'queue stress-append'"
+    say "note: 'dossier scan' queued no events (scan --no-emit is its only mode in this build); events come from the dashboard's 's' key and 'dossier-bench stress-append'"
 fi
 
 start_receiver "$(faults)" || exit 2
@@ -231,7 +236,7 @@ while (( $(date +%s) < deadline )); do
         tm send-keys -t dash s 2>/dev/null && dash_scans=$(( dash_scans + 1 ))
     fi
     if [[ $scan_emits == 0 ]] && (( RANDOM % 2 == 0 )); then
-        "$bin" queue stress-append --state-dir "$state" --count $(( RANDOM % 150 + 1 )) --batches 1 \
+        "$bench" stress-append --state-dir "$state" --count $(( RANDOM % 150 + 1 )) --batches 1 \
             >/dev/null 2>>"$logs/stress.err" && stress_appends=$(( stress_appends + 1 ))
     fi
     # kill a random worker at a random moment, then replace it

@@ -21,9 +21,9 @@ import Testing
         for body in ["", "{}", "OK", "{not json", #"{"ok":true}"#] {
             let d = decide(.http(status: 200, body: json(body)))
             #expect(d.outcomes == [.delivered("a"), .delivered("b"), .delivered("c")])
-            #expect(d.endpoint == .healthy && d.followUp == .none && d.label == "delivered")
+            #expect(d.endpoint == .healthy && d.followUp == .none && d.label == .delivered)
         }
-        #expect(decide(.http(status: 204, body: Data())).label == "delivered")
+        #expect(decide(.http(status: 204, body: Data())).label == .delivered)
     }
 
     @Test func perEventResultsAreApplied() {
@@ -33,7 +33,7 @@ import Testing
         let d = decide(.http(status: 200, body: json(body)))
         #expect(
             d.outcomes == [.delivered("a"), .delivered("b"), .dead("c", reason: "rejected by the endpoint: bad hash")])
-        #expect(d.label == "partial" && d.endpoint == .healthy)
+        #expect(d.label == .partial && d.endpoint == .healthy)
     }
 
     @Test func malformedResultsRetryTheEventsLeftOutAndIgnoreUnknownIDs() {
@@ -56,7 +56,7 @@ import Testing
         #expect(d.error?.contains("unknown event ids") == true && d.error?.contains("malformed result entries") == true)
         let notArray = decide(.http(status: 200, body: json(#"{"results":"yes"}"#)))
         #expect(
-            notArray.label == "retry"
+            notArray.label == .retry
                 && notArray.outcomes.allSatisfy {
                     if case .retry = $0 { true } else if case .dead = $0 { true } else { false }
                 })

@@ -14,7 +14,7 @@ import Testing
     static func dossier(_ artifacts: [Artifact]) -> Dossier {
         Dossier(
             featureSlug: "001-x", featureDirectory: "/r/kitty-specs/001-x", missionType: "software-dev",
-            currentStep: "plan", stepSource: "flag", artifacts: artifacts, anomalies: [])
+            currentStep: "plan", stepSource: .flag, artifacts: artifacts, anomalies: [])
     }
 
     static func baselineOf(_ artifacts: [Artifact]) -> Baseline {

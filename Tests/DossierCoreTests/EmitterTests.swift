@@ -68,7 +68,7 @@ import Testing
     @Test func snapshotAlwaysEmittedEvenForEmptyDossier() {
         let empty = Dossier(
             featureSlug: "empty", featureDirectory: "/x/empty", missionType: "unknown-mission", currentStep: nil,
-            stepSource: "none", artifacts: [], anomalies: [])
+            stepSource: .none, artifacts: [], anomalies: [])
         let snap = Snapshot(
             featureSlug: "empty", missionType: "unknown-mission", currentStep: nil,
             counts: ArtifactCounts(
@@ -89,10 +89,65 @@ import Testing
         #expect(result.events.last?.eventType == .snapshotComputed)
     }
 
-    @Test func emissionIsDeterministicWithInjectedClockAndIDs() {
-        let a = EventFixtures.allFourTypes().map { $0.canonicalJSON() }
-        let b = EventFixtures.allFourTypes().map { $0.canonicalJSON() }
-        #expect(a == b)
-        #expect(EventFixtures.allFourTypes().first?.eventID == "00000000-0000-4000-8000-000000000001")
+    /// With the injected clock and ids, the fixture scan emits exactly these bytes (written out by hand from the
+    /// contract: key order, `null`s, reason codes and details), whatever the machine.
+    @Test func emissionWithInjectedClockAndIDsGivesTheseExactBytes() {
+        let (a1, b2, c3) = (
+            String(repeating: "a1", count: 32), String(repeating: "b2", count: 32),
+            String(repeating: "c3", count: 32)
+        )
+        func event(_ n: Int, _ type: String, _ payload: String) -> String {
+            #"{"actor":"tester","event_id":"00000000-0000-4000-8000-00000000000\#(n)","event_type":"mission_dossier_"#
+                + type + #"","payload":"# + payload + #","timestamp":"2026-11-24T18:00:00.123Z"}"#
+        }
+        let expected = [
+            event(
+                1, "artifact_indexed",
+                #"{"artifact_class":"input","artifact_key":"spec","content_hash_sha256":""#
+                    + a1 + #"","feature_slug":"042-user-login","relative_path":"spec.md","required_status":"required","#
+                    + #""size_bytes":120,"step_id":"specify","wp_id":null}"#),
+            event(
+                2, "artifact_indexed",
+                #"{"artifact_class":"workflow","artifact_key":"tasks.wp01","#
+                    + #""content_hash_sha256":""# + b2 + #"","feature_slug":"042-user-login","#
+                    + #""relative_path":"tasks/WP01-login.md","required_status":"required","size_bytes":0,"#
+                    + #""step_id":"tasks_packages","wp_id":"WP01"}"#),
+            event(
+                3, "artifact_indexed",
+                #"{"artifact_class":"output","artifact_key":"artifact.notes-txt","#
+                    + #""content_hash_sha256":""# + c3
+                    + #"","feature_slug":"042-user-login","relative_path":"notes.txt","#
+                    + #""required_status":"optional","size_bytes":42,"step_id":null,"wp_id":null}"#),
+            event(
+                4, "artifact_missing",
+                #"{"artifact_class":"workflow","artifact_key":"plan","blocking":true,"#
+                    + #""expected_path_pattern":"plan.md","feature_slug":"042-user-login","reason_code":"not_found","#
+                    + #""reason_detail":"no file matches plan.md"}"#),
+            event(
+                5, "artifact_missing",
+                #"{"artifact_class":"workflow","artifact_key":"tasks","blocking":true,"#
+                    + #""expected_path_pattern":"tasks.md","feature_slug":"042-user-login","reason_code":"unreadable","#
+                    + #""reason_detail":"permission denied"}"#),
+            event(
+                6, "artifact_missing",
+                #"{"artifact_class":"workflow","artifact_key":"tasks.wp01","blocking":true,"#
+                    + #""expected_path_pattern":"tasks/WP*.md","feature_slug":"042-user-login","#
+                    + #""reason_code":"invalid_format","reason_detail":"not UTF-8"}"#),
+            event(
+                7, "snapshot_computed",
+                #"{"artifact_counts":{"optional":2,"optional_present":1,"required":4,"#
+                    + #""required_missing":3,"required_present":1,"total":6},"completeness_status":"incomplete","#
+                    + #""feature_slug":"042-user-login","parity_hash_sha256":""# + c3
+                    + #"","snapshot_id":"snap-042-user-login-1"}"#),
+            event(
+                8, "parity_drift_detected",
+                #"{"baseline_parity_hash":""# + a1
+                    + #"","feature_slug":"042-user-login","local_parity_hash":""# + c3
+                    + #"","missing_in_baseline":["artifact.notes-txt"],"missing_in_local":["plan"],"severity":"error"}"#
+            ),
+        ]
+        let emitted = EventFixtures.allFourTypes().map { String(decoding: $0.canonicalJSON(), as: UTF8.self) }
+        #expect(emitted.count == expected.count)
+        for (got, want) in zip(emitted, expected) { #expect(got == want) }
     }
 }

@@ -39,7 +39,7 @@ enum EventFixtures {
     static func dossier(slug: String = "042-user-login") -> Dossier {
         Dossier(
             featureSlug: slug, featureDirectory: "/repo/kitty-specs/\(slug)", missionType: "software-dev",
-            currentStep: "tasks_packages", stepSource: "flag",
+            currentStep: "tasks_packages", stepSource: .flag,
             artifacts: [
                 Artifact(
                     key: "spec", artifactClass: .input, relativePath: "spec.md", contentHashSHA256: hashA,

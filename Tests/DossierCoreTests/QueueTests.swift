@@ -18,7 +18,7 @@ import Testing
                 requiredStatus: .optional, present: true)
         }
         let d = Dossier(
-            featureSlug: slug, featureDirectory: "/x", missionType: "m", currentStep: nil, stepSource: "none",
+            featureSlug: slug, featureDirectory: "/x", missionType: "m", currentStep: nil, stepSource: .none,
             artifacts: artifacts, anomalies: [])
         let s = Snapshot(
             featureSlug: slug, missionType: "m", currentStep: nil,
@@ -207,19 +207,35 @@ import Testing
         let batch = Self.events(400)
         try q1.append(batch)
         let now = Date()
-        async let a = Self.drain(q1, owner: "one", now: now)
-        async let b = Self.drain(q2, owner: "two", now: now)
+        let started = StartedWorkers()
+        async let a = Self.drain(q1, owner: "one", now: now, started: started)
+        async let b = Self.drain(q2, owner: "two", now: now, started: started)
         let (ra, rb) = try await (a, b)
+        #expect(!ra.isEmpty && !rb.isEmpty, "both workers claimed: one \(ra.count), two \(rb.count)")
         #expect(Set(ra).isDisjoint(with: Set(rb)))
         #expect(Set(ra + rb) == Set(batch.map(\.eventID)))
         #expect(ra.count + rb.count == 400)
     }
 
-    static func drain(_ q: EventQueue, owner: String, now: Date) async throws -> [String] {
+    /// How many workers have made their first claim: each waits for the other after its first one, so the two
+    /// really race for the rest instead of one draining the queue before the other starts.
+    actor StartedWorkers {
+        private(set) var count = 0
+        func arrive() { count += 1 }
+    }
+
+    static func drain(_ q: EventQueue, owner: String, now: Date, started: StartedWorkers) async throws -> [String] {
         var got: [String] = []
         while true {
             let c = try await q.claimDue(now: now, limit: 7, maxBytes: 1 << 30, leaseSeconds: 600, owner: owner)
             if c.isEmpty { return got }
+            if got.isEmpty {
+                await started.arrive()
+                let deadline = ContinuousClock.now + .seconds(60)
+                while await started.count < 2, ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(5))
+                }
+            }
             got += c.map(\.eventID)
             await Task.yield()
         }

@@ -17,7 +17,7 @@ import Testing
         let result = try Scanner().scan(ScanRequest(path: demo))
         let d = try #require(result.dossiers.first)
         #expect(result.dossiers.count == 1 && d.featureSlug == "001-demo-checkout")
-        #expect(d.missionType == "software-dev" && d.currentStep == "implement" && d.stepSource == "meta.json")
+        #expect(d.missionType == "software-dev" && d.currentStep == "implement" && d.stepSource == .metaJSON)
         let missing = d.artifacts.filter { !$0.present }
         #expect(missing.map(\.relativePath) == ["tasks.md"] && missing[0].requiredStatus == .required)
         #expect(d.artifact("notes/latin1.txt")?.anomaly?.kind == .invalidFormat)
@@ -158,14 +158,14 @@ import Testing
         let d3 = try wrongType.scan()
         #expect(d3.anomalies(.invalidMetadata).contains { $0.detail.contains("'mission_type'") })
         #expect(d3.anomalies(.invalidMetadata).contains { $0.detail.contains("unknown step 'nope'") })
-        #expect(d3.stepSource == "inferred")
+        #expect(d3.stepSource == .inferred)
 
         let unknown = try ScanFixture(meta: #"{"mission_type": "astrology"}"#)
         defer { unknown.remove() }
         try unknown.write("spec.md", "x")
         let d4 = try unknown.scan()
         #expect(
-            d4.currentStep == nil && d4.stepSource == "none"
+            d4.currentStep == nil && d4.stepSource == .none
                 && SnapshotBuilder.snapshot(of: d4).completeness == .unknown)
         #expect(d4.artifacts.allSatisfy { $0.requiredStatus == .optional })
     }
@@ -176,7 +176,7 @@ import Testing
         try f.write("spec.md", "s")
         try f.write("plan.md", "p")
         let inferred = try f.scan()
-        #expect(inferred.currentStep == "plan" && inferred.stepSource == "inferred")
+        #expect(inferred.currentStep == "plan" && inferred.stepSource == .inferred)
         #expect(SnapshotBuilder.snapshot(of: inferred).completeness == .complete)
         let later = try f.scan(step: "tasks_packages")
         #expect(later.artifacts.filter { !$0.present }.map(\.key) == ["tasks", "work_package"])

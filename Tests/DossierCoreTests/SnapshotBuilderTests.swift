@@ -23,7 +23,7 @@ import Testing
         ]
         let d = Dossier(
             featureSlug: "001-x", featureDirectory: "/x", missionType: "software-dev", currentStep: "plan",
-            stepSource: "flag", artifacts: artifacts, anomalies: [])
+            stepSource: .flag, artifacts: artifacts, anomalies: [])
         let s = SnapshotBuilder.snapshot(of: d)
         #expect(
             s.counts
@@ -39,7 +39,7 @@ import Testing
     @Test func unknownMissionAndEmptyDossier() {
         let d = Dossier(
             featureSlug: "001-x", featureDirectory: "/x", missionType: "astrology", currentStep: nil,
-            stepSource: "none", artifacts: [], anomalies: [])
+            stepSource: .none, artifacts: [], anomalies: [])
         let s = SnapshotBuilder.snapshot(of: d)
         #expect(s.completeness == .unknown && s.parityHashSHA256 == ParityHash.empty && s.counts.total == 0)
     }

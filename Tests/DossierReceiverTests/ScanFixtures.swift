@@ -39,7 +39,7 @@ enum ScanFixtures {
         }
         let dossier = Dossier(
             featureSlug: slug, featureDirectory: "/fixture/\(slug)", missionType: "software-dev",
-            currentStep: "implement", stepSource: "flag", artifacts: artifacts, anomalies: [])
+            currentStep: "implement", stepSource: .flag, artifacts: artifacts, anomalies: [])
         let snapshot = SnapshotBuilder.snapshot(of: dossier)
         let ticker = Ticker(start: start)
         var logger = Logger(label: "fixture")

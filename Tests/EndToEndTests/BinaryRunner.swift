@@ -8,18 +8,24 @@ enum BinaryRunner {
         .deletingLastPathComponent().path
 
     /// The `dossier` executable in the build products folder (SwiftPM builds it first: EndToEndTests depends on it).
-    static let binary: String = {
+    static let binary = product("dossier")
+
+    /// The `dossier-bench` executable (synthetic queue load: `stress-append`, `append`, `frames`), built alongside.
+    static let bench = product("dossier-bench")
+
+    /// The executable `name` in the build products folder next to the test bundle.
+    private static func product(_ name: String) -> String {
         var dir = URL(fileURLWithPath: CommandLine.arguments.first ?? "").deletingLastPathComponent()
         for _ in 0..<4 {
-            let candidate = dir.appendingPathComponent("dossier").path
+            let candidate = dir.appendingPathComponent(name).path
             var isDir: ObjCBool = false
             if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDir), !isDir.boolValue {
                 return candidate
             }
             dir = dir.deletingLastPathComponent()
         }
-        return repositoryRoot + "/.build/debug/dossier"
-    }()
+        return repositoryRoot + "/.build/debug/" + name
+    }
 
     /// What one run produced.
     struct Output {
@@ -29,18 +35,22 @@ enum BinaryRunner {
         var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
     }
 
-    /// Runs `dossier args` in `cwd` with `environment` added to (or, with `replaceEnvironment`, instead of) the
-    /// current one. Output goes through temp files, so large outputs cannot deadlock.
+    /// Runs `dossier args` (or `executable args`) in `cwd` with `environment` added to (or, with
+    /// `replaceEnvironment`, instead of) the current one. Output goes through temp files, so large outputs cannot
+    /// deadlock.
     static func run(
-        _ args: [String], cwd: String? = nil, environment: [String: String] = [:], replaceEnvironment: Bool = false
+        _ args: [String], cwd: String? = nil, environment: [String: String] = [:], replaceEnvironment: Bool = false,
+        executable: String = binary
     ) async throws -> Output {
         try await blockingCall {
-            try runBlocking(args, cwd: cwd, environment: environment, replaceEnvironment: replaceEnvironment)
+            try runBlocking(
+                args, cwd: cwd, environment: environment, replaceEnvironment: replaceEnvironment,
+                executable: executable)
         }
     }
 
     private static func runBlocking(
-        _ args: [String], cwd: String?, environment: [String: String], replaceEnvironment: Bool
+        _ args: [String], cwd: String?, environment: [String: String], replaceEnvironment: Bool, executable: String
     ) throws -> Output {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("run-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -50,7 +60,7 @@ enum BinaryRunner {
         _ = FileManager.default.createFile(atPath: outPath, contents: nil)
         _ = FileManager.default.createFile(atPath: errPath, contents: nil)
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = args
         if let cwd { process.currentDirectoryURL = URL(fileURLWithPath: cwd) }
         var env = replaceEnvironment ? [:] : ProcessInfo.processInfo.environment

@@ -171,7 +171,8 @@ import Testing
     static func validLine() async throws -> String {
         let dir = try QueueE2E.tempDir("catev")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        _ = try await QueueE2E.run(["queue", "stress-append", "--count", "1", "--state-dir", dir])
+        _ = try await QueueE2E.run(
+            ["stress-append", "--count", "1", "--state-dir", dir], executable: QueueE2E.bench)
         let raw = try await QueueE2E.run(["queue", "list", "--raw", "--limit", "1", "--state-dir", dir])
         return String(raw.stdout.split(separator: "\n")[0])
     }

@@ -27,7 +27,8 @@ struct CatalogueWorld {
         try Data("# Spec\n".utf8).write(to: URL(fileURLWithPath: feature + "/spec.md"))
         try Data("# Plan\n".utf8).write(to: URL(fileURLWithPath: feature + "/plan.md"))
         if seed > 0 {
-            let r = try await QueueE2E.run(["queue", "stress-append", "--state-dir", state, "--count", "\(seed)"])
+            let r = try await QueueE2E.run(
+                ["stress-append", "--state-dir", state, "--count", "\(seed)"], executable: QueueE2E.bench)
             guard r.status == 0 else { throw CatalogueFailure("stress-append failed: \(r.stderr)") }
             seeded = try await Self.queueStates(state)
             guard seeded.count == seed + 1 else { throw CatalogueFailure("seeded \(seeded.count) events") }
@@ -47,9 +48,10 @@ struct CatalogueWorld {
         return true
     }
 
-    /// Runs `dossier args` with this world's state directory in the environment.
+    /// Runs `dossier args` (or `executable args`) with this world's state directory in the environment.
     func run(
-        _ args: [String], cwd: String? = nil, env: [String: String] = [:], stdin: Data? = nil
+        _ args: [String], cwd: String? = nil, env: [String: String] = [:], stdin: Data? = nil,
+        executable: String = QueueE2E.binary
     ) async throws -> QueueE2E.Result {
         // The webhook variables of the caller's environment are removed (`env -u`), then set only when given.
         var e = env
@@ -58,7 +60,8 @@ struct CatalogueWorld {
         for key in ["DOSSIER_WEBHOOK_URL", "DOSSIER_WEBHOOK_SECRET"] {
             if let v = e.removeValue(forKey: key) { launcher.append("\(key)=\(v)") }
         }
-        return try await QueueE2E.run(args, cwd: cwd, stdin: stdin, environment: e, launcher: launcher)
+        return try await QueueE2E.run(
+            args, cwd: cwd, stdin: stdin, environment: e, launcher: launcher, executable: executable)
     }
 
     /// event_id → state of every event in the queue of `state`.

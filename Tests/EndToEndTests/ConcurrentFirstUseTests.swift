@@ -6,7 +6,7 @@ import Testing
 /// Several processes on a fresh state directory at once: every one succeeds and every event is queued (the queue
 /// is checked, opened and migrated under an exclusive lock on its folder).
 @Suite struct ConcurrentFirstUseTests {
-    /// Starts every command before waiting for any, so they race on the first open.
+    /// Starts every command (executable path, then arguments) before waiting for any, so they race on the first open.
     static func runTogether(_ commands: [[String]]) async throws -> [(status: Int32, stdout: String, stderr: String)] {
         try await blockingCall { try runTogetherBlocking(commands) }
     }
@@ -23,8 +23,8 @@ import Testing
             _ = FileManager.default.createFile(atPath: out, contents: nil)
             _ = FileManager.default.createFile(atPath: err, contents: nil)
             let p = Process()
-            p.executableURL = URL(fileURLWithPath: BinaryRunner.binary)
-            p.arguments = args
+            p.executableURL = URL(fileURLWithPath: args[0])
+            p.arguments = Array(args.dropFirst())
             var env = ProcessInfo.processInfo.environment
             env.removeValue(forKey: "DOSSIER_STATE_DIR")
             p.environment = env
@@ -62,7 +62,8 @@ import Testing
         #expect(perScan > 0)
         // Several missing levels, created by the racing processes themselves.
         let state = dir + "/fresh/a/b/state"
-        let results = try await Self.runTogether(Array(repeating: ["scan", repo, "--state-dir", state], count: count))
+        let results = try await Self.runTogether(
+            Array(repeating: [BinaryRunner.binary, "scan", repo, "--state-dir", state], count: count))
         for r in results {
             #expect(r.status == alone.exitCode, "\(r.stderr)")
             #expect(r.stderr == "")
@@ -78,8 +79,8 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let state = dir + "/s"
         let commands: [[String]] =
-            Array(repeating: ["queue", "stress-append", "--count", "50", "--state-dir", state], count: 4)
-            + Array(repeating: ["queue", "status", "--state-dir", state], count: 4)
+            Array(repeating: [BinaryRunner.bench, "stress-append", "--count", "50", "--state-dir", state], count: 4)
+            + Array(repeating: [BinaryRunner.binary, "queue", "status", "--state-dir", state], count: 4)
         let results = try await Self.runTogether(commands)
         for (r, c) in zip(results, commands) { #expect(r.status == 0, "\(c): \(r.stderr)") }
         let queue = try EventQueue(path: state + "/queue.sqlite", readOnly: true)

@@ -23,8 +23,8 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let perScan = 20_000
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: QueueE2E.binary)
-        p.arguments = ["queue", "stress-append", "--count", String(perScan), "--batches", "40", "--state-dir", dir]
+        p.executableURL = URL(fileURLWithPath: QueueE2E.bench)
+        p.arguments = ["stress-append", "--count", String(perScan), "--batches", "40", "--state-dir", dir]
         let out = Pipe()
         p.standardOutput = out
         p.standardError = FileHandle.nullDevice
@@ -50,7 +50,8 @@ import Testing
             #expect(n == perScan + 1, "\(slug) has \(n) events: a partial scan survived the crash")
         }
         // The queue is still usable and the new batch lands whole.
-        let more = try await QueueE2E.run(["queue", "stress-append", "--count", "10", "--state-dir", dir])
+        let more = try await QueueE2E.run(
+            ["stress-append", "--count", "10", "--state-dir", dir], executable: QueueE2E.bench)
         #expect(more.status == 0, "\(more.stderr)")
         #expect(try queue.integrityCheck() == "ok")
     }
@@ -58,7 +59,8 @@ import Testing
     @Test func fullDiskRefusesTheBatchWithAClearErrorAndKeepsTheRest() async throws {
         let dir = try QueueE2E.tempDir("full")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let first = try await QueueE2E.run(["queue", "stress-append", "--count", "10", "--state-dir", dir])
+        let first = try await QueueE2E.run(
+            ["stress-append", "--count", "10", "--state-dir", dir], executable: QueueE2E.bench)
         #expect(first.status == 0, "\(first.stderr)")
         let queue = try EventQueue(path: dir + "/queue.sqlite")
         let before = try queue.list(limit: 1000)
@@ -66,8 +68,8 @@ import Testing
 
         // A 1 MB file size limit (RLIMIT_FSIZE) stands in for a full disk: a 20,001-event scan needs ~8 MB.
         let limited = try await QueueE2E.run(
-            ["queue", "stress-append", "--count", "20000", "--state-dir", dir],
-            launcher: ["/bin/bash", "-c", "ulimit -f 1024; exec \"$@\"", "bash"])
+            ["stress-append", "--count", "20000", "--state-dir", dir],
+            launcher: ["/bin/bash", "-c", "ulimit -f 1024; exec \"$@\"", "bash"], executable: QueueE2E.bench)
         #expect(limited.status == 2, "stdout: \(limited.stdout) stderr: \(limited.stderr)")
         #expect(limited.stderr.contains("write failed (disk full, file size limit or I/O error)"), "\(limited.stderr)")
         #expect(!limited.stdout.contains("committed"))

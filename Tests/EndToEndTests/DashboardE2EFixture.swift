@@ -28,12 +28,14 @@ struct DashboardE2EFixture: ~Copyable {
     /// Environment for the dashboard under test: the state directory, nothing inherited.
     var environment: [String: String] { ["DOSSIER_STATE_DIR": stateDir] }
 
-    /// Runs `dossier <arguments>` as a separate process (another writer of the same queue).
+    /// Runs `dossier <arguments>` (or `executable <arguments>`) as a separate process (another writer of the queue).
     @discardableResult
-    func dossier(_ arguments: [String], extraEnvironment: [String] = []) async -> (status: Int32, output: String) {
+    func dossier(
+        _ arguments: [String], extraEnvironment: [String] = [], executable: String = TmuxHarness.binary
+    ) async -> (status: Int32, output: String) {
         let env = TmuxHarness.environment + ["DOSSIER_STATE_DIR=\(stateDir)"] + extraEnvironment
         let r = await blockingCall {
-            tmuxSpawnAndWait([TmuxHarness.binary] + arguments, environment: env, stderrToStdout: true)
+            tmuxSpawnAndWait([executable] + arguments, environment: env, stderrToStdout: true)
         }
         return (r.status, r.stdout)
     }

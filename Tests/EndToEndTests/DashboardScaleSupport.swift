@@ -5,7 +5,7 @@ import TestSupport
     import Glibc
 #endif
 
-/// A 100,000-event queue (10 synthetic scans of 10,000 events through the real emitter, `queue stress-append`),
+/// A 100,000-event queue (10 synthetic scans of 10,000 events through the real emitter, `dossier-bench stress-append`),
 /// built once per test process and copied into each test's state directory.
 actor DashboardBigQueue {
     static let shared = DashboardBigQueue()
@@ -29,7 +29,7 @@ actor DashboardBigQueue {
         let dir = NSTemporaryDirectory() + "dossier-big-template-\(getpid())"
         try? FileManager.default.removeItem(atPath: dir)
         let r = await spawnOffThePool(
-            [TmuxHarness.binary, "queue", "stress-append", "--count", "9999", "--batches", "10"],
+            [BinaryRunner.bench, "stress-append", "--count", "9999", "--batches", "10"],
             environment: TmuxHarness.environment + ["DOSSIER_STATE_DIR=\(dir)"])
         guard r.status == 0, r.stdout.contains("committed 10 10000") else {
             throw DashboardScaleError.setup("stress-append exited \(r.status): \(r.stdout.suffix(400))")

@@ -60,7 +60,8 @@ struct DashboardTerminalTests {
         let f = try DashboardE2EFixture()
         let t = try TmuxHarness(arguments: [], directory: f.repository, environment: f.environment)
         try await t.waitFor("[1 Events (0)]")
-        let r = await f.dossier(["queue", "stress-append", "--count", "4", "--batches", "1"])
+        let r = await f.dossier(
+            ["stress-append", "--count", "4", "--batches", "1"], executable: BinaryRunner.bench)
         #expect(r.status == 0, "stress-append: \(r.output)")
         let screen = try await t.waitFor("[1 Events (5)]", "pending 5")
         #expect(screen.contains("indexed  artifact.file-"))

@@ -49,9 +49,9 @@ import Testing
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: secretFile)
 
         // 2 synthetic scans of 99 artifacts + 1 snapshot each: 200 events, 2 of them snapshots.
-        let append = try await BinaryRunner.run([
-            "queue", "stress-append", "--state-dir", state, "--count", "99", "--batches", "2",
-        ])
+        let append = try await BinaryRunner.run(
+            ["stress-append", "--state-dir", state, "--count", "99", "--batches", "2"],
+            executable: BinaryRunner.bench)
         #expect(append.exitCode == 0, "\(append.stderr)")
 
         let poisoned = try ReceiverProcess([
@@ -88,9 +88,9 @@ import Testing
         #expect(!second.stdoutText.contains(secret) && !second.stderr.contains(secret))
 
         // A signature with another secret pauses the endpoint (401) with a visible reason; nothing is consumed.
-        _ = try await BinaryRunner.run([
-            "queue", "stress-append", "--state-dir", state, "--count", "9", "--batches", "1",
-        ])
+        _ = try await BinaryRunner.run(
+            ["stress-append", "--state-dir", state, "--count", "9", "--batches", "1"],
+            executable: BinaryRunner.bench)
         let wrong = try await BinaryRunner.run(
             ["queue", "flush", "--state-dir", state, "--endpoint", fixed.url],
             environment: ["DOSSIER_WEBHOOK_SECRET": "whsec_" + Data(repeating: 7, count: 24).base64EncodedString()])
@@ -122,9 +122,9 @@ import Testing
             try Data(text.utf8).write(to: URL(fileURLWithPath: dir + "/" + name))
             try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: dir + "/" + name)
         }
-        let append = try await BinaryRunner.run([
-            "queue", "stress-append", "--state-dir", state, "--count", "299", "--batches", "2",
-        ])
+        let append = try await BinaryRunner.run(
+            ["stress-append", "--state-dir", state, "--count", "299", "--batches", "2"],
+            executable: BinaryRunner.bench)
         #expect(append.exitCode == 0, "\(append.stderr)")
         let receiver = try ReceiverProcess(["--secret-file", dir + "/current", "--store", dir + "/receiver.sqlite"])
         let badWindow = try await BinaryRunner.run([

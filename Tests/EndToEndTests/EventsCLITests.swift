@@ -7,7 +7,8 @@ import Testing
     static func sampleLines() async throws -> [String] {
         let dir = try QueueE2E.tempDir("evs")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        _ = try await QueueE2E.run(["queue", "stress-append", "--count", "2", "--state-dir", dir])
+        _ = try await QueueE2E.run(
+            ["stress-append", "--count", "2", "--state-dir", dir], executable: QueueE2E.bench)
         let raw = try await QueueE2E.run(["queue", "list", "--raw", "--state-dir", dir])
         return raw.stdout.split(separator: "\n").map(String.init)
     }

@@ -39,9 +39,9 @@ enum LocalState {
 
     /// A queue of `count + 1` synthetic events in `stateDir`, written by the real binary (closed cleanly: no -wal).
     static func filledQueue(stateDir: String, count: Int) async throws -> String {
-        let r = try await BinaryRunner.run([
-            "queue", "stress-append", "--count", String(count), "--batches", "1", "--state-dir", stateDir,
-        ])
+        let r = try await BinaryRunner.run(
+            ["stress-append", "--count", String(count), "--batches", "1", "--state-dir", stateDir],
+            executable: BinaryRunner.bench)
         precondition(r.exitCode == 0, "stress-append failed: \(r.stderr)")
         return stateDir + "/queue.sqlite"
     }

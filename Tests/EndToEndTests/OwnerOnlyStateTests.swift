@@ -10,11 +10,12 @@ import Testing
 /// Under `umask 000`, every folder the product creates is 0700 and every file 0600: fresh `--state-dir` paths with
 /// several missing levels, the queue and its -wal/-shm, baselines, and `dossier receive --store newdir/sub/…`.
 @Suite struct OwnerOnlyStateTests {
-    /// Starts `args` under `umask 000` and returns the process and a reader of its stdout.
-    static func start(_ args: [String]) throws -> (Process, Pipe) {
+    /// Starts `executable args` (default `dossier`) under `umask 000` and returns the process and a reader of its
+    /// stdout.
+    static func start(_ args: [String], executable: String = BinaryRunner.binary) throws -> (Process, Pipe) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: LocalState.umask000[0])
-        p.arguments = Array(LocalState.umask000.dropFirst()) + [BinaryRunner.binary] + args
+        p.arguments = Array(LocalState.umask000.dropFirst()) + [executable] + args
         let out = Pipe()
         p.standardOutput = out
         p.standardError = FileHandle.nullDevice
@@ -66,9 +67,9 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let state = dir + "/fresh/state"
         // Killed mid-append, the process leaves its -wal and -shm behind, with the modes it created them with.
-        let (p, out) = try Self.start([
-            "queue", "stress-append", "--count", "20000", "--batches", "40", "--state-dir", state,
-        ])
+        let (p, out) = try Self.start(
+            ["stress-append", "--count", "20000", "--batches", "40", "--state-dir", state],
+            executable: BinaryRunner.bench)
         let seen = Self.read(out, until: "committed 1 ")
         kill(p.processIdentifier, SIGKILL)
         await p.exited()

@@ -8,9 +8,8 @@ import Testing
         let dir = try QueueE2E.tempDir("qcli")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let state = dir + "/state"
-        let append = try await QueueE2E.run([
-            "queue", "stress-append", "--count", "4", "--batches", "2", "--state-dir", state,
-        ])
+        let append = try await QueueE2E.run(
+            ["stress-append", "--count", "4", "--batches", "2", "--state-dir", state], executable: QueueE2E.bench)
         #expect(append.status == 0, "\(append.stderr)")
         #expect(append.stdout.contains("committed 2 5"))
 

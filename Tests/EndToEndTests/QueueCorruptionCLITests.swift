@@ -20,19 +20,23 @@ import Testing
         let refusal = LocalState.corruptMessage(path, detail: verdict)
         #expect(refusal.contains("it was left untouched. To recover, move it aside with its -wal and -shm files"))
         let secret = try LocalState.secretFile(in: dir)
-        // Each command with the prefix it puts before the queue's refusal.
-        let commands: [(args: [String], prefix: String)] = [
-            (["scan", repo], "scan: "),
-            (["scan", repo, "--json"], "scan: "),
-            (["queue", "status"], ""),
-            (["queue", "list"], ""),
-            (["queue", "flush", "--endpoint", "http://127.0.0.1:9/webhook", "--secret-file", secret], ""),
-            (["dashboard", repo, "--bench-frames", "1"], "dashboard: "),
+        // Each command with the prefix it puts before the queue's refusal. The dashboard's data source (which needs
+        // no terminal under `dossier-bench frames`) opens the queue the way `dossier dashboard` does.
+        let commands: [(executable: String, args: [String], prefix: String)] = [
+            (BinaryRunner.binary, ["scan", repo], "dossier: scan: "),
+            (BinaryRunner.binary, ["scan", repo, "--json"], "dossier: scan: "),
+            (BinaryRunner.binary, ["queue", "status"], "dossier: "),
+            (BinaryRunner.binary, ["queue", "list"], "dossier: "),
+            (
+                BinaryRunner.binary,
+                ["queue", "flush", "--endpoint", "http://127.0.0.1:9/webhook", "--secret-file", secret], "dossier: "
+            ),
+            (BinaryRunner.bench, ["frames", repo, "--frames", "1"], "dossier-bench: frames: "),
         ]
-        for (command, prefix) in commands {
-            let r = try await BinaryRunner.run(command + ["--state-dir", state])
+        for (executable, command, prefix) in commands {
+            let r = try await BinaryRunner.run(command + ["--state-dir", state], executable: executable)
             #expect(r.exitCode == 2, "\(command): exit \(r.exitCode)")
-            #expect(r.stderr == "dossier: " + prefix + refusal + "\n", "\(command)")
+            #expect(r.stderr == prefix + refusal + "\n", "\(command)")
             #expect(try LocalState.contents(of: state) == before, "\(command) changed the state folder")
         }
     }

@@ -8,6 +8,9 @@ enum QueueE2E {
     /// The `dossier` binary next to the test bundle (located once, by `BinaryRunner`).
     static var binary: String { BinaryRunner.binary }
 
+    /// The `dossier-bench` binary (synthetic queue load).
+    static var bench: String { BinaryRunner.bench }
+
     static func tempDir(_ tag: String) throws -> String {
         let dir = (NSTemporaryDirectory() as NSString).appendingPathComponent(
             "dossier-\(tag)-\(UUID().uuidString.prefix(8))")
@@ -22,19 +25,21 @@ enum QueueE2E {
         var stdoutData: Data
     }
 
-    /// Runs `dossier args` (or `launcher + [binary] + args`) to completion; output goes through files, so large
-    /// outputs cannot deadlock.
+    /// Runs `dossier args` (or `launcher + [executable] + args`; `executable` defaults to `dossier`) to completion;
+    /// output goes through files, so large outputs cannot deadlock.
     static func run(
         _ args: [String], cwd: String? = nil, stdin: Data? = nil, environment: [String: String] = [:],
-        launcher: [String] = []
+        launcher: [String] = [], executable: String = BinaryRunner.binary
     ) async throws -> Result {
         try await blockingCall {
-            try runBlocking(args, cwd: cwd, stdin: stdin, environment: environment, launcher: launcher)
+            try runBlocking(
+                args, cwd: cwd, stdin: stdin, environment: environment, launcher: launcher, executable: executable)
         }
     }
 
     private static func runBlocking(
-        _ args: [String], cwd: String?, stdin: Data?, environment: [String: String], launcher: [String]
+        _ args: [String], cwd: String?, stdin: Data?, environment: [String: String], launcher: [String],
+        executable binary: String
     ) throws -> Result {
         let dir = try tempDir("run")
         defer { try? FileManager.default.removeItem(atPath: dir) }

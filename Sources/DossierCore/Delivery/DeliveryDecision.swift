@@ -48,6 +48,11 @@ public enum DeliveryFollowUp: Sendable, Equatable {
     case bisect
 }
 
+/// The `delivery_attempts.outcome` label of one attempt (its raw value is what the attempt log stores and shows).
+public enum AttemptOutcome: String, Sendable, Equatable {
+    case delivered, partial, retry, split, bisect, paused, unreachable, dead
+}
+
 /// The answer-to-transition rules of docs/architecture.md, as a pure function of the answer, the events' attempt
 /// counts, the schedule, the clock and a random number.
 public struct DeliveryDecision: Sendable, Equatable {
@@ -55,8 +60,8 @@ public struct DeliveryDecision: Sendable, Equatable {
     public var outcomes: [DeliveryOutcome]
     public var followUp: DeliveryFollowUp
     public var endpoint: EndpointVerdict
-    /// The `delivery_attempts.outcome` label: delivered, partial, retry, split, bisect, paused, unreachable, dead.
-    public var label: String
+    /// The `delivery_attempts.outcome` label.
+    public var label: AttemptOutcome
     /// A one-line explanation for the attempt log (nil when everything was accepted).
     public var error: String?
 
@@ -79,7 +84,7 @@ public struct DeliveryDecision: Sendable, Equatable {
             let reason = message
             return DeliveryDecision(
                 outcomes: events.map { .retry($0.id, at: now, error: reason, consumeAttempt: false) },
-                followUp: .none, endpoint: .unreachable(reason), label: "unreachable", error: reason)
+                followUp: .none, endpoint: .unreachable(reason), label: .unreachable, error: reason)
         case .http(let status, let body, let retryAfterHeader, let location):
             let snippet = bodySnippet(body)
             switch status {
@@ -100,13 +105,13 @@ public struct DeliveryDecision: Sendable, Equatable {
             case 413:
                 if events.count > 1 {
                     return DeliveryDecision(
-                        outcomes: [], followUp: .split, endpoint: .healthy, label: "split",
+                        outcomes: [], followUp: .split, endpoint: .healthy, label: .split,
                         error: "HTTP 413: batch too large, splitting")
                 }
                 let reason = "HTTP 413: the event alone is too large for the endpoint" + snippet
                 return DeliveryDecision(
                     outcomes: events.map { .dead($0.id, reason: reason) }, followUp: .none, endpoint: .healthy,
-                    label: "dead", error: reason)
+                    label: .dead, error: reason)
             case 400, 422:
                 if hasResults(body) {
                     return decideResults(
@@ -115,20 +120,20 @@ public struct DeliveryDecision: Sendable, Equatable {
                 }
                 if events.count > 1 {
                     return DeliveryDecision(
-                        outcomes: [], followUp: .bisect, endpoint: .healthy, label: "bisect",
+                        outcomes: [], followUp: .bisect, endpoint: .healthy, label: .bisect,
                         error: "HTTP \(status) without per-event results: bisecting to isolate the rejected event"
                             + snippet)
                 }
                 let reason = "rejected by the endpoint: HTTP \(status)" + snippet
                 return DeliveryDecision(
                     outcomes: events.map { .dead($0.id, reason: reason) }, followUp: .none, endpoint: .healthy,
-                    label: "dead", error: reason)
+                    label: .dead, error: reason)
             case 408, 429, 500..<600:
                 let retryAfter = retryAfterHeader.flatMap { RetryAfter.seconds($0, now: now) }
                 let reason = "HTTP \(status)" + snippet
                 let outcomes = events.map { failed($0, error: reason, retryAfter: retryAfter, schedule, now, random) }
                 return DeliveryDecision(
-                    outcomes: outcomes, followUp: .none, endpoint: .failing(reason), label: "retry", error: reason)
+                    outcomes: outcomes, followUp: .none, endpoint: .failing(reason), label: .retry, error: reason)
             default:
                 return paused(events, "HTTP \(status): unexpected answer; check the endpoint configuration" + snippet)
             }
@@ -137,7 +142,7 @@ public struct DeliveryDecision: Sendable, Equatable {
 
     static func paused(_ events: [Event], _ reason: String) -> DeliveryDecision {
         DeliveryDecision(
-            outcomes: events.map { .release($0.id) }, followUp: .none, endpoint: .paused(reason), label: "paused",
+            outcomes: events.map { .release($0.id) }, followUp: .none, endpoint: .paused(reason), label: .paused,
             error: reason)
     }
 
@@ -170,14 +175,14 @@ public struct DeliveryDecision: Sendable, Equatable {
         let object = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any]
         guard let object, let rawResults = object["results"] else {
             return DeliveryDecision(
-                outcomes: events.map { .delivered($0.id) }, followUp: .none, endpoint: .healthy, label: "delivered",
+                outcomes: events.map { .delivered($0.id) }, followUp: .none, endpoint: .healthy, label: .delivered,
                 error: nil)
         }
         guard let entries = rawResults as? [Any] else {
             let reason = "HTTP \(status): malformed answer: 'results' is not an array"
             let outcomes = events.map { failed($0, error: reason, retryAfter: nil, schedule, now, random) }
             return DeliveryDecision(
-                outcomes: outcomes, followUp: .none, endpoint: .failing(reason), label: "retry", error: reason)
+                outcomes: outcomes, followUp: .none, endpoint: .failing(reason), label: .retry, error: reason)
         }
         var verdicts: [String: (status: String, reason: String?)] = [:]
         var malformedEntries = 0
@@ -222,8 +227,8 @@ public struct DeliveryDecision: Sendable, Equatable {
         if retried > 0 { problems.append("\(retried) missing or malformed in the results") }
         if malformedEntries > 0 { problems.append("\(malformedEntries) malformed result entries ignored") }
         if unknownIDs > 0 { problems.append("\(unknownIDs) unknown event ids in the results ignored") }
-        let label =
-            (rejected == 0 && retried == 0) ? "delivered" : (delivered == 0 && rejected == 0 ? "retry" : "partial")
+        let label: AttemptOutcome =
+            (rejected == 0 && retried == 0) ? .delivered : (delivered == 0 && rejected == 0 ? .retry : .partial)
         let endpoint: EndpointVerdict =
             retried > 0 ? .failing("HTTP \(status): incomplete or malformed per-event results") : .healthy
         return DeliveryDecision(

@@ -225,8 +225,8 @@ public struct FlushStateMachine: Sendable {
         let log = DeliveryAttemptLog(
             batchID: batch.id, endpoint: settings.endpoint, startedAt: startedAt,
             latencyMs: max(0, now.timeIntervalSince(startedAt)) * 1000, eventIDs: batch.eventIDs,
-            byteCount: batch.body.count, statusCode: statusCode, error: decision.error, outcome: decision.label,
-            nextRetryAt: nextRetry)
+            byteCount: batch.body.count, statusCode: statusCode, error: decision.error,
+            outcome: decision.label.rawValue, nextRetryAt: nextRetry)
         buffer.attempts.append(
             AttemptCompletion(outcomes: decision.outcomes, now: now, log: log, verdict: decision.endpoint))
         if decision.followUp != .none, let (left, right) = batch.halves() {

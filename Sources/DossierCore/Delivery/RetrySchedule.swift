@@ -42,13 +42,6 @@ public enum RetryAfter {
         if !text.isEmpty, text.allSatisfy({ $0.isASCII && $0.isNumber }) {
             return Double(text)
         }
-        for format in ["EEE, dd MMM yyyy HH:mm:ss zzz", "EEEE, dd-MMM-yy HH:mm:ss zzz", "EEE MMM d HH:mm:ss yyyy"] {
-            let formatter = DateFormatter()
-            formatter.locale = Locale(identifier: "en_US_POSIX")
-            formatter.timeZone = TimeZone(identifier: "GMT")
-            formatter.dateFormat = format
-            if let date = formatter.date(from: text) { return max(0, date.timeIntervalSince(now)) }
-        }
-        return nil
+        return HTTPDate.parse(text).map { max(0, $0.timeIntervalSince(now)) }
     }
 }

@@ -8,8 +8,35 @@ import Foundation
 
 /// A baseline file that cannot be read or written, with the path and the problem.
 public struct BaselineStoreError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// What went wrong with the file at `path`.
+    public enum Problem: Sendable, Equatable, CustomStringConvertible {
+        /// The file exists but could not be read.
+        case unreadable(FileSystemError)
+        /// The bytes are not a baseline: the decoder's complaint (field and reason).
+        case malformed(String)
+        /// The baseline could not be encoded (the decoder's complaint).
+        case unencodable(String)
+        /// The temporary file could not be created (`errno`).
+        case cannotCreate(errno: Int32)
+        /// Writing, syncing or renaming the file failed (`errno`).
+        case cannotWrite(errno: Int32)
+        /// The state folder could not be created.
+        case stateFolder(String)
+
+        public var description: String {
+            switch self {
+            case .unreadable(let e): "cannot read (\(e))"
+            case .malformed(let detail): "malformed baseline file (\(detail)); accept a new one"
+            case .unencodable(let detail): "cannot encode (\(detail))"
+            case .cannotCreate(let code): "cannot create (\(CPath.errorText(code)))"
+            case .cannotWrite(let code): "cannot write (\(CPath.errorText(code)))"
+            case .stateFolder(let problem): "cannot create state folder (\(problem))"
+            }
+        }
+    }
+
     public var path: String
-    public var problem: String
+    public var problem: Problem
     public var description: String { "baseline \(path): \(problem)" }
 }
 
@@ -31,34 +58,36 @@ public struct BaselineStore: Sendable {
     }
 
     /// The stored baseline, or nil when none was accepted.
-    public func load(featureSlug: String, missionType: String) throws -> Baseline? {
+    public func load(featureSlug: String, missionType: String) throws(BaselineStoreError) -> Baseline? {
         let file = path(featureSlug: featureSlug, missionType: missionType)
         let bytes: [UInt8]
         switch PosixFileSystem().read(file: Array(file.utf8), limit: 256 << 20) {
         case .success(let b): bytes = b
         case .failure(let e) where e.isGone: return nil
-        case .failure(let e): throw BaselineStoreError(path: file, problem: "cannot read (\(e))")
+        case .failure(let e): throw BaselineStoreError(path: file, problem: .unreadable(e))
         }
         do {
             return try JSONDecoder().decode(Baseline.self, from: Data(bytes))
         } catch {
-            throw BaselineStoreError(
-                path: file, problem: "malformed baseline file (\(Self.describe(error))); accept a new one")
+            throw BaselineStoreError(path: file, problem: .malformed(Self.describe(error)))
         }
     }
 
     /// Writes `baseline` atomically with owner-only permissions.
-    public func save(_ baseline: Baseline) throws {
+    public func save(_ baseline: Baseline) throws(BaselineStoreError) {
         try Self.makeDirectory(stateDirectory)
         try Self.makeDirectory(directory)
         let file = path(featureSlug: baseline.featureSlug, missionType: baseline.missionType)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        var data = try encoder.encode(baseline)
+        var data: Data
+        do { data = try encoder.encode(baseline) } catch {
+            throw BaselineStoreError(path: file, problem: .unencodable(Self.describe(error)))
+        }
         data.append(0x0A)
         let tmp = file + ".tmp.\(getpid())"
         let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o600)
-        guard fd >= 0 else { throw BaselineStoreError(path: tmp, problem: "cannot create (\(CPath.errorText(errno)))") }
+        guard fd >= 0 else { throw BaselineStoreError(path: tmp, problem: .cannotCreate(errno: errno)) }
         var ok = fchmod(fd, 0o600) == 0
         data.withUnsafeBytes { raw in
             var offset = 0
@@ -73,7 +102,7 @@ public struct BaselineStore: Sendable {
         guard ok, rename(tmp, file) == 0 else {
             let code = ok ? errno : writeErrno
             unlink(tmp)
-            throw BaselineStoreError(path: file, problem: "cannot write (\(CPath.errorText(code)))")
+            throw BaselineStoreError(path: file, problem: .cannotWrite(errno: code))
         }
     }
 
@@ -105,9 +134,9 @@ public struct BaselineStore: Sendable {
     }
 
     /// `mkdir -p` with 0700 for every folder it creates (`OwnerOnlyFiles`).
-    static func makeDirectory(_ path: String) throws {
+    static func makeDirectory(_ path: String) throws(BaselineStoreError) {
         do throws(OwnerOnlyError) { try OwnerOnlyFiles.makeDirectories(path) } catch {
-            throw BaselineStoreError(path: path, problem: "cannot create state folder (\(error.problem))")
+            throw BaselineStoreError(path: path, problem: .stateFolder(error.problem))
         }
     }
 

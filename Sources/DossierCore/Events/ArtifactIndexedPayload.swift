@@ -1,5 +1,5 @@
 /// Payload of `mission_dossier_artifact_indexed`: one per present, hashed artifact.
-public struct ArtifactIndexedPayload: Sendable, Equatable, Encodable {
+public struct ArtifactIndexedPayload: Sendable, Equatable {
     public var featureSlug: String
     public var artifactKey: String
     public var artifactClass: ArtifactClass
@@ -38,19 +38,6 @@ public struct ArtifactIndexedPayload: Sendable, Equatable, Encodable {
         case wpID = "wp_id"
         case stepID = "step_id"
         case requiredStatus = "required_status"
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(featureSlug, forKey: .featureSlug)
-        try c.encode(artifactKey, forKey: .artifactKey)
-        try c.encode(artifactClass, forKey: .artifactClass)
-        try c.encode(relativePath, forKey: .relativePath)
-        try c.encode(contentHashSHA256, forKey: .contentHashSHA256)
-        try c.encode(sizeBytes, forKey: .sizeBytes)
-        try c.encode(wpID, forKey: .wpID)
-        try c.encode(stepID, forKey: .stepID)
-        try c.encode(requiredStatus, forKey: .requiredStatus)
     }
 
     /// Checks the value rules.

@@ -11,7 +11,7 @@ public enum MissingReason: String, CaseIterable, Sendable, Codable {
 }
 
 /// Payload of `mission_dossier_artifact_missing`: a required artifact missing or invalid.
-public struct ArtifactMissingPayload: Sendable, Equatable, Encodable {
+public struct ArtifactMissingPayload: Sendable, Equatable {
     public var featureSlug: String
     public var artifactKey: String
     public var artifactClass: ArtifactClass
@@ -44,17 +44,6 @@ public struct ArtifactMissingPayload: Sendable, Equatable, Encodable {
         case reasonCode = "reason_code"
         case reasonDetail = "reason_detail"
         case blocking
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(featureSlug, forKey: .featureSlug)
-        try c.encode(artifactKey, forKey: .artifactKey)
-        try c.encode(artifactClass, forKey: .artifactClass)
-        try c.encode(expectedPathPattern, forKey: .expectedPathPattern)
-        try c.encode(reasonCode, forKey: .reasonCode)
-        try c.encode(reasonDetail, forKey: .reasonDetail)
-        try c.encode(blocking, forKey: .blocking)
     }
 
     /// Checks the value rules.

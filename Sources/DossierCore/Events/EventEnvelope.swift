@@ -96,18 +96,6 @@ public struct EventEnvelope: Sendable, Equatable {
         return Data(writer.bytes)
     }
 
-    /// The same bytes through `JSONEncoder` (slower); kept as the reference the fast writer is tested against.
-    public func canonicalJSONViaEncoder() -> Data {
-        // Encoding plain strings, integers, booleans and enums cannot fail.
-        try! Self.encoder.encode(self)
-    }
-
-    private static let encoder: JSONEncoder = {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return e
-    }()
-
     /// JSONDecoder only says "not valid JSON"; JSONSerialization says where ("around character 5", "end of file").
     private static func describeMalformed(_ data: Data) -> String {
         if data.isEmpty { return "empty input" }
@@ -118,38 +106,6 @@ public struct EventEnvelope: Sendable, Equatable {
             let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String
             return (detail ?? "not valid JSON").trimmingCharacters(in: CharacterSet(charactersIn: ". "))
                 + " (\(data.count) bytes)"
-        }
-    }
-}
-
-extension EventEnvelope: Codable {
-    enum CodingKeys: String, CodingKey {
-        case eventType = "event_type"
-        case eventID = "event_id"
-        case timestamp
-        case actor
-        case payload
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(eventType, forKey: .eventType)
-        try c.encode(eventID, forKey: .eventID)
-        try c.encode(timestamp, forKey: .timestamp)
-        try c.encode(actor, forKey: .actor)
-        try c.encode(payload, forKey: .payload)
-    }
-
-    /// Decoding validates exactly like `init(validating:)`.
-    public init(from decoder: any Decoder) throws {
-        let value = try JSONValue(from: decoder)
-        do {
-            try self.init(validating: value)
-        } catch {
-            throw DecodingError.dataCorrupted(
-                DecodingError.Context(
-                    codingPath: decoder.codingPath, debugDescription: error.description,
-                    underlyingError: error))
         }
     }
 }

@@ -45,14 +45,3 @@ public enum EventPayload: Sendable, Equatable {
         }
     }
 }
-
-extension EventPayload: Encodable {
-    public func encode(to encoder: any Encoder) throws {
-        switch self {
-        case .artifactIndexed(let p): try p.encode(to: encoder)
-        case .artifactMissing(let p): try p.encode(to: encoder)
-        case .snapshotComputed(let p): try p.encode(to: encoder)
-        case .parityDriftDetected(let p): try p.encode(to: encoder)
-        }
-    }
-}

@@ -1,5 +1,5 @@
 /// Payload of `mission_dossier_parity_drift_detected`: only when a baseline exists and differs.
-public struct ParityDriftDetectedPayload: Sendable, Equatable, Encodable {
+public struct ParityDriftDetectedPayload: Sendable, Equatable {
     public var featureSlug: String
     public var localParityHash: String
     public var baselineParityHash: String

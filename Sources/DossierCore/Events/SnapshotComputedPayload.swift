@@ -1,5 +1,5 @@
 /// Payload of `mission_dossier_snapshot_computed`: always once per scan, after the artifact events.
-public struct SnapshotComputedPayload: Sendable, Equatable, Encodable {
+public struct SnapshotComputedPayload: Sendable, Equatable {
     public var featureSlug: String
     public var parityHashSHA256: String
     /// Invariants checked: all counts >= 0, required = required_present + required_missing,

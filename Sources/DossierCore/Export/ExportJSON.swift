@@ -25,7 +25,7 @@ public enum ExportJSON {
         case .bool(let b): out += Array((b ? "true" : "false").utf8)
         case .integer(let i): out += Array(String(i).utf8)
         case .number(let d): out += Array((d.isFinite ? "\(d)" : "null").utf8)
-        case .string(let s): writeString(s, into: &out)
+        case .string(let s): JSONString.append(s, to: &out)
         case .array(let items):
             out.append(UInt8(ascii: "["))
             for (i, item) in items.enumerated() {
@@ -38,33 +38,11 @@ public enum ExportJSON {
             let keys = object.keys.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
             for (i, key) in keys.enumerated() {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
-                writeString(key, into: &out)
+                JSONString.append(key, to: &out)
                 out.append(UInt8(ascii: ":"))
                 if let item = object[key] { write(item, into: &out) }
             }
             out.append(UInt8(ascii: "}"))
         }
-    }
-
-    private static func writeString(_ s: String, into out: inout [UInt8]) {
-        let hex = Array("0123456789abcdef".utf8)
-        out.append(UInt8(ascii: "\""))
-        for b in s.utf8 {
-            switch b {
-            case UInt8(ascii: "\""): out += [0x5C, 0x22]
-            case 0x5C: out += [0x5C, 0x5C]
-            case 0x0A: out += [0x5C, UInt8(ascii: "n")]
-            case 0x0D: out += [0x5C, UInt8(ascii: "r")]
-            case 0x09: out += [0x5C, UInt8(ascii: "t")]
-            case 0x08: out += [0x5C, UInt8(ascii: "b")]
-            case 0x0C: out += [0x5C, UInt8(ascii: "f")]
-            case 0..<0x20:
-                out += [
-                    0x5C, UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(b >> 4)], hex[Int(b & 15)],
-                ]
-            default: out.append(b)
-            }
-        }
-        out.append(UInt8(ascii: "\""))
     }
 }

@@ -6,16 +6,14 @@ public enum UTCOrderKey {
     public static func key(_ timestamp: String) -> String {
         guard let p = parse(timestamp) else { return timestamp }
         guard let offsetMinutes = p.offsetMinutes else { return timestamp }
-        var total = days(year: p.year, month: p.month, day: p.day) * 86_400 + Int64(p.hour * 3600 + p.minute * 60)
+        var total =
+            CivilDate.days(year: p.year, month: p.month, day: p.day) * 86_400 + Int64(p.hour * 3600 + p.minute * 60)
             + Int64(p.second) - Int64(offsetMinutes) * 60
         let micros = p.micros
         let day = total >= 0 ? total / 86_400 : (total - 86_399) / 86_400
         total -= day * 86_400
-        let (y, m, d) = civil(fromDays: day)
-        func pad(_ v: Int64, _ w: Int) -> String {
-            let s = String(v)
-            return s.count >= w ? s : String(repeating: "0", count: w - s.count) + s
-        }
+        let (y, m, d) = CivilDate.civil(fromDays: day)
+        let pad = CivilDate.pad
         var out = "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(total / 3600, 2)):\(pad(total / 60 % 60, 2))"
             + ":\(pad(total % 60, 2))"
         if micros > 0 { out += "." + pad(Int64(micros), 6) }
@@ -84,27 +82,5 @@ public enum UTCOrderKey {
         parts.offsetMinutes = sign * (oh * 60 + om)
         parts.offsetFields = (oh, om)
         return parts
-    }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
-    static func days(year: Int64, month: Int64, day: Int64) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
-
-    static func civil(fromDays days: Int64) -> (Int64, Int64, Int64) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
     }
 }

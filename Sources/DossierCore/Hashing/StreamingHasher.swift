@@ -20,23 +20,6 @@ public struct FileDigest: Sendable, Equatable {
     }
 }
 
-/// A failed file-system call: which call and the `errno` it returned.
-public struct FileSystemError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var call: String
-    public var code: Int32
-
-    public init(call: String, code: Int32) {
-        self.call = call
-        self.code = code
-    }
-
-    /// The file or folder is gone (ENOENT / ENOTDIR).
-    public var isGone: Bool { code == ENOENT || code == ENOTDIR }
-    /// The file was replaced by a symlink between listing and opening (O_NOFOLLOW refused it).
-    public var isSymlinkRace: Bool { code == ELOOP }
-    public var description: String { "\(call): \(CPath.errorText(code))" }
-}
-
 /// Streaming SHA-256 over POSIX `open`/`read` in fixed 1 MiB chunks: memory stays bounded whatever the file size.
 public enum StreamingHasher {
     /// Chunk size of each `read`.

@@ -1,5 +1,5 @@
 /// Something odd found while scanning. A scan records an anomaly and goes on; it never aborts on one file.
-public struct Anomaly: Codable, Sendable, Equatable, Hashable {
+public struct Anomaly: Sendable, Equatable, Hashable {
     /// What kind of problem. Raw values are the stable codes used in `--json` output and events.
     public enum Kind: String, Codable, CaseIterable, Sendable {
         /// The file exists but could not be opened or read (permissions, I/O error).
@@ -38,11 +38,5 @@ public struct Anomaly: Codable, Sendable, Equatable, Hashable {
         self.kind = kind
         self.relativePath = relativePath
         self.detail = detail
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case kind
-        case relativePath = "relative_path"
-        case detail
     }
 }

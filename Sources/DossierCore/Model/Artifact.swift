@@ -1,5 +1,5 @@
 /// One entry of a dossier: a file that is present, or a required file the manifest expects and that is absent.
-public struct Artifact: Codable, Sendable, Equatable {
+public struct Artifact: Sendable, Equatable {
     /// Unique within the dossier, stable, derived from the feature-relative path.
     public var key: String
     public var artifactClass: ArtifactClass
@@ -42,19 +42,5 @@ public struct Artifact: Codable, Sendable, Equatable {
     /// Present, hashed and without a blocking anomaly: counts as "present and valid" for completeness.
     public var isValid: Bool {
         present && contentHashSHA256 != nil && anomaly.map { $0.kind == .emptyFile || $0.kind == .unusualName } ?? true
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case key
-        case artifactClass = "class"
-        case relativePath = "relative_path"
-        case contentHashSHA256 = "content_hash_sha256"
-        case sizeBytes = "size_bytes"
-        case wpID = "wp_id"
-        case stepID = "step_id"
-        case requiredStatus = "required_status"
-        case present
-        case anomaly
-        case pathPattern = "path_pattern"
     }
 }

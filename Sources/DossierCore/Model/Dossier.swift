@@ -1,5 +1,5 @@
 /// The audited index of one feature folder: what a scan produces (§3).
-public struct Dossier: Codable, Sendable, Equatable {
+public struct Dossier: Sendable, Equatable {
     /// The feature folder's name, e.g. `042-user-login`.
     public var featureSlug: String
     /// Absolute path of the feature folder that was scanned.
@@ -9,7 +9,7 @@ public struct Dossier: Codable, Sendable, Equatable {
     /// The step requirements are computed for; nil when the mission type has no manifest.
     public var currentStep: String?
     /// Where the current step came from: `flag`, `meta.json`, `inferred`, or `none`.
-    public var stepSource: String
+    public var stepSource: StepSource
     /// Every present artifact and every expected-but-absent required one, sorted by the UTF-8 bytes of the path.
     public var artifacts: [Artifact]
     /// Anomalies not tied to one artifact (unreadable folders, skipped symlinks, bad `meta.json`...).
@@ -17,7 +17,7 @@ public struct Dossier: Codable, Sendable, Equatable {
 
     public init(
         featureSlug: String, featureDirectory: String, missionType: String, currentStep: String?,
-        stepSource: String, artifacts: [Artifact], anomalies: [Anomaly]
+        stepSource: StepSource, artifacts: [Artifact], anomalies: [Anomaly]
     ) {
         self.featureSlug = featureSlug
         self.featureDirectory = featureDirectory

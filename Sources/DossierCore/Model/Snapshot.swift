@@ -1,5 +1,5 @@
 /// Counts of a snapshot (`artifact_counts`). Invariant: required = requiredPresent + requiredMissing.
-public struct ArtifactCounts: Codable, Sendable, Equatable {
+public struct ArtifactCounts: Sendable, Equatable {
     public var total: Int
     public var required: Int
     public var requiredPresent: Int
@@ -15,17 +15,10 @@ public struct ArtifactCounts: Codable, Sendable, Equatable {
         self.optional = optional
         self.optionalPresent = optionalPresent
     }
-
-    enum CodingKeys: String, CodingKey {
-        case total, required, optional
-        case requiredPresent = "required_present"
-        case requiredMissing = "required_missing"
-        case optionalPresent = "optional_present"
-    }
 }
 
 /// A deterministic summary of a dossier: counts, completeness and the parity hash.
-public struct Snapshot: Codable, Sendable, Equatable {
+public struct Snapshot: Sendable, Equatable {
     public var featureSlug: String
     public var missionType: String
     public var currentStep: String?
@@ -47,15 +40,5 @@ public struct Snapshot: Codable, Sendable, Equatable {
         self.completeness = completeness
         self.parityHashSHA256 = parityHashSHA256
         self.snapshotID = snapshotID
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case featureSlug = "feature_slug"
-        case missionType = "mission_type"
-        case currentStep = "current_step"
-        case counts = "artifact_counts"
-        case completeness = "completeness_status"
-        case parityHashSHA256 = "parity_hash_sha256"
-        case snapshotID = "snapshot_id"
     }
 }

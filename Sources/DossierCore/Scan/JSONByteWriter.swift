@@ -115,36 +115,12 @@ struct JSONByteWriter {
 
     mutating func int(_ value: Int) { int(Int64(value)) }
 
-    /// An RFC 8259 string: `"` and `\` escaped, control characters as `\n \t \r \b \f` or `\u00XX`, the rest raw.
-    mutating func string(_ s: String) {
-        var s = s
-        s.withUTF8 { string($0) }
-    }
+    /// A JSON string (`JSONString`, the one escaper).
+    mutating func string(_ s: String) { JSONString.append(s, to: &bytes) }
 
     mutating func string(_ s: String?) {
         if let s { string(s) } else { null() }
     }
 
-    mutating func string(_ utf8: UnsafeBufferPointer<UInt8>) {
-        bytes.append(UInt8(ascii: "\""))
-        if !utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
-            bytes.append(contentsOf: utf8)
-        } else {
-            let hex: [UInt8] = Array("0123456789abcdef".utf8)
-            for b in utf8 {
-                switch b {
-                case 0x22: bytes += [0x5C, 0x22]
-                case 0x5C: bytes += [0x5C, 0x5C]
-                case 0x0A: bytes += [0x5C, UInt8(ascii: "n")]
-                case 0x09: bytes += [0x5C, UInt8(ascii: "t")]
-                case 0x0D: bytes += [0x5C, UInt8(ascii: "r")]
-                case 0x08: bytes += [0x5C, UInt8(ascii: "b")]
-                case 0x0C: bytes += [0x5C, UInt8(ascii: "f")]
-                case 0x00..<0x20: bytes += [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 0xF)]]
-                default: bytes.append(b)
-                }
-            }
-        }
-        bytes.append(UInt8(ascii: "\""))
-    }
+    mutating func string(_ utf8: UnsafeBufferPointer<UInt8>) { JSONString.append(utf8, to: &bytes) }
 }

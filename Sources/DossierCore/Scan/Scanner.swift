@@ -151,7 +151,7 @@ public struct Scanner: Sendable {
         defer { context.reporter.featureDone(slug) }
         do throws(ScanError) {
             let dossier = try assemble(
-                feature, walk: &walk, metaBytes: metaBytes, repositoryRoot: context.repositoryRoot, request: request,
+                feature, walk: walk, metaBytes: metaBytes, repositoryRoot: context.repositoryRoot, request: request,
                 manifests: context.manifests)
             return .success(FeatureOutput(dossier: dossier, walk: walk))
         } catch {
@@ -175,154 +175,18 @@ public struct Scanner: Sendable {
         }
     }
 
-    /// Classification, requirements and anomalies of one walked feature (no file-system access but the manifest).
+    /// The dossier of one walked feature: `meta.json` decides the mission type, whose manifest is loaded (cached per
+    /// scan), then `FeatureAssembler` does the rest without touching the file system.
     private func assemble(
-        _ feature: DiscoveredFeature, walk: inout WalkOutput, metaBytes: Result<[UInt8], FileSystemError>?,
+        _ feature: DiscoveredFeature, walk: WalkOutput, metaBytes: Result<[UInt8], FileSystemError>?,
         repositoryRoot: String, request: ScanRequest, manifests: ManifestCache
     ) throws(ScanError) -> Dossier {
-        let slug = feature.slug
-        var anomalies = walk.anomalies
-        let listed = walk.files.sorted { $0.relative.lexicographicallyPrecedes($1.relative) }
-
-        // meta.json: mission type and step.
-        var metaMission: String?
-        var metaStep: String?
-        var metaInvalid: String?
-        switch metaBytes {
-        case .success(let bytes)?:
-            switch MetaJSON.parse(bytes) {
-            case .success(let meta):
-                metaMission = meta.missionType
-                metaStep = meta.step
-                for problem in meta.problems {
-                    anomalies.append(
-                        Anomaly(kind: .invalidMetadata, relativePath: "meta.json", detail: "meta.json: \(problem)"))
-                }
-            case .failure(let problem):
-                metaInvalid = problem.message
-                anomalies.append(
-                    Anomaly(
-                        kind: .invalidMetadata, relativePath: "meta.json",
-                        detail: "meta.json: \(problem.message); mission type defaults to software-dev"))
-            }
-        case .failure(let e)?:
-            anomalies.append(
-                Anomaly(
-                    kind: .invalidMetadata, relativePath: "meta.json",
-                    detail: "meta.json: cannot read (\(e)); mission type defaults to software-dev"))
-        case nil:
-            anomalies.append(
-                Anomaly(
-                    kind: .invalidMetadata, relativePath: "meta.json",
-                    detail: "meta.json not found in \(slug); mission type defaults to software-dev"))
-        }
-        let mission = request.missionOverride ?? metaMission ?? "software-dev"
+        let meta = FeatureAssembler.Meta(metaBytes, slug: feature.slug)
+        let mission = request.missionOverride ?? meta.missionType ?? "software-dev"
         let rules = try manifests.load(mission: mission, repositoryRoot: repositoryRoot, fileSystem: fileSystem)
-        let manifest = rules.manifest
-        if let step = request.stepOverride, let manifest, manifest.stepIndex(step) == nil {
-            throw .unknownStep(step: step, missionType: mission, validSteps: manifest.steps)
-        }
-
-        var artifacts: [Artifact] = []
-        artifacts.reserveCapacity(listed.count)
-        let relativeStrings = listed.map(\.relativeString)
-        let resolution = StepResolver.resolve(
-            flag: request.stepOverride, meta: metaStep, manifest: manifest,
-            presentPaths: relativeStrings)
-        if let problem = resolution.metaProblem {
-            anomalies.append(Anomaly(kind: .invalidMetadata, relativePath: "meta.json", detail: problem))
-        }
-        for (i, item) in listed.enumerated() {
-            let rel = relativeStrings[i]
-            let c = Classification.classify(relativePath: rel, rules: rules, currentStep: resolution.step)
-            var problems: [Anomaly] = []
-            var hash: String?
-            var size: Int64?
-            switch item.result {
-            case .digest(let digest):
-                hash = digest.sha256
-                size = digest.size
-                if digest.isValidUTF8 == false {
-                    problems.append(
-                        Anomaly(
-                            kind: .invalidFormat, relativePath: rel,
-                            detail: "\(rel): text artifact is not valid UTF-8"))
-                } else if rel == "meta.json", let metaInvalid {
-                    problems.append(Anomaly(kind: .invalidFormat, relativePath: rel, detail: "\(rel): \(metaInvalid)"))
-                }
-                if digest.size == 0 {
-                    problems.append(
-                        Anomaly(kind: .emptyFile, relativePath: rel, detail: "\(rel): empty file (0 bytes)"))
-                }
-            case .changing:
-                problems.append(
-                    Anomaly(
-                        kind: .changedDuringScan, relativePath: rel,
-                        detail: "\(rel): changed while it was being hashed, twice in a row (size, mtime or ctime "
-                            + "moved); no hash reported, rescan when it is quiet"))
-            case .failed(let e) where e.isGone || e.isSymlinkRace || e.code == EINVAL:
-                problems.append(
-                    Anomaly(
-                        kind: .deletedAfterScan, relativePath: rel,
-                        detail: "\(rel): listed but gone or replaced before it was hashed (\(e))"))
-            case .failed(let e):
-                problems.append(Anomaly(kind: .unreadable, relativePath: rel, detail: "\(rel): cannot read (\(e))"))
-            }
-            if let reason = item.nameProblem {
-                problems.append(Anomaly(kind: .unusualName, relativePath: rel, detail: "\(rel): \(reason)"))
-            }
-            // The most serious problem goes on the artifact; the others are listed with the dossier's anomalies.
-            problems.sort { Self.rank($0.kind) < Self.rank($1.kind) }
-            anomalies += problems.dropFirst()
-            artifacts.append(
-                Artifact(
-                    key: c.candidateKey, artifactClass: c.artifactClass, relativePath: rel, contentHashSHA256: hash,
-                    sizeBytes: size, wpID: c.wpID, stepID: c.stepID, requiredStatus: c.requiredStatus, present: true,
-                    anomaly: problems.first, pathPattern: c.pathPattern))
-        }
-
-        // Required entries with no present match.
-        var missing: [Artifact] = []
-        if let manifest, let step = resolution.step {
-            for rule in rules.entries
-            where !rule.optional && rule.entry.blocking && manifest.isRequired(entryStep: rule.step, at: step)
-                && !relativeStrings.contains(where: { rule.pattern.matches($0) })
-            {
-                let entry = rule.entry
-                let entryStep = rule.step
-                missing.append(
-                    Artifact(
-                        key: entry.artifactKey, artifactClass: entry.artifactClass, relativePath: entry.pathPattern,
-                        contentHashSHA256: nil, sizeBytes: nil, wpID: nil, stepID: entryStep, requiredStatus: .required,
-                        present: false, anomaly: nil, pathPattern: entry.pathPattern))
-            }
-        }
-        let keys = Classification.uniqueKeys(artifacts.map(\.key), reserved: Set(missing.map { ByteString($0.key) }))
-        for i in artifacts.indices { artifacts[i].key = keys[i] }
-        artifacts += missing
-        artifacts.sort { a, b in
-            a.relativePath.utf8.elementsEqual(b.relativePath.utf8)
-                ? (a.present ? 0 : 1) < (b.present ? 0 : 1) : ByteOrder.less(a.relativePath, b.relativePath)
-        }
-        anomalies.sort { a, b in
-            a.relativePath.utf8.elementsEqual(b.relativePath.utf8)
-                ? a.kind.rawValue < b.kind.rawValue : ByteOrder.less(a.relativePath, b.relativePath)
-        }
-        return Dossier(
-            featureSlug: slug, featureDirectory: String(decoding: feature.path, as: UTF8.self), missionType: mission,
-            currentStep: resolution.step, stepSource: resolution.source.rawValue, artifacts: artifacts,
-            anomalies: anomalies)
-    }
-
-    private static func rank(_ kind: Anomaly.Kind) -> Int {
-        switch kind {
-        case .deletedAfterScan, .changedDuringScan: return 0
-        case .unreadable: return 1
-        case .invalidFormat: return 2
-        case .unusualName: return 3
-        case .emptyFile: return 4
-        default: return 5
-        }
+        return try FeatureAssembler.dossier(
+            slug: feature.slug, directory: String(decoding: feature.path, as: UTF8.self), walk: walk, meta: meta,
+            missionType: mission, rules: rules, request: request)
     }
 }
 

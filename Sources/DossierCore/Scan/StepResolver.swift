@@ -1,10 +1,3 @@
-/// Where the current step came from (the `step_source` of a dossier).
-public enum StepSource: String, Sendable, Equatable {
-    case flag
-    case metaJSON = "meta.json"
-    case inferred, none
-}
-
 /// Decides the current step: `--step`, else `meta.json`, else the furthest step in manifest order for
 /// which some artifact required at that step is present (the first step when nothing is). Pure.
 public enum StepResolver {

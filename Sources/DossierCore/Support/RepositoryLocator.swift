@@ -24,6 +24,17 @@ public enum RepositoryLocator {
     /// `root(for:)`, the state directory's default and the dashboard use).
     public static func isRepository(_ root: String) -> Bool { isRepository(Array(root.utf8)) }
 
+    /// The state directory of a command run in `workingDirectory`: `explicit`, else `DOSSIER_STATE_DIR`, else
+    /// `.dossier/` at the repository around the working directory, or in the working directory outside one.
+    public static func stateDirectory(
+        explicit: String?, environment: [String: String], workingDirectory: String
+    ) -> String {
+        let root = Self.root(for: workingDirectory)
+        return StateDirectory.resolve(
+            explicit: explicit, environment: environment,
+            repositoryRoot: isRepository(root) ? root : workingDirectory)
+    }
+
     /// Whether `root` holds feature folders (a `kitty-specs/` folder): a git repository without one has no features.
     public static func hasFeatures(_ root: String) -> Bool {
         exists(CPath.join(Array(root.utf8), Array("kitty-specs".utf8)), directory: true)

@@ -25,7 +25,7 @@ struct BaselineAcceptCommand: AsyncParsableCommand {
         do {
             let result = try ScanPipeline.run(request, explicitStateDirectory: state.stateDir)
             let store = BaselineStore(stateDirectory: result.stateDirectory)
-            let now = ScanJSON.timestamp(Date())
+            let now = EventTimestamp.string(from: Date())
             for f in result.features {
                 let baseline = BaselineStore.baseline(
                     from: f.dossier, snapshot: f.snapshot, acceptedAt: now, source: "local")

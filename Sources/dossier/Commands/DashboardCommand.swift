@@ -39,9 +39,6 @@ struct DashboardCommand: AsyncParsableCommand {
 
     @Option(help: .hidden) var autoFlush: Double?
 
-    /// Hidden: render this many frames off-screen over the real queue and print timings (scripts/bench-tui.sh).
-    @Option(help: .hidden) var benchFrames: Int?
-
     @OptionGroup var state: StateOptions
 
     func validate() throws {
@@ -67,7 +64,7 @@ struct DashboardCommand: AsyncParsableCommand {
 
     /// Opens the queue, builds the data source and runs the UI; returns the exit code.
     private func launch() async throws -> Int32 {
-        if benchFrames == nil { try DashboardApp.checkTerminal() }
+        try DashboardApp.checkTerminal()
         let environment = ProcessInfo.processInfo.environment
         let target = RepositoryLocator.canonical(path ?? FileManager.default.currentDirectoryPath)
         let root = RepositoryLocator.root(for: target)
@@ -104,13 +101,6 @@ struct DashboardCommand: AsyncParsableCommand {
                     rescanInterval: rescanInterval, scanAtStart: scanAtStart))
         } catch {
             throw DashboardLaunchError.queue(error.description)
-        }
-        if let frames = benchFrames {
-            let r = await DashboardBenchmark.measure(dataSource: source, frames: frames)
-            print(
-                "frames=\(r.frameMilliseconds.count) events_loaded=\(r.events) queue_total=\(r.queueTotal)"
-                    + " median_ms=\(String(format: "%.3f", r.median)) p95_ms=\(String(format: "%.3f", r.p95))")
-            return 0
         }
         return try await DashboardApp.run(
             dataSource: source, options: DashboardOptions(readOnly: readOnly, color: !noColor))
@@ -169,7 +159,7 @@ struct DashboardCommand: AsyncParsableCommand {
             // deliveries succeed and fail within seconds without a key press.
             code = try await runDashboard(
                 engine: engine, label: "demo \(dir)", autoFlush: !readOnly, rescanInterval: 2,
-                scanAtStart: !readOnly && benchFrames == nil)
+                scanAtStart: !readOnly)
         } catch {
             await receiver.stop()
             throw error

@@ -6,8 +6,6 @@ struct QueueCommand: AsyncParsableCommand {
     static let subcommands: [any ParsableCommand.Type] = [
         QueueStatusCommand.self,
         QueueListCommand.self,
-        QueueStressAppendCommand.self,
-        QueueBenchAppendCommand.self,
         QueueFlushCommand.self, QueueRetryCommand.self, QueuePurgeCommand.self,
     ]
 

@@ -7,11 +7,9 @@ enum QueueSupport {
     /// The state directory: `--state-dir`, else `DOSSIER_STATE_DIR`, else `<repository root>/.dossier` when the
     /// working directory is inside a repository (a `kitty-specs/` folder or `.git`), else `./.dossier`.
     static func stateDirectory(_ options: StateOptions) -> String {
-        let cwd = FileManager.default.currentDirectoryPath
-        let root = RepositoryLocator.root(for: cwd)
-        return StateDirectory.resolve(
+        RepositoryLocator.stateDirectory(
             explicit: options.stateDir, environment: ProcessInfo.processInfo.environment,
-            repositoryRoot: RepositoryLocator.isRepository(root) ? root : cwd)
+            workingDirectory: FileManager.default.currentDirectoryPath)
     }
 
     /// Opens the queue of the resolved state directory; a failure is a `CommandFailure` naming the file.

@@ -55,7 +55,7 @@ struct ScanCommand: AsyncParsableCommand {
         let ms = Int(Date().timeIntervalSince(start) * 1000)
         if json {
             // Streamed in pieces: the document (megabytes on a real repository) is never copied whole.
-            ScanJSON.write(result, scannedAt: ScanJSON.timestamp(start), durationMS: ms) { piece in
+            ScanJSON.write(result, scannedAt: EventTimestamp.string(from: start), durationMS: ms) { piece in
                 guard let base = piece.baseAddress else { return }
                 FileHandle.standardOutput.write(
                     Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: base), count: piece.count, deallocator: .none))

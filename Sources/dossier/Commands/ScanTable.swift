@@ -12,7 +12,7 @@ enum ScanTable {
             let s = f.snapshot
             out.append(
                 "feature  \(esc(d.featureSlug))   mission \(esc(d.missionType))   step \(esc(d.currentStep ?? "-"))"
-                    + " (\(esc(d.stepSource)))")
+                    + " (\(esc(d.stepSource.rawValue)))")
             let rows = d.artifacts.map { a -> [String] in
                 [
                     a.present ? (a.anomaly == nil ? "ok" : "!") : "MISSING",

@@ -3,8 +3,8 @@ import Testing
 
 @testable import DossierCore
 
-/// `ScanJSON.encode` writes member by member; the reference below builds the whole `ScanJSON.Value` tree and renders
-/// it with `ScanJSON.write` (the way the document was written before). Both must give the same bytes.
+/// `ScanJSON.encode` writes member by member; the reference below builds the whole tree of values and renders it
+/// (the way the document was written before), with `JSONEncoder` escaping the strings. Both must give the same bytes.
 @Suite struct ScanJSONWriterTests {
     @Test func writerMatchesTheValueTreeOnAScanWithDriftAnomaliesAndEscapes() async throws {
         let root = try await ParallelScanTests.makeCorpus(features: 8)
@@ -55,7 +55,7 @@ import Testing
         }
         w.closeArray()
         var tree: [UInt8] = []
-        ScanJSON.write(
+        ScanJSONTree.write(
             .array([0, -1, 7, Int64.min, Int64.max, 1_000_000].map { .int($0) }), indent: 0, into: &tree)
         #expect(w.bytes == tree)
     }
@@ -63,7 +63,70 @@ import Testing
 
 /// The tree-building reference encoder.
 private enum ScanJSONTree {
-    typealias Value = ScanJSON.Value
+    /// A JSON value; objects are written with keys sorted by UTF-8 bytes.
+    indirect enum Value {
+        case null
+        case bool(Bool)
+        case int(Int64)
+        case string(String)
+        case array([Value])
+        case object([(String, Value)])
+
+        static func str(_ s: String?) -> Value { s.map { .string($0) } ?? .null }
+        static func int(_ i: Int?) -> Value { i.map { .int(Int64($0)) } ?? .null }
+    }
+
+    static func write(_ value: Value, indent: Int, into out: inout [UInt8]) {
+        switch value {
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+        case .int(let i): out.append(contentsOf: String(i).utf8)
+        case .string(let s): out += jsonString(s)
+        case .array(let items):
+            guard !items.isEmpty else {
+                out.append(contentsOf: [0x5B, 0x5D])
+                return
+            }
+            out.append(0x5B)
+            for (n, item) in items.enumerated() {
+                if n > 0 { out.append(0x2C) }
+                out.append(0x0A)
+                out.append(contentsOf: repeatElement(0x20, count: indent + 2))
+                write(item, indent: indent + 2, into: &out)
+            }
+            out.append(0x0A)
+            out.append(contentsOf: repeatElement(0x20, count: indent))
+            out.append(0x5D)
+        case .object(let fields):
+            guard !fields.isEmpty else {
+                out.append(contentsOf: [0x7B, 0x7D])
+                return
+            }
+            let inOrder = zip(fields, fields.dropFirst()).allSatisfy { pair in
+                pair.0.0.utf8.lexicographicallyPrecedes(pair.1.0.utf8)
+            }
+            let sorted = inOrder ? fields : fields.sorted { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }
+            out.append(0x7B)
+            for (n, field) in sorted.enumerated() {
+                if n > 0 { out.append(0x2C) }
+                out.append(0x0A)
+                out.append(contentsOf: repeatElement(0x20, count: indent + 2))
+                out += jsonString(field.0)
+                out.append(contentsOf: [0x3A, 0x20])
+                write(field.1, indent: indent + 2, into: &out)
+            }
+            out.append(0x0A)
+            out.append(contentsOf: repeatElement(0x20, count: indent))
+            out.append(0x7D)
+        }
+    }
+
+    /// A string as `JSONEncoder` writes it (an escaper independent of the package's own).
+    static func jsonString(_ s: String) -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return [UInt8]((try? encoder.encode(s)) ?? Data())
+    }
 
     static func encode(_ result: PipelineResult, scannedAt: String, durationMS: Int) -> [UInt8] {
         let features: [Value] = result.features.map(feature)
@@ -92,7 +155,7 @@ private enum ScanJSONTree {
         ])
         var out: [UInt8] = []
         out.reserveCapacity(1024 + result.features.reduce(0) { $0 + $1.dossier.artifacts.count * 600 })
-        ScanJSON.write(doc, indent: 0, into: &out)
+        write(doc, indent: 0, into: &out)
         out.append(0x0A)
         return out
     }
@@ -119,7 +182,7 @@ private enum ScanJSONTree {
             ("feature_slug", .string(d.featureSlug)),
             ("mission_type", .string(d.missionType)),
             ("current_step", .str(d.currentStep)),
-            ("step_source", .string(d.stepSource)),
+            ("step_source", .string(d.stepSource.rawValue)),
             ("completeness", .string(s.completeness.rawValue)),
             ("parity_hash_sha256", .string(s.parityHashSHA256)),
             ("snapshot_id", .string(s.snapshotID)),

@@ -8,19 +8,6 @@ public enum ScanJSON {
     /// Version of this document's shape; bumped on any incompatible change.
     public static let formatVersion = 1
 
-    /// A JSON value; objects are written with keys sorted by UTF-8 bytes.
-    indirect enum Value {
-        case null
-        case bool(Bool)
-        case int(Int64)
-        case string(String)
-        case array([Value])
-        case object([(String, Value)])
-
-        static func str(_ s: String?) -> Value { s.map { .string($0) } ?? .null }
-        static func int(_ i: Int?) -> Value { i.map { .int(Int64($0)) } ?? .null }
-    }
-
     /// Encodes a pipeline result. `scannedAt` is RFC 3339 UTC; `durationMS` the wall time of the scan.
     public static func encode(_ result: PipelineResult, scannedAt: String, durationMS: Int) -> Data {
         var out = Data()
@@ -30,7 +17,7 @@ public enum ScanJSON {
 
     /// Writes the document of `encode` to `sink` in pieces of at most about 256 KiB, so the whole document is never
     /// held twice (the command streams it to stdout). Written member by member in key order (no tree of values:
-    /// 10,000 artifacts on a real repository), in exactly the layout `write(_:indent:into:)` gives a `Value`.
+    /// 10,000 artifacts on a real repository), in the layout `JSONByteWriter` describes.
     public static func write(
         _ result: PipelineResult, scannedAt: String, durationMS: Int, to sink: (UnsafeRawBufferPointer) -> Void
     ) {
@@ -161,7 +148,7 @@ public enum ScanJSON {
         w.key("snapshot_id")
         w.string(s.snapshotID)
         w.key("step_source")
-        w.string(d.stepSource)
+        w.string(d.stepSource.rawValue)
         w.closeObject()
     }
 
@@ -246,84 +233,5 @@ public enum ScanJSON {
         w.key("relative_path")
         w.string(a.relativePath)
         w.closeObject()
-    }
-
-    static func write(_ value: Value, indent: Int, into out: inout [UInt8]) {
-        switch value {
-        case .null: out.append(contentsOf: "null".utf8)
-        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
-        case .int(let i): out.append(contentsOf: String(i).utf8)
-        case .string(let s): writeString(s, into: &out)
-        case .array(let items):
-            guard !items.isEmpty else {
-                out.append(contentsOf: [0x5B, 0x5D])
-                return
-            }
-            out.append(0x5B)
-            for (n, item) in items.enumerated() {
-                if n > 0 { out.append(0x2C) }
-                out.append(0x0A)
-                out.append(contentsOf: repeatElement(0x20, count: indent + 2))
-                write(item, indent: indent + 2, into: &out)
-            }
-            out.append(0x0A)
-            out.append(contentsOf: repeatElement(0x20, count: indent))
-            out.append(0x5D)
-        case .object(let fields):
-            guard !fields.isEmpty else {
-                out.append(contentsOf: [0x7B, 0x7D])
-                return
-            }
-            let inOrder = zip(fields, fields.dropFirst()).allSatisfy { pair in
-                pair.0.0.utf8.lexicographicallyPrecedes(pair.1.0.utf8)
-            }
-            let sorted = inOrder ? fields : fields.sorted { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }
-            out.append(0x7B)
-            for (n, field) in sorted.enumerated() {
-                if n > 0 { out.append(0x2C) }
-                out.append(0x0A)
-                out.append(contentsOf: repeatElement(0x20, count: indent + 2))
-                writeString(field.0, into: &out)
-                out.append(contentsOf: [0x3A, 0x20])
-                write(field.1, indent: indent + 2, into: &out)
-            }
-            out.append(0x0A)
-            out.append(contentsOf: repeatElement(0x20, count: indent))
-            out.append(0x7D)
-        }
-    }
-
-    /// RFC 8259 string: `"` and `\` escaped, control characters as `\n \t \r \b \f` or `\u00XX`, the rest raw UTF-8.
-    static func writeString(_ s: String, into out: inout [UInt8]) {
-        out.append(0x22)
-        // Fast path: nothing to escape (the common case for paths, keys and hashes).
-        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
-            out.append(contentsOf: s.utf8)
-            out.append(0x22)
-            return
-        }
-        let hex = Array("0123456789abcdef".utf8)
-        for b in s.utf8 {
-            switch b {
-            case 0x22: out += [0x5C, 0x22]
-            case 0x5C: out += [0x5C, 0x5C]
-            case 0x0A: out += [0x5C, UInt8(ascii: "n")]
-            case 0x09: out += [0x5C, UInt8(ascii: "t")]
-            case 0x0D: out += [0x5C, UInt8(ascii: "r")]
-            case 0x08: out += [0x5C, UInt8(ascii: "b")]
-            case 0x0C: out += [0x5C, UInt8(ascii: "f")]
-            case 0x00..<0x20: out += [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 0xF)]]
-            default: out.append(b)
-            }
-        }
-        out.append(0x22)
-    }
-
-    /// RFC 3339 UTC with `Z` and milliseconds, independent of locale and time zone.
-    public static func timestamp(_ date: Date) -> String {
-        let f = ISO8601DateFormatter()
-        f.timeZone = TimeZone(identifier: "UTC")
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return f.string(from: date)
     }
 }

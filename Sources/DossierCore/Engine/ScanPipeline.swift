@@ -25,14 +25,15 @@ public struct PipelineResult: Sendable, Equatable {
 }
 
 /// Why the pipeline could not run: the scan failed, or a stored baseline is unreadable.
-public enum PipelineError: Error, Sendable, CustomStringConvertible {
+public enum PipelineError: Error, Sendable, Equatable, CustomStringConvertible {
     case scan(ScanError)
-    case baseline(String)
+    /// The local baseline of `featureSlug` under `missionType` could not be read (the file and why).
+    case baseline(featureSlug: String, missionType: String, BaselineStoreError)
 
     public var description: String {
         switch self {
         case .scan(let e): return e.description
-        case .baseline(let text): return text
+        case .baseline(_, _, let e): return e.description
         }
     }
 }
@@ -89,10 +90,10 @@ public enum ScanPipeline {
             let dossier = dossiers[i]
             let snapshot = SnapshotBuilder.snapshot(of: dossier)
             let baseline: Baseline?
-            do {
+            do throws(BaselineStoreError) {
                 baseline = try store.load(featureSlug: dossier.featureSlug, missionType: dossier.missionType)
             } catch {
-                return .failure(.baseline("\(error)"))
+                return .failure(.baseline(featureSlug: dossier.featureSlug, missionType: dossier.missionType, error))
             }
             let drift = baseline.map { DriftDetector.compare(baseline: $0, dossier: dossier, snapshot: snapshot) }
             return .success(FeatureOutcome(dossier: dossier, snapshot: snapshot, baseline: baseline, drift: drift))
