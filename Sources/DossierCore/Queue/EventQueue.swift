@@ -181,15 +181,40 @@ public final class EventQueue: Sendable {
         lease_expires_at, enqueued_at, delivered_at
         """
 
-    static func queuedEvent(_ row: Row) -> QueuedEvent {
-        QueuedEvent(
-            seq: row["seq"], eventID: row["event_id"], eventType: row["event_type"], featureSlug: row["feature_slug"],
-            body: row["body"], state: QueueState(rawValue: row["state"]) ?? .pending, attempts: row["attempts"],
-            nextAttemptAt: Date(timeIntervalSince1970: row["next_attempt_at"]), lastError: row["last_error"],
-            leaseOwner: row["lease_owner"],
-            leaseExpiresAt: (row["lease_expires_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
-            enqueuedAt: Date(timeIntervalSince1970: row["enqueued_at"]),
-            deliveredAt: (row["delivered_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
+    /// Decodes a row selected with `columns`, by position (a lookup by name costs more than the rest of the
+    /// decoding). A `state` this version does not know is an error naming the row, never a guess.
+    static func queuedEvent(_ row: Row) throws -> QueuedEvent {
+        let seq: Int64 = row[0]
+        return QueuedEvent(
+            seq: seq, eventID: row[1], eventType: row[2], featureSlug: row[3], body: row[4],
+            state: try state(row[5], seq: seq), attempts: row[6],
+            nextAttemptAt: Date(timeIntervalSince1970: row[7]), lastError: row[8], leaseOwner: row[9],
+            leaseExpiresAt: (row[10] as Double?).map(Date.init(timeIntervalSince1970:)),
+            enqueuedAt: Date(timeIntervalSince1970: row[11]),
+            deliveredAt: (row[12] as Double?).map(Date.init(timeIntervalSince1970:)))
+    }
+
+    /// The delivery state columns, without the body: what `apply` reads per outcome.
+    static let rowColumns =
+        "seq, state, attempts, next_attempt_at, last_error, lease_owner, lease_expires_at, delivered_at"
+
+    /// Decodes a row selected with `rowColumns`.
+    static func queueRow(_ row: Row) throws -> (seq: Int64, row: QueueRow) {
+        let seq: Int64 = row[0]
+        let queueRow = QueueRow(
+            state: try state(row[1], seq: seq), attempts: row[2], nextAttemptAt: Date(timeIntervalSince1970: row[3]),
+            lastError: row[4], leaseOwner: row[5],
+            leaseExpiresAt: (row[6] as Double?).map(Date.init(timeIntervalSince1970:)),
+            deliveredAt: (row[7] as Double?).map(Date.init(timeIntervalSince1970:)))
+        return (seq, queueRow)
+    }
+
+    /// `QueueError.from` adds the path.
+    static func state(_ value: String, seq: Int64) throws(QueueError) -> QueueState {
+        guard let state = QueueState(rawValue: value) else {
+            throw .unknownState(path: "", seq: seq, value: value)
+        }
+        return state
     }
 
     /// Events in queue order (`seq`), optionally of one state; `newestFirst` reverses the order.
@@ -225,8 +250,10 @@ public final class EventQueue: Sendable {
         let capacity = self.capacity
         return try read("status") { db in
             var counts = Dictionary(uniqueKeysWithValues: QueueState.allCases.map { ($0, 0) })
-            for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM events GROUP BY state") {
-                if let s = QueueState(rawValue: row["state"]) { counts[s] = row["n"] }
+            for row in try Row.fetchAll(
+                db, sql: "SELECT state, COUNT(*), MIN(seq) FROM events GROUP BY state")
+            {
+                counts[try Self.state(row[0], seq: row[2])] = row[1]
             }
             let pending = try Row.fetchOne(
                 db,
@@ -355,7 +382,7 @@ public final class EventQueue: Sendable {
                 arguments: [
                     "owner": owner, "until": t + leaseSeconds, "now": t, "limit": max(0, limit), "maxBytes": maxBytes,
                 ])
-            return rows.map(Self.queuedEvent).sorted { $0.seq < $1.seq }
+            return try rows.map(Self.queuedEvent).sorted { $0.seq < $1.seq }
         }
     }
 
@@ -418,10 +445,10 @@ public final class EventQueue: Sendable {
         -> CompletionResult
     {
         var result = CompletionResult(applied: 0, ignored: [])
-        let select = try db.cachedStatement(sql: "SELECT \(Self.columns) FROM events WHERE event_id = ?")
+        let select = try db.cachedStatement(sql: "SELECT \(Self.rowColumns) FROM events WHERE event_id = ?")
         for outcome in outcomes {
             guard
-                let event = try Row.fetchOne(select, arguments: [outcome.eventID]).map(Self.queuedEvent),
+                let event = try Row.fetchOne(select, arguments: [outcome.eventID]).map(Self.queueRow),
                 let next = QueueTransitions.apply(outcome, to: event.row, owner: owner, now: now)
             else {
                 result.ignored.append(outcome.eventID)
