@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -17,7 +16,9 @@ public final class EventQueue: Sendable {
     /// Maximum undelivered events; appends beyond it are refused whole.
     public let capacity: Int
     private let pool: DatabasePool
-    private let localWrites = Mutex<Int>(0)
+    /// A read-only connection of its own for `dataVersion`: never waits behind the writer, and sees every commit
+    /// (this process's writer is another connection to it).
+    private let watcher: DatabaseQueue
 
     static let refusedKey = "refused_at_cap"
 
@@ -57,6 +58,11 @@ public final class EventQueue: Sendable {
             } else {
                 _ = try pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM events") }
             }
+            var watch = Configuration()
+            watch.readonly = true
+            watch.busyMode = .timeout(30)
+            watch.label = "dossier.queue.version"
+            watcher = try DatabaseQueue(path: path, configuration: watch)
         } catch {
             throw QueueError.from(error, path: path, operation: "open")
         }
@@ -69,9 +75,7 @@ public final class EventQueue: Sendable {
 
     private func write<T>(_ operation: String, _ body: (Database) throws -> T) throws(QueueError) -> T {
         do {
-            let result = try pool.write(body)
-            localWrites.withLock { $0 += 1 }
-            return result
+            return try pool.write(body)
         } catch {
             throw QueueError.from(error, path: path, operation: operation)
         }
@@ -84,9 +88,7 @@ public final class EventQueue: Sendable {
         async throws(QueueError) -> T
     {
         do {
-            let result = try await pool.write(body)
-            localWrites.withLock { $0 += 1 }
-            return result
+            return try await pool.write(body)
         } catch {
             throw QueueError.from(error, path: path, operation: operation)
         }
@@ -277,17 +279,14 @@ public final class EventQueue: Sendable {
         try read("recent attempts") { db in try DeliveryLog.recentAttempts(db, limit: limit) }
     }
 
-    /// A value that changes whenever the queue changes, in this process or another (`PRAGMA data_version` of the
-    /// writer connection, which moves on other connections' commits, plus this instance's own commit count).
-    /// Poll it to notice other processes' writes cheaply.
+    /// A value that changes whenever the queue changes, in this process or another: `PRAGMA data_version` of a
+    /// read-only connection of its own, so a poll never waits behind a long append. Poll it to notice writes cheaply.
     public func dataVersion() throws(QueueError) -> Int {
-        let version: Int
         do {
-            version = try pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA data_version") ?? 0 }
+            return try watcher.inDatabase { db in try Int.fetchOne(db, sql: "PRAGMA data_version") ?? 0 }
         } catch {
             throw QueueError.from(error, path: path, operation: "data_version")
         }
-        return version + localWrites.withLock { $0 }
     }
 
     /// `PRAGMA integrity_check`: `ok`, or the problems found, one per line.
