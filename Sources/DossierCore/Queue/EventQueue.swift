@@ -200,14 +200,15 @@ public final class EventQueue: Sendable {
     static let rowColumns =
         "seq, state, attempts, next_attempt_at, last_error, lease_owner, lease_expires_at, delivered_at"
 
-    /// Decodes a row selected with `rowColumns`.
-    static func queueRow(_ row: Row) throws -> (seq: Int64, row: QueueRow) {
-        let seq: Int64 = row[0]
+    /// Decodes a row selected with `rowColumns`, starting at column `first`.
+    static func queueRow(_ row: Row, from first: Int = 0) throws -> (seq: Int64, row: QueueRow) {
+        let seq: Int64 = row[first]
         let queueRow = QueueRow(
-            state: try state(row[1], seq: seq), attempts: row[2], nextAttemptAt: Date(timeIntervalSince1970: row[3]),
-            lastError: row[4], leaseOwner: row[5],
-            leaseExpiresAt: (row[6] as Double?).map(Date.init(timeIntervalSince1970:)),
-            deliveredAt: (row[7] as Double?).map(Date.init(timeIntervalSince1970:)))
+            state: try state(row[first + 1], seq: seq), attempts: row[first + 2],
+            nextAttemptAt: Date(timeIntervalSince1970: row[first + 3]), lastError: row[first + 4],
+            leaseOwner: row[first + 5],
+            leaseExpiresAt: (row[first + 6] as Double?).map(Date.init(timeIntervalSince1970:)),
+            deliveredAt: (row[first + 7] as Double?).map(Date.init(timeIntervalSince1970:)))
         return (seq, queueRow)
     }
 
@@ -444,20 +445,41 @@ public final class EventQueue: Sendable {
         -> CompletionResult
     {
         var result = CompletionResult(applied: 0, ignored: [])
-        let select = try db.cachedStatement(sql: "SELECT \(Self.rowColumns) FROM events WHERE event_id = ?")
+        // The rows of a whole group in a few statements (not one SELECT per outcome).
+        var rows: [String: (seq: Int64, row: QueueRow)] = [:]
+        rows.reserveCapacity(outcomes.count)
+        let ids = outcomes.map(\.eventID)
+        var start = 0
+        while start < ids.count {
+            let chunk = Array(ids[start..<min(ids.count, start + Self.lookupChunk)])
+            start += chunk.count
+            let marks = repeatElement("?", count: chunk.count).joined(separator: ",")
+            let cursor = try Row.fetchCursor(
+                db, sql: "SELECT event_id, \(Self.rowColumns) FROM events WHERE event_id IN (\(marks))",
+                arguments: StatementArguments(chunk))
+            while let row = try cursor.next() {
+                let id: String = row[0]
+                rows[id] = try Self.queueRow(row, from: 1)
+            }
+        }
         for outcome in outcomes {
             guard
-                let event = try Row.fetchOne(select, arguments: [outcome.eventID]).map(Self.queueRow),
+                let event = rows[outcome.eventID],
                 let next = QueueTransitions.apply(outcome, to: event.row, owner: owner, now: now)
             else {
                 result.ignored.append(outcome.eventID)
                 continue
             }
             try Self.store(next, seq: event.seq, db: db)
+            // An id listed twice sees its first outcome's result, as one statement per outcome would.
+            rows[outcome.eventID] = (event.seq, next)
             result.applied += 1
         }
         return result
     }
+
+    /// Ids looked up per statement (well under SQLite's limit of bound parameters).
+    static let lookupChunk = 500
 
     private static func store(_ row: QueueRow, seq: Int64, db: Database) throws {
         let update = try db.cachedStatement(
