@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -16,9 +17,10 @@ public final class EventQueue: Sendable {
     /// Maximum undelivered events; appends beyond it are refused whole.
     public let capacity: Int
     private let pool: DatabasePool
-    /// A read-only connection of its own for `dataVersion`: never waits behind the writer, and sees every commit
-    /// (this process's writer is another connection to it).
-    private let watcher: DatabaseQueue
+    /// A read-only connection of its own for `dataVersion`, opened by the first call: never waits behind the
+    /// writer, and sees every commit (this process's writer is another connection to it). Closed before the pool,
+    /// so the pool's last connection still checkpoints and removes the WAL on close.
+    private let watcher = Mutex<DatabaseQueue?>(nil)
 
     static let refusedKey = "refused_at_cap"
 
@@ -58,11 +60,6 @@ public final class EventQueue: Sendable {
             } else {
                 _ = try pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM events") }
             }
-            var watch = Configuration()
-            watch.readonly = true
-            watch.busyMode = .timeout(30)
-            watch.label = "dossier.queue.version"
-            watcher = try DatabaseQueue(path: path, configuration: watch)
         } catch {
             throw QueueError.from(error, path: path, operation: "open")
         }
@@ -284,10 +281,27 @@ public final class EventQueue: Sendable {
     /// read-only connection of its own, so a poll never waits behind a long append. Poll it to notice writes cheaply.
     public func dataVersion() throws(QueueError) -> Int {
         do {
-            return try watcher.inDatabase { db in try Int.fetchOne(db, sql: "PRAGMA data_version") ?? 0 }
+            return try watcher.withLock { watcher in
+                let connection: DatabaseQueue
+                if let watcher {
+                    connection = watcher
+                } else {
+                    var watch = Configuration()
+                    watch.readonly = true
+                    watch.busyMode = .timeout(30)
+                    watch.label = "dossier.queue.version"
+                    connection = try DatabaseQueue(path: path, configuration: watch)
+                    watcher = connection
+                }
+                return try connection.inDatabase { db in try Int.fetchOne(db, sql: "PRAGMA data_version") ?? 0 }
+            }
         } catch {
             throw QueueError.from(error, path: path, operation: "data_version")
         }
+    }
+
+    deinit {
+        watcher.withLock { watcher in try? watcher?.close() }
     }
 
     /// `PRAGMA integrity_check`: `ok`, or the problems found, one per line.
