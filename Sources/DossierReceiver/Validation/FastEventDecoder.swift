@@ -39,20 +39,29 @@ enum FastEventDecoder {
 extension JSONCursor {
     /// The whole input as one event; nil when unsure.
     mutating func envelope() -> EventEnvelope? {
-        var fields: [String: Scalar] = [:]
+        // The four envelope fields in slots of their own (no dictionary per event); a key seen twice gives up.
+        var eventTypeField: Scalar?
+        var eventIDField: Scalar?
+        var timestampField: Scalar?
+        var actorField: Scalar?
+        func read(_ slot: inout Scalar?, _ c: inout JSONCursor) -> Bool {
+            guard slot == nil, let value = c.scalar() else { return false }
+            slot = value
+            return true
+        }
         var payload: EventPayload?
         var payloadStart: Int?
         let ok = object { c, key in
             switch key {
-            case "event_type", "event_id", "timestamp", "actor":
-                guard fields[key] == nil, let value = c.scalar() else { return false }
-                fields[key] = value
-                return true
+            case "event_type": return read(&eventTypeField, &c)
+            case "event_id": return read(&eventIDField, &c)
+            case "timestamp": return read(&timestampField, &c)
+            case "actor": return read(&actorField, &c)
             case "payload":
                 guard payloadStart == nil else { return false }
                 payloadStart = c.index
                 // Read at once when event_type came first (sorted keys do); else skip and read it afterwards.
-                if case .string(let name)? = fields["event_type"], let type = EventType(rawValue: name) {
+                if case .string(let name)? = eventTypeField, let type = EventType(rawValue: name) {
                     payload = c.payload(type)
                     return payload != nil
                 }
@@ -63,11 +72,11 @@ extension JSONCursor {
         }
         skipWhitespace()
         guard ok, index == bytes.count, let start = payloadStart,
-            case .string(let typeName)? = fields["event_type"], let type = EventType(rawValue: typeName),
-            case .string(let eventID)? = fields["event_id"], case .string(let timestamp)? = fields["timestamp"]
+            case .string(let typeName)? = eventTypeField, let type = EventType(rawValue: typeName),
+            case .string(let eventID)? = eventIDField, case .string(let timestamp)? = timestampField
         else { return nil }
         let actor: String?
-        switch fields["actor"] {
+        switch actorField {
         case nil, .null?: actor = nil
         case .string(let s)?: actor = s
         default: return nil
@@ -97,6 +106,7 @@ extension JSONCursor {
 
     mutating func payload(_ type: EventType) -> EventPayload? {
         var f: [String: Scalar] = [:]
+        f.reserveCapacity(9)
         var counts: [String: Int64]?
         var arrays: [String: [String]] = [:]
         let allowed = FastEventDecoder.allowedKeys[type] ?? []
