@@ -26,7 +26,9 @@ import Testing
             #expect(r.stderr.contains(queuePath), "\(command) does not name the database: \(r.stderr)")
         }
         let check = try DatabaseQueue(path: queuePath)
-        let states = try await check.read { db in try String.fetchAll(db, sql: "SELECT state FROM events ORDER BY seq") }
+        let states = try await check.read { db in
+            try String.fetchAll(db, sql: "SELECT state FROM events ORDER BY seq")
+        }
         #expect(states.first == "archived", "the row was changed: \(states)")
     }
 }

@@ -44,8 +44,9 @@ public enum QueueError: Error, Sendable, Equatable, CustomStringConvertible {
         case .cannotOpen(let path, let message):
             return "cannot open queue database \(path): \(message)"
         case .unknownState(let path, let seq, let value):
-            return "queue database \(path): event seq \(seq) has state '\(TerminalText.escape(value, limit: 80))', which this version of"
-                + " dossier does not know (pending, in_flight, delivered, dead); nothing was changed"
+            return "queue database \(path): event seq \(seq) has state '\(TerminalText.escape(value, limit: 80))',"
+                + " which this version of dossier does not know (pending, in_flight, delivered, dead);"
+                + " nothing was changed"
         case .database(let path, let operation, let message):
             return "queue database \(path): \(operation) failed: \(message)"
         }
