@@ -79,8 +79,9 @@ struct JSONCursor {
         if bytes[start] == 0x30 && (digits > 1 || negative) { return nil }
         if index < bytes.count {
             let next = bytes[index]
-            guard next == UInt8(ascii: ",") || next == UInt8(ascii: "}") || next == UInt8(ascii: "]")
-                || next == 0x20 || next == 0x0A || next == 0x0D || next == 0x09
+            guard
+                next == UInt8(ascii: ",") || next == UInt8(ascii: "}") || next == UInt8(ascii: "]")
+                    || next == 0x20 || next == 0x0A || next == 0x0D || next == 0x09
             else { return nil }
         }
         return negative ? -value : value
