@@ -13,6 +13,7 @@
 #        WINDOWS       windows to measure (default "1 4")
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/bench-common.sh
 export PATH="/opt/swift/usr/bin:$PATH"
 runs="${1:-5}"
 events="${2:-50000}"
@@ -34,35 +35,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
-secret_file="$bench_dir/secret"
-python3 -c 'import base64,os; print("whsec_" + base64.b64encode(os.urandom(24)).decode())' > "$secret_file"
-chmod 600 "$secret_file"
+secret_file="$(bench_secret "$bench_dir")"
 
-echo "# dossier delivery benchmark ($(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, $(df -T "$bench_dir" | awk 'NR==2{print $2}') disk, $bin)"
+echo "# dossier delivery benchmark ($(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, load $(bench_load), $(df -T "$bench_dir" | awk 'NR==2{print $2}') disk, $bin)"
 
 # The SQLite floor on this disk, now: 100-row FULL transactions of 1 KB rows (median of 5 × 200 transactions).
-floor=$(python3 - "$bench_dir/floor.sqlite" <<'PY'
-import os, sqlite3, statistics, sys, time
-rates = []
-for attempt in range(5):
-    path = sys.argv[1]
-    for suffix in ("", "-wal", "-shm"):
-        if os.path.exists(path + suffix): os.remove(path + suffix)
-    db = sqlite3.connect(path, isolation_level=None)
-    db.execute("PRAGMA journal_mode=WAL"); db.execute("PRAGMA synchronous=FULL")
-    db.execute("CREATE TABLE t(id INTEGER PRIMARY KEY, body BLOB NOT NULL)")
-    row = os.urandom(1024)
-    start = time.perf_counter()
-    for _ in range(200):
-        db.execute("BEGIN")
-        db.executemany("INSERT INTO t(body) VALUES (?)", [(row,)] * 100)
-        db.execute("COMMIT")
-    rates.append(200 * 100 / (time.perf_counter() - start))
-    db.close()
-print(round(statistics.median(rates)))
-PY
-)
-echo "SQLite floor: $floor rows/s (100-row transactions of 1 KB rows, WAL, synchronous=FULL, same disk)"
+read -r floor floor_ms < <(bench_floor "$bench_dir/floor.sqlite" 200 5)
+echo "SQLite floor: $floor rows/s ($floor_ms ms per 100-row transaction of 1 KB rows, WAL, synchronous=FULL, same disk)"
 
 for window in $windows; do
     rates=()
@@ -87,6 +66,6 @@ for window in $windows; do
         rates+=("$rate")
         rm -rf "$state"
     done
-    median=$(printf '%s\n' "${rates[@]}" | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}')
-    echo "window $window median: $median events/s over $runs runs of $events events = $(python3 -c "print(round(100 * $median / $floor, 1))") % of the floor ($floor rows/s)"
+    median=$(bench_median "${rates[@]}")
+    echo "window $window median: $median events/s over $runs runs of $events events = $(python3 -c "print(round(100 * $median / $floor, 1))") % of the floor ($floor rows/s); load now $(bench_load)"
 done

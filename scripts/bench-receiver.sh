@@ -14,6 +14,7 @@
 #        BENCH_DIR     where throwaway state goes (default .bench-receiver/ in the repository: real disk)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/bench-common.sh
 export PATH="/opt/swift/usr/bin:$PATH"
 runs="${1:-5}"
 events="${2:-50000}"
@@ -36,35 +37,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-secret_file="$bench_dir/secret"
-python3 -c 'import base64,os; print("whsec_" + base64.b64encode(os.urandom(24)).decode())' > "$secret_file"
-chmod 600 "$secret_file"
+secret_file="$(bench_secret "$bench_dir")"
 source_state="$bench_dir/source"
 mkdir -p "$source_state"
 "$bench" stress-append --state-dir "$source_state" --count $((events / senders - 1)) --batches "$senders" >/dev/null
 
-echo "# dossier receiver benchmark ($(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, $(df -T "$bench_dir" | awk 'NR==2{print $2}') disk, $senders senders, $bin)"
-
-floor() {
-    python3 - "$bench_dir/floor.sqlite" <<'PY'
-import os, sqlite3, sys, time
-path = sys.argv[1]
-for suffix in ("", "-wal", "-shm"):
-    if os.path.exists(path + suffix): os.remove(path + suffix)
-db = sqlite3.connect(path, isolation_level=None)
-db.execute("PRAGMA journal_mode=WAL"); db.execute("PRAGMA synchronous=FULL")
-db.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB NOT NULL)")
-row = os.urandom(1024)
-transactions = 300
-start = time.perf_counter()
-for _ in range(transactions):
-    db.execute("BEGIN")
-    db.executemany("INSERT INTO t (body) VALUES (?)", [(row,)] * 100)
-    db.execute("COMMIT")
-elapsed = time.perf_counter() - start
-print(round(transactions * 100 / elapsed), round(elapsed / transactions * 1000, 3))
-PY
-}
+echo "# dossier receiver benchmark ($(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, load $(bench_load), $(df -T "$bench_dir" | awk 'NR==2{print $2}') disk, $senders senders, $bin)"
 
 send() {
     python3 - "$1" "$secret_file" "$source_state/queue.sqlite" "$senders" <<'PY'
@@ -114,7 +92,7 @@ PY
 rates=()
 floors=()
 for run in $(seq 1 "$runs"); do
-    read -r floor_rate floor_ms < <(floor)
+    read -r floor_rate floor_ms < <(bench_floor "$bench_dir/floor.sqlite" 300 1)
     floors+=("$floor_rate")
     store="$bench_dir/run-$run"
     mkdir -p "$store"
@@ -131,7 +109,6 @@ for run in $(seq 1 "$runs"); do
     rates+=("$rate")
     rm -rf "$store"
 done
-median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-m=$(median "${rates[@]}")
-f=$(median "${floors[@]}")
-echo "median: $m events/s ($senders senders, $runs runs of $events events); SQLite floor median $f rows/s = $(python3 -c "print(round(100 * $m / $f))") % of the floor"
+m=$(bench_median "${rates[@]}")
+f=$(bench_median "${floors[@]}")
+echo "median: $m events/s ($senders senders, $runs runs of $events events); SQLite floor median $f rows/s = $(python3 -c "print(round(100 * $m / $f))") % of the floor; load now $(bench_load)"

@@ -95,10 +95,26 @@ public struct FlushSummary: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// Why a flush could not run at all (the queue failed).
-public struct DeliveryError: Error, CustomStringConvertible {
-    public var message: String
-    public var description: String { message }
+/// Why a flush could not go on: the endpoint cannot be requested at all, or the queue failed at one of the
+/// flush's steps (the queue error says which database and why). Claims still held were given back.
+public enum DeliveryError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The configured webhook URL is not one a request can be made to (nothing was claimed).
+    case invalidEndpoint(EndpointURLError)
+    /// Claiming due events failed.
+    case claim(QueueError)
+    /// Committing answered attempts (outcomes, attempt rows, endpoint state) failed.
+    case record(QueueError)
+    /// Reading what is left to deliver failed.
+    case backlog(QueueError)
+
+    public var description: String {
+        switch self {
+        case .invalidEndpoint(let error): "webhook endpoint \(error)"
+        case .claim(let error): "cannot claim events: \(error)"
+        case .record(let error): "cannot record delivery attempts: \(error)"
+        case .backlog(let error): "cannot read the delivery backlog: \(error)"
+        }
+    }
 }
 
 /// Delivers the queue to one endpoint by executing a `FlushStateMachine`'s actions: claims (with a lease),
@@ -133,7 +149,7 @@ public final class DeliveryWorker: Sendable {
     /// What a child task of the flush reports.
     enum Step: Sendable {
         case event(FlushStateMachine.Event)
-        case failed(String)
+        case failed(DeliveryError)
     }
 
     /// Delivers what is due. With `untilEmpty`, also waits for retries to come due and for other workers'
@@ -147,9 +163,7 @@ public final class DeliveryWorker: Sendable {
         // Checked before anything is claimed: a URL the HTTP client cannot even start a request to must never
         // leave claimed events in flight behind it.
         let endpoint: EndpointURL
-        do { endpoint = try EndpointURL(validating: c.endpoint) } catch {
-            throw DeliveryError(message: "webhook endpoint \(error)")
-        }
+        do { endpoint = try EndpointURL(validating: c.endpoint) } catch { throw .invalidEndpoint(error) }
         var machine = FlushStateMachine(settings: c.machineSettings(untilEmpty: untilEmpty), random: c.random, now: c.now())
         let result = await withTaskGroup(of: Step.self) { group -> Result<FlushSummary, DeliveryError> in
             var actions = machine.start(now: c.now())
@@ -167,13 +181,13 @@ public final class DeliveryWorker: Sendable {
                 case .event(let event):
                     actions = machine.handle(event)
                     if case .answered = event { progress?(machine.summary) }
-                case .failed(let message):
+                case .failed(let error):
                     group.cancelAll()
                     // Give back what this flush still holds (outcomes already committed are left as they are).
                     let held = machine.heldEventIDs
                     let (queue, owner, now) = (self.queue, self.owner, c.now())
                     _ = await Task { try await queue.complete(held.map { .release($0) }, owner: owner, now: now) }.result
-                    return .failure(DeliveryError(message: message))
+                    return .failure(error)
                 }
                 if Task.isCancelled, !shutdownSent {
                     shutdownSent = true
@@ -197,7 +211,7 @@ public final class DeliveryWorker: Sendable {
             }.result
             switch claimed {
             case .success(let rows): return .event(.claimed(rows, at: c.now()))
-            case .failure(let error): return .failed("cannot claim events: \(error)")
+            case .failure(let error): return .failed(.claim(queueError(error, "claim")))
             }
         case .send(let token, let batch):
             let started = c.now()
@@ -208,12 +222,12 @@ public final class DeliveryWorker: Sendable {
             let committed = await Task { try await queue.commit(commit, owner: owner) }.result
             switch committed {
             case .success: return .event(.committed(at: c.now()))
-            case .failure(let error): return .failed("cannot record delivery attempts: \(error)")
+            case .failure(let error): return .failed(.record(queueError(error, "record delivery attempts")))
             }
         case .checkBacklog:
             switch await Task(operation: { try await queue.backlog() }).result {
             case .success(let backlog): return .event(.backlog(backlog, at: c.now()))
-            case .failure(let error): return .failed("\(error)")
+            case .failure(let error): return .failed(.backlog(queueError(error, "backlog")))
             }
         case .wait(let until):
             let seconds = until.timeIntervalSince(c.now())
@@ -223,6 +237,12 @@ public final class DeliveryWorker: Sendable {
             // `flush` ends on `.stop` itself and never hands it here.
             return .event(.woke(at: c.now()))
         }
+    }
+
+    /// The queue's typed error out of an unstructured task's untyped result (anything else, a cancellation for
+    /// instance, is reported as a database error of that operation).
+    func queueError(_ error: any Error, _ operation: String) -> QueueError {
+        (error as? QueueError) ?? .database(path: queue.path, operation: operation, message: "\(error)")
     }
 
     /// The Standard Webhooks headers of one attempt, signed with every configured secret.

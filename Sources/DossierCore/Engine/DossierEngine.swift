@@ -116,7 +116,7 @@ public final class DossierEngine: Sendable {
         do {
             return try await worker.flush(untilEmpty: untilEmpty, progress: progress)
         } catch {
-            throw .delivery(error.description)
+            throw .delivery(error)
         }
     }
 

@@ -17,7 +17,10 @@ public final class EventQueue: Sendable {
     /// Maximum undelivered events; appends beyond it are refused whole.
     public let capacity: Int
     private let pool: DatabasePool
-    private let localWrites = Mutex<Int>(0)
+    /// A read-only connection of its own for `dataVersion`, opened by the first call: never waits behind the
+    /// writer, and sees every commit (this process's writer is another connection to it). Closed before the pool,
+    /// so the pool's last connection still checkpoints and removes the WAL on close.
+    private let watcher = Mutex<DatabaseQueue?>(nil)
 
     static let refusedKey = "refused_at_cap"
 
@@ -69,9 +72,7 @@ public final class EventQueue: Sendable {
 
     private func write<T>(_ operation: String, _ body: (Database) throws -> T) throws(QueueError) -> T {
         do {
-            let result = try pool.write(body)
-            localWrites.withLock { $0 += 1 }
-            return result
+            return try pool.write(body)
         } catch {
             throw QueueError.from(error, path: path, operation: operation)
         }
@@ -84,9 +85,7 @@ public final class EventQueue: Sendable {
         async throws(QueueError) -> T
     {
         do {
-            let result = try await pool.write(body)
-            localWrites.withLock { $0 += 1 }
-            return result
+            return try await pool.write(body)
         } catch {
             throw QueueError.from(error, path: path, operation: operation)
         }
@@ -181,15 +180,41 @@ public final class EventQueue: Sendable {
         lease_expires_at, enqueued_at, delivered_at
         """
 
-    static func queuedEvent(_ row: Row) -> QueuedEvent {
-        QueuedEvent(
-            seq: row["seq"], eventID: row["event_id"], eventType: row["event_type"], featureSlug: row["feature_slug"],
-            body: row["body"], state: QueueState(rawValue: row["state"]) ?? .pending, attempts: row["attempts"],
-            nextAttemptAt: Date(timeIntervalSince1970: row["next_attempt_at"]), lastError: row["last_error"],
-            leaseOwner: row["lease_owner"],
-            leaseExpiresAt: (row["lease_expires_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
-            enqueuedAt: Date(timeIntervalSince1970: row["enqueued_at"]),
-            deliveredAt: (row["delivered_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
+    /// Decodes a row selected with `columns`, by position (a lookup by name costs more than the rest of the
+    /// decoding). A `state` this version does not know is an error naming the row, never a guess.
+    static func queuedEvent(_ row: Row) throws -> QueuedEvent {
+        let seq: Int64 = row[0]
+        return QueuedEvent(
+            seq: seq, eventID: row[1], eventType: row[2], featureSlug: row[3], body: row[4],
+            state: try state(row[5], seq: seq), attempts: row[6],
+            nextAttemptAt: Date(timeIntervalSince1970: row[7]), lastError: row[8], leaseOwner: row[9],
+            leaseExpiresAt: (row[10] as Double?).map(Date.init(timeIntervalSince1970:)),
+            enqueuedAt: Date(timeIntervalSince1970: row[11]),
+            deliveredAt: (row[12] as Double?).map(Date.init(timeIntervalSince1970:)))
+    }
+
+    /// The delivery state columns, without the body: what `apply` reads per outcome.
+    static let rowColumns =
+        "seq, state, attempts, next_attempt_at, last_error, lease_owner, lease_expires_at, delivered_at"
+
+    /// Decodes a row selected with `rowColumns`, starting at column `first`.
+    static func queueRow(_ row: Row, from first: Int = 0) throws -> (seq: Int64, row: QueueRow) {
+        let seq: Int64 = row[first]
+        let queueRow = QueueRow(
+            state: try state(row[first + 1], seq: seq), attempts: row[first + 2],
+            nextAttemptAt: Date(timeIntervalSince1970: row[first + 3]), lastError: row[first + 4],
+            leaseOwner: row[first + 5],
+            leaseExpiresAt: (row[first + 6] as Double?).map(Date.init(timeIntervalSince1970:)),
+            deliveredAt: (row[first + 7] as Double?).map(Date.init(timeIntervalSince1970:)))
+        return (seq, queueRow)
+    }
+
+    /// `QueueError.from` adds the path.
+    static func state(_ value: String, seq: Int64) throws(QueueError) -> QueueState {
+        guard let state = QueueState(rawValue: value) else {
+            throw .unknownState(path: "", seq: seq, value: value)
+        }
+        return state
     }
 
     /// Events in queue order (`seq`), optionally of one state; `newestFirst` reverses the order.
@@ -225,8 +250,10 @@ public final class EventQueue: Sendable {
         let capacity = self.capacity
         return try read("status") { db in
             var counts = Dictionary(uniqueKeysWithValues: QueueState.allCases.map { ($0, 0) })
-            for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM events GROUP BY state") {
-                if let s = QueueState(rawValue: row["state"]) { counts[s] = row["n"] }
+            for row in try Row.fetchAll(
+                db, sql: "SELECT state, COUNT(*), MIN(seq) FROM events GROUP BY state")
+            {
+                counts[try Self.state(row[0], seq: row[2])] = row[1]
             }
             let pending = try Row.fetchOne(
                 db,
@@ -250,17 +277,31 @@ public final class EventQueue: Sendable {
         try read("recent attempts") { db in try DeliveryLog.recentAttempts(db, limit: limit) }
     }
 
-    /// A value that changes whenever the queue changes, in this process or another (`PRAGMA data_version` of the
-    /// writer connection, which moves on other connections' commits, plus this instance's own commit count).
-    /// Poll it to notice other processes' writes cheaply.
+    /// A value that changes whenever the queue changes, in this process or another: `PRAGMA data_version` of a
+    /// read-only connection of its own, so a poll never waits behind a long append. Poll it to notice writes cheaply.
     public func dataVersion() throws(QueueError) -> Int {
-        let version: Int
         do {
-            version = try pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA data_version") ?? 0 }
+            return try watcher.withLock { watcher in
+                let connection: DatabaseQueue
+                if let watcher {
+                    connection = watcher
+                } else {
+                    var watch = Configuration()
+                    watch.readonly = true
+                    watch.busyMode = .timeout(30)
+                    watch.label = "dossier.queue.version"
+                    connection = try DatabaseQueue(path: path, configuration: watch)
+                    watcher = connection
+                }
+                return try connection.inDatabase { db in try Int.fetchOne(db, sql: "PRAGMA data_version") ?? 0 }
+            }
         } catch {
             throw QueueError.from(error, path: path, operation: "data_version")
         }
-        return version + localWrites.withLock { $0 }
+    }
+
+    deinit {
+        watcher.withLock { watcher in try? watcher?.close() }
     }
 
     /// `PRAGMA integrity_check`: `ok`, or the problems found, one per line.
@@ -355,7 +396,7 @@ public final class EventQueue: Sendable {
                 arguments: [
                     "owner": owner, "until": t + leaseSeconds, "now": t, "limit": max(0, limit), "maxBytes": maxBytes,
                 ])
-            return rows.map(Self.queuedEvent).sorted { $0.seq < $1.seq }
+            return try rows.map(Self.queuedEvent).sorted { $0.seq < $1.seq }
         }
     }
 
@@ -418,20 +459,41 @@ public final class EventQueue: Sendable {
         -> CompletionResult
     {
         var result = CompletionResult(applied: 0, ignored: [])
-        let select = try db.cachedStatement(sql: "SELECT \(Self.columns) FROM events WHERE event_id = ?")
+        // The rows of a whole group in a few statements (not one SELECT per outcome).
+        var rows: [String: (seq: Int64, row: QueueRow)] = [:]
+        rows.reserveCapacity(outcomes.count)
+        let ids = outcomes.map(\.eventID)
+        var start = 0
+        while start < ids.count {
+            let chunk = Array(ids[start..<min(ids.count, start + Self.lookupChunk)])
+            start += chunk.count
+            let marks = repeatElement("?", count: chunk.count).joined(separator: ",")
+            let cursor = try Row.fetchCursor(
+                db, sql: "SELECT event_id, \(Self.rowColumns) FROM events WHERE event_id IN (\(marks))",
+                arguments: StatementArguments(chunk))
+            while let row = try cursor.next() {
+                let id: String = row[0]
+                rows[id] = try Self.queueRow(row, from: 1)
+            }
+        }
         for outcome in outcomes {
             guard
-                let event = try Row.fetchOne(select, arguments: [outcome.eventID]).map(Self.queuedEvent),
+                let event = rows[outcome.eventID],
                 let next = QueueTransitions.apply(outcome, to: event.row, owner: owner, now: now)
             else {
                 result.ignored.append(outcome.eventID)
                 continue
             }
             try Self.store(next, seq: event.seq, db: db)
+            // An id listed twice sees its first outcome's result, as one statement per outcome would.
+            rows[outcome.eventID] = (event.seq, next)
             result.applied += 1
         }
         return result
     }
+
+    /// Ids looked up per statement (well under SQLite's limit of bound parameters).
+    static let lookupChunk = 500
 
     private static func store(_ row: QueueRow, seq: Int64, db: Database) throws {
         let update = try db.cachedStatement(

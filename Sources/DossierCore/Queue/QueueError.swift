@@ -17,6 +17,9 @@ public enum QueueError: Error, Sendable, Equatable, CustomStringConvertible {
     case busy(path: String, message: String)
     /// The state folder or database could not be created or opened.
     case cannotOpen(path: String, message: String)
+    /// A row's `state` is none this version knows (written by a newer or a broken writer): the row and the value.
+    /// Nothing is guessed or changed.
+    case unknownState(path: String, seq: Int64, value: String)
     /// Any other SQLite error, with the operation that failed.
     case database(path: String, operation: String, message: String)
 
@@ -40,6 +43,10 @@ public enum QueueError: Error, Sendable, Equatable, CustomStringConvertible {
             return "queue database \(path) is locked by another process: \(message)"
         case .cannotOpen(let path, let message):
             return "cannot open queue database \(path): \(message)"
+        case .unknownState(let path, let seq, let value):
+            return "queue database \(path): event seq \(seq) has state '\(TerminalText.escape(value, limit: 80))',"
+                + " which this version of dossier does not know (pending, in_flight, delivered, dead);"
+                + " nothing was changed"
         case .database(let path, let operation, let message):
             return "queue database \(path): \(operation) failed: \(message)"
         }
@@ -47,7 +54,13 @@ public enum QueueError: Error, Sendable, Equatable, CustomStringConvertible {
 
     /// Classifies an error thrown by GRDB/SQLite.
     static func from(_ error: any Error, path: String, operation: String) -> QueueError {
-        if let queueError = error as? QueueError { return queueError }
+        if let queueError = error as? QueueError {
+            // Row decoding does not know the path: it is filled in here.
+            if case .unknownState("", let seq, let value) = queueError {
+                return .unknownState(path: path, seq: seq, value: value)
+            }
+            return queueError
+        }
         guard let db = error as? DatabaseError else {
             return .database(path: path, operation: operation, message: String(describing: error))
         }

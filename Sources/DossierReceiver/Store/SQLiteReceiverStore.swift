@@ -56,12 +56,14 @@ public final class SQLiteReceiverStore: ReceiverStore {
 
     /// Stores several batches in one transaction (the caller holds the write lock): one verdict list per batch.
     static func commit(_ db: Database, _ batches: [IncomingBatch]) throws -> [[ReceiverVerdict]] {
+        // A plain insert (no RETURNING row to decode); only a repeat, which inserts nothing, runs the update.
         let insert = try db.cachedStatement(
             sql: """
                 INSERT INTO received_events (event_id, event_type, feature_slug, timestamp, body, batch_id, received_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(event_id) DO UPDATE SET receive_count = receive_count + 1
-                RETURNING receive_count
+                VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(event_id) DO NOTHING
                 """)
+        let repeated = try db.cachedStatement(
+            sql: "UPDATE received_events SET receive_count = receive_count + 1 WHERE event_id = ?")
         var reduction = SQLiteReduction()
         var answers: [[ReceiverVerdict]] = []
         answers.reserveCapacity(batches.count)
@@ -73,14 +75,12 @@ public final class SQLiteReceiverStore: ReceiverStore {
                     verdicts.append(.rejected(event.rejection ?? "invalid event"))
                     continue
                 }
-                let count =
-                    try Int.fetchOne(
-                        insert,
-                        arguments: [
-                            envelope.eventID, envelope.eventType.rawValue, envelope.payload.featureSlug,
-                            envelope.timestamp, event.raw, batch.batchID, batch.receivedAt,
-                        ]) ?? 1
-                if count > 1 {
+                try insert.execute(arguments: [
+                    envelope.eventID, envelope.eventType.rawValue, envelope.payload.featureSlug, envelope.timestamp,
+                    event.raw, batch.batchID, batch.receivedAt,
+                ])
+                if db.changesCount == 0 {
+                    try repeated.execute(arguments: [envelope.eventID])
                     verdicts.append(.duplicate)
                     continue
                 }
