@@ -45,6 +45,8 @@ enum TestPostgres {
             try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: logger)
         }
         settings.database = name
+        // Generous: the whole test process shares two cores (a fault test sets its own short timeout).
+        settings.operationTimeout = .seconds(60)
         settings.redacted = "postgres://\(settings.username)@\(settings.host):\(settings.port)/\(name)"
         return settings
     }

@@ -165,14 +165,18 @@ struct PostgresRestartTests {
         }
         try await server.restart()
         var total = 0
+        var retried = 0
         for flush in flushes {
             let output = try await flush.value
             #expect(output.exitCode == 0, "\(output.stdoutText)\(output.stderr)")
             let summary = try JSONSerialization.jsonObject(with: output.stdout) as? [String: Any]
             #expect(summary?["dead"] as? Int == 0, "\(output.stdoutText)")
             total += summary?["delivered"] as? Int ?? 0
+            retried += summary?["retried"] as? Int ?? 0
         }
         #expect(total == 2 * (count + 1))
+        // The restart was felt: some batches were answered 503 and sent again.
+        #expect(retried > 0)
         #expect(try await TeamPostgres.value(url, "SELECT COUNT(*) FROM received_events") == String(2 * (count + 1)))
         for r in receivers {
             let health = try await TeamHTTP.get(r.base + "/healthz")
@@ -230,26 +234,27 @@ enum TeamPostgres {
         let directory: String
         init(directory: String) { self.directory = directory }
 
-        private func script(_ command: String) async throws -> String {
-            let result = try await TeamProcess.run(
-                BinaryRunner.repositoryRoot + "/scripts/postgres-test-server.sh", [command],
-                environment: ["DOSSIER_PG_DIR": directory])
+        /// Runs the script with posix_spawn (`tmuxSpawnAndWait`), not Foundation.Process: a server started from
+        /// a test thread would inherit its blocked signals (pg_ctl stop could not stop it).
+        private func script(_ command: String) -> (status: Int32, stdout: String) {
+            var environment = ProcessInfo.processInfo.environment
+            environment["DOSSIER_PG_DIR"] = directory
+            return tmuxSpawnAndWait(
+                [BinaryRunner.repositoryRoot + "/scripts/postgres-test-server.sh", command],
+                environment: environment.map { "\($0.key)=\($0.value)" }, stderrToStdout: true)
+        }
+
+        private func checked(_ command: String) async throws -> String {
+            let result = await blockingCall { self.script(command) }
             guard result.status == 0 else {
-                throw Failure(description: "postgres-test-server.sh \(command): \(result.stdout)\(result.stderr)")
+                throw Failure(description: "postgres-test-server.sh \(command): \(result.stdout)")
             }
             return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         }
 
-        func start() async throws -> String { try await script("start") }
-        func restart() async throws { _ = try await script("restart") }
-        func stop() {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: BinaryRunner.repositoryRoot + "/scripts/postgres-test-server.sh")
-            p.arguments = ["stop"]
-            p.environment = ProcessInfo.processInfo.environment.merging(["DOSSIER_PG_DIR": directory]) { $1 }
-            try? p.run()
-            p.waitUntilExit()
-        }
+        func start() async throws -> String { try await checked("start") }
+        func restart() async throws { _ = try await checked("restart") }
+        func stop() { _ = script("stop") }
     }
 }
 
