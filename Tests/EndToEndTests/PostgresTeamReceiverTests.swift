@@ -124,6 +124,31 @@ struct PostgresTeamReceiverTests {
     }
 }
 
+/// `dossier receive` with a PostgreSQL store URL it cannot use: exit 2 with a message naming the URL, the password
+/// never shown (no server needed).
+@Suite struct PostgresReceiveCLITests {
+    @Test(arguments: [
+        ("postgres://team:hunter2@127.0.0.1/db?sslmode=bogus", [], "sslmode 'bogus'"),
+        ("postgres://team:hunter2@127.0.0.1", [], "names no database"),
+        ("postgres://team:hunter2@127.0.0.1:1/db", ["--pg-tls", "disable"], "cannot open the PostgreSQL store"),
+        ("postgres://team:hunter2@127.0.0.1:1/db", ["--pg-tls", "sometimes"], "--pg-tls 'sometimes'"),
+    ])
+    func unusableStoreURLsAreExit2WithoutThePassword(url: String, extra: [String], message: String) async throws {
+        let dir = try BinaryRunner.tempDirectory("pg-cli")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let secretFile = try LocalState.secretFile(in: dir)
+        for viaEnvironment in [false, true] {
+            let args = ["receive", "--port", "0", "--secret-file", secretFile] + extra
+            let r = try await BinaryRunner.run(
+                viaEnvironment ? args : args + ["--store", url],
+                environment: viaEnvironment ? ["DOSSIER_RECEIVER_DATABASE_URL": url] : [:])
+            #expect(r.exitCode == 2, "\(r.stderr)")
+            #expect(r.stderr.contains(message), "\(r.stderr)")
+            #expect(!r.stderr.contains("hunter2") && !r.stdoutText.contains("hunter2"), "\(r.stderr)")
+        }
+    }
+}
+
 /// A PostgreSQL server stopped and started while receivers ingest: the flush sees 503s (with `Retry-After`),
 /// retries, and every event is stored exactly once. The test runs its own cluster
 /// (`scripts/postgres-test-server.sh` in a temp folder) so the restart disturbs no other test.

@@ -46,6 +46,9 @@ public final class PostgresReceiverStore: ReceiverStore {
                 timeout,
                 onTimeout: { PostgresStoreOpenError(shownURL: settings.redacted, reason: "no answer within \(timeout)") }
             ) { [client = store.client, logger = store.logger] in
+                // One direct connection first: the pool retries failed connects quietly, this one says why
+                // (refused, unknown host, bad credentials, no such database).
+                try await probe(settings, logger: logger)
                 try await client.withConnection { connection in
                     _ = try await PostgresMigrations.migrate(connection, logger: logger)
                 }
@@ -63,8 +66,28 @@ public final class PostgresReceiverStore: ReceiverStore {
     /// Stops the client (its connections close); later operations fail.
     public func shutdown() { runner.cancel() }
 
-    static func configuration(_ settings: PostgresStoreSettings) throws -> PostgresClient.Configuration {
-        let tls: PostgresClient.Configuration.TLS
+    /// Connects once outside the pool and closes again; throws the connection's own error.
+    static func probe(_ settings: PostgresStoreSettings, logger: Logger) async throws {
+        let pooled = try configuration(settings)
+        let tls: PostgresConnection.Configuration.TLS
+        switch settings.tls {
+        case .disable: tls = .disable
+        case .prefer: tls = .prefer(try NIOSSLContext(configuration: tlsConfiguration(settings)))
+        case .require: tls = .require(try NIOSSLContext(configuration: tlsConfiguration(settings)))
+        }
+        var configuration = PostgresConnection.Configuration(
+            host: settings.host, port: settings.port, username: settings.username, password: settings.password,
+            database: settings.database, tls: tls)
+        let (seconds, attoseconds) = settings.operationTimeout.components
+        configuration.options.connectTimeout = .milliseconds(seconds * 1000 + attoseconds / 1_000_000_000_000_000)
+        configuration.options.additionalStartupParameters = pooled.options.additionalStartupParameters
+        let connection = try await PostgresConnection.connect(
+            on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration, id: 0, logger: logger
+        ).get()
+        try? await connection.close()
+    }
+
+    static func tlsConfiguration(_ settings: PostgresStoreSettings) throws -> TLSConfiguration {
         var tlsConfiguration = TLSConfiguration.makeClientConfiguration()
         if let caFile = settings.caFile {
             guard FileManager.default.isReadableFile(atPath: caFile) else {
@@ -73,6 +96,12 @@ public final class PostgresReceiverStore: ReceiverStore {
             }
             tlsConfiguration.trustRoots = .file(caFile)
         }
+        return tlsConfiguration
+    }
+
+    static func configuration(_ settings: PostgresStoreSettings) throws -> PostgresClient.Configuration {
+        let tls: PostgresClient.Configuration.TLS
+        let tlsConfiguration = try tlsConfiguration(settings)
         switch settings.tls {
         case .disable: tls = .disable
         case .prefer: tls = .prefer(tlsConfiguration)
