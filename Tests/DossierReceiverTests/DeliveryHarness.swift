@@ -59,12 +59,20 @@ final class DeliveryHarness: Sendable {
         storePath = directory + "/receiver/store.sqlite"
     }
 
-    func startReceiver(port: Int = 0, faults: FaultConfiguration = .init(), secret: WebhookSecret? = nil)
-        async throws -> (WebhookReceiver, Int)
-    {
-        let receiver = try WebhookReceiver(
-            configuration: ReceiverConfiguration(
-                secret: secret ?? self.secret, storePath: storePath, port: port, faults: faults))
+    /// A receiver on the SQLite store at `storePath`, or (`kind: .postgres`) on a fresh PostgreSQL database.
+    func startReceiver(
+        port: Int = 0, faults: FaultConfiguration = .init(), secret: WebhookSecret? = nil, kind: StoreKind = .sqlite
+    ) async throws -> (WebhookReceiver, Int) {
+        let configuration = ReceiverConfiguration(
+            secret: secret ?? self.secret, storePath: storePath, port: port, faults: faults)
+        let receiver: WebhookReceiver
+        switch kind {
+        case .sqlite:
+            receiver = try WebhookReceiver(configuration: configuration)
+        case .postgres:
+            let store = try await PostgresReceiverStore.open(try await TestPostgres.freshDatabase())
+            receiver = WebhookReceiver(configuration: configuration, store: store)
+        }
         let bound = try await receiver.start()
         return (receiver, bound)
     }

@@ -4,12 +4,14 @@ import Testing
 
 @testable import DossierReceiver
 
-/// Delivery over real loopback HTTP into the real receiver, from the real GRDB queue.
+/// Delivery over real loopback HTTP into the real receiver (on either store: see `StoreKind.testable`), from the
+/// real GRDB queue.
 @Suite(.serialized) struct DeliveryIntegrationTests {
-    @Test func allFourTypesArriveIntactAndSigned() async throws {
+    @Test(arguments: StoreKind.testable)
+    func allFourTypesArriveIntactAndSigned(kind: StoreKind) async throws {
         let h = try DeliveryHarness()
         defer { h.cleanup() }
-        let (receiver, port) = try await h.startReceiver()
+        let (receiver, port) = try await h.startReceiver(kind: kind)
         let events = EventFactory.events(count: 40, features: 2)
         try h.queue.append(events)
         let worker = h.worker(port: port)
@@ -200,13 +202,14 @@ import Testing
         await receiver.stop()
     }
 
-    @Test func flakyReceiverGetsEveryEventExactlyOnceAndOnlyAnswersCountAsAttempts() async throws {
+    @Test(arguments: StoreKind.testable)
+    func flakyReceiverGetsEveryEventExactlyOnceAndOnlyAnswersCountAsAttempts(kind: StoreKind) async throws {
         let h = try DeliveryHarness()
         defer { h.cleanup() }
         let events = EventFactory.events(count: 10_000, features: 10)
         try h.queue.append(events)
         let faults = FaultConfiguration(failRate: 0.3, retryAfter: 0, dropConnectionRate: 0.1, seed: 42)
-        let (receiver, port) = try await h.startReceiver(faults: faults)
+        let (receiver, port) = try await h.startReceiver(faults: faults, kind: kind)
         let worker = h.worker(port: port, schedule: DeliveryHarness.fastSchedule(attempts: 30)) {
             $0.maxConsecutiveUnreachable = 1000
         }

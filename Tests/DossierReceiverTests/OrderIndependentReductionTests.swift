@@ -6,9 +6,10 @@ import Testing
 
 @testable import DossierReceiver
 
-/// The order-independent, self-verifying reduction on the real SQLite store: whatever the arrival order,
-/// duplication and batching of a few scans' events, the final state is the same, and only snapshots whose
-/// indexed events reproduce their parity hash are served.
+/// The order-independent, self-verifying reduction on both real stores (SQLite, and PostgreSQL when configured:
+/// see `StoreKind.testable`): whatever the arrival order, duplication and batching of a few scans' events, the
+/// final state is the same (the same as the SQLite store's in-order state), and only snapshots whose indexed events
+/// reproduce their parity hash are served.
 @Suite struct OrderIndependentReductionTests {
     /// SplitMix64: a seeded generator, so a failing seed is reproducible.
     struct SeededGenerator: RandomNumberGenerator {
@@ -22,26 +23,36 @@ import Testing
         }
     }
 
+    /// A fresh store of either kind: SQLite in a temp folder, or PostgreSQL in a database of its own.
     final class TempStore: Sendable {
         let directory: String
-        let store: SQLiteReceiverStore
+        let store: any ReceiverStore
 
-        private init(directory: String, store: SQLiteReceiverStore) {
+        private init(directory: String, store: any ReceiverStore) {
             self.directory = directory
             self.store = store
         }
 
-        /// A fresh store, opened on a thread-pool thread (opening fsyncs).
-        static func make() async throws -> TempStore {
+        /// A fresh store (SQLite opened on a thread-pool thread: opening fsyncs).
+        static func make(_ kind: StoreKind = .sqlite) async throws -> TempStore {
             let directory = NSTemporaryDirectory() + "dossier-reduction-" + UUID().uuidString
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            let store = try await NIOThreadPool.singleton.runIfActive {
-                try SQLiteReceiverStore(path: directory + "/store.sqlite")
+            switch kind {
+            case .sqlite:
+                let store = try await NIOThreadPool.singleton.runIfActive {
+                    try SQLiteReceiverStore(path: directory + "/store.sqlite")
+                }
+                return TempStore(directory: directory, store: store)
+            case .postgres:
+                let store = try await PostgresReceiverStore.open(try await TestPostgres.freshDatabase())
+                return TempStore(directory: directory, store: store)
             }
-            return TempStore(directory: directory, store: store)
         }
 
-        deinit { try? FileManager.default.removeItem(atPath: directory) }
+        deinit {
+            (store as? PostgresReceiverStore)?.shutdown()
+            try? FileManager.default.removeItem(atPath: directory)
+        }
     }
 
     static let base = Date(timeIntervalSince1970: 1_780_000_000)
@@ -75,7 +86,7 @@ import Testing
         var description: String { "\(events) events, \(summaries), \(baselines)" }
     }
 
-    static func finalState(_ store: SQLiteReceiverStore) async throws -> FinalState {
+    static func finalState(_ store: any ReceiverStore) async throws -> FinalState {
         let summaries = try await store.summaries()
         var baselines: [String: BaselineAnswer] = [:]
         for s in summaries {
@@ -91,8 +102,9 @@ import Testing
             receivedAt: "2026-12-01T00:00:00.000Z")
     }
 
-    @Test func inOrderDeliveryServesEachFeaturesLatestScan() async throws {
-        let t = try await TempStore.make()
+    @Test(arguments: StoreKind.testable)
+    func inOrderDeliveryServesEachFeaturesLatestScan(kind: StoreKind) async throws {
+        let t = try await TempStore.make(kind)
         let scans = Self.scans()
         for (i, scan) in scans.enumerated() { _ = try await t.store.store(Self.batch(scan, id: "b\(i)")) }
         let state = try await Self.finalState(t.store)
@@ -120,9 +132,9 @@ import Testing
     }
 
     /// Property: any permutation, duplication and split into batches (some committed together, concurrently)
-    /// gives the in-order final state. 40 seeded cases.
-    @Test(arguments: 1...40)
-    func anyArrivalOrderGivesTheSameFinalState(seed: Int) async throws {
+    /// gives the in-order final state of the SQLite store, on either store. 40 seeded cases each.
+    @Test(arguments: StoreKind.testable, 1...40)
+    func anyArrivalOrderGivesTheSameFinalState(kind: StoreKind, seed: Int) async throws {
         let reference = try await TempStore.make()
         let scans = Self.scans()
         for (i, scan) in scans.enumerated() { _ = try await reference.store.store(Self.batch(scan, id: "r\(i)")) }
@@ -140,7 +152,7 @@ import Testing
             batches.append(Array(rest.prefix(size)))
             rest = rest.dropFirst(size)
         }
-        let t = try await TempStore.make()
+        let t = try await TempStore.make(kind)
         var index = 0
         while index < batches.count {
             // Up to four batches at once, so several share one group commit.
@@ -158,13 +170,14 @@ import Testing
             index += wave.count
         }
         let state = try await Self.finalState(t.store)
-        #expect(state == expected, "seed \(seed)")
+        #expect(state == expected, "\(kind) seed \(seed)")
         let counts = try await t.store.receiveCounts()
         #expect(counts.values.reduce(0, +) == events.count, "every copy counted once")
     }
 
-    @Test func snapshotBeforeItsArtifactsWaitsThenVerifies() async throws {
-        let t = try await TempStore.make()
+    @Test(arguments: StoreKind.testable)
+    func snapshotBeforeItsArtifactsWaitsThenVerifies(kind: StoreKind) async throws {
+        let t = try await TempStore.make(kind)
         let scan = Self.scans()[0]
         let snapshot = try #require(scan.last)
         _ = try await t.store.store(Self.batch([snapshot] + scan.prefix(1), id: "early"))
@@ -184,8 +197,9 @@ import Testing
         #expect(id == pending.snapshotID && baseline.entries.count == 3)
     }
 
-    @Test func olderVerifiedSnapshotIsServedWhileANewerOneWaits() async throws {
-        let t = try await TempStore.make()
+    @Test(arguments: StoreKind.testable)
+    func olderVerifiedSnapshotIsServedWhileANewerOneWaits(kind: StoreKind) async throws {
+        let t = try await TempStore.make(kind)
         let scans = Self.scans()
         _ = try await t.store.store(Self.batch(scans[0], id: "one"))
         // The second scan's snapshot and only one of its three indexed events.
@@ -199,8 +213,9 @@ import Testing
         #expect(pending.receivedArtifacts == 1 && pending.missingArtifacts == 2)
     }
 
-    @Test func aSnapshotItsArtifactsDoNotReproduceIsNeverServed() async throws {
-        let t = try await TempStore.make()
+    @Test(arguments: StoreKind.testable)
+    func aSnapshotItsArtifactsDoNotReproduceIsNeverServed(kind: StoreKind) async throws {
+        let t = try await TempStore.make(kind)
         var scan = Self.scans()[3]
         guard case .snapshotComputed(var claim) = scan[scan.count - 1].payload else {
             Issue.record("fixture")
@@ -217,8 +232,9 @@ import Testing
         #expect(pending.receivedArtifacts == 1 && pending.missingArtifacts == 1)
     }
 
-    @Test func concurrentBatchesWithTheSameEventsAcceptEachEventOnce() async throws {
-        let t = try await TempStore.make()
+    @Test(arguments: StoreKind.testable)
+    func concurrentBatchesWithTheSameEventsAcceptEachEventOnce(kind: StoreKind) async throws {
+        let t = try await TempStore.make(kind)
         let events = Self.scans().flatMap { $0 }
         let store = t.store
         let answers = try await withThrowingTaskGroup(of: [ReceiverVerdict].self) { group in

@@ -99,6 +99,7 @@ public final class WebhookReceiver: Sendable {
 
     func makeApplication(_ onListening: @escaping @Sendable (Int) -> Void) -> some ApplicationProtocol {
         let router = Router(context: ReceiverContext.self)
+        router.add(middleware: StoreUnavailableMiddleware())
         router.post("/webhook") { request, context in try await self.handleWebhook(request, context) }
         router.get("/healthz") { _, _ in
             let count = try await self.store.eventCount()

@@ -121,3 +121,17 @@ public protocol ReceiverStore: Sendable {
     /// Every feature the receiver has heard of, sorted by slug bytes.
     func summaries() async throws -> [FeatureSummary]
 }
+
+/// The store cannot answer right now (its database is unreachable, restarting or saturated); nothing of the
+/// request was acknowledged. The receiver answers `503` with `Retry-After`, and the sender retries.
+public struct ReceiverStoreUnavailable: Error, CustomStringConvertible {
+    public var reason: String
+    public var retryAfterSeconds: Int
+
+    public init(reason: String, retryAfterSeconds: Int) {
+        self.reason = reason
+        self.retryAfterSeconds = retryAfterSeconds
+    }
+
+    public var description: String { "the receiver store is unavailable: \(reason)" }
+}

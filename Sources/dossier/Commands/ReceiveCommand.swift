@@ -15,6 +15,9 @@ struct ReceiveCommand: AsyncParsableCommand {
             The secret comes from --secret, --secret-file (mode 0600), or DOSSIER_WEBHOOK_SECRET; it is never printed.
             Key rotation: repeat --secret-file, or put one secret per line in a file; a request signed with any
             of them is accepted.
+            Team receiver: --store postgres://user@host:port/database (or DOSSIER_RECEIVER_DATABASE_URL); several
+            receivers may share one database. The URL's password is never printed. An unreachable database is
+            answered 503 with Retry-After (senders retry).
             Fault flags make failures reproducible (same --seed, same faults).
             """)
 
@@ -27,7 +30,19 @@ struct ReceiveCommand: AsyncParsableCommand {
         name: .long,
         help: "File holding whsec_ secrets, one per line (mode 0600); repeat for more (key rotation).")
     var secretFile: [String] = []
-    @Option(name: .long, help: "Receiver database (default: <state dir>/receiver.sqlite).") var store: String?
+    @Option(
+        name: .long,
+        help: """
+            Receiver database: a SQLite file (default: <state dir>/receiver.sqlite) or \
+            postgres://user@host:port/database (or DOSSIER_RECEIVER_DATABASE_URL) for a team receiver.
+            """)
+    var store: String?
+    @Option(name: .long, help: "PostgreSQL TLS: disable, prefer or require (default: the URL's sslmode, else prefer).")
+    var pgTls: String?
+    @Option(name: .long, help: "PostgreSQL: PEM file of the certificate authorities to trust.") var pgCaFile: String?
+    @Option(name: .long, help: "PostgreSQL: most connections this receiver opens.") var pgMaxConnections: Int = 8
+    @Option(name: .long, help: "PostgreSQL: longest wait for the database before answering 503, in milliseconds.")
+    var pgTimeoutMs: Int = 5000
     @Option(name: .long, help: "Largest accepted request body in bytes (bigger gets 413).") var maxBodyBytes: Int =
         1 << 20
     @Option(name: .long, help: "Answer this fraction of requests with 500 (0…1).") var failRate: Double = 0
@@ -69,6 +84,37 @@ struct ReceiveCommand: AsyncParsableCommand {
         if secret != nil && !secretFile.isEmpty {
             throw ValidationError("give --secret or --secret-file, not both")
         }
+        if let pgTls, PostgresStoreSettings.TLSMode(rawValue: pgTls) == nil {
+            throw ValidationError("--pg-tls '\(pgTls)': expected disable, prefer or require")
+        }
+        guard (1...1000).contains(pgMaxConnections) else {
+            throw ValidationError("--pg-max-connections \(pgMaxConnections): expected 1…1000")
+        }
+        guard (100...600_000).contains(pgTimeoutMs) else {
+            throw ValidationError("--pg-timeout-ms \(pgTimeoutMs): expected 100…600000")
+        }
+    }
+
+    /// The PostgreSQL settings when the store is a postgres:// URL (from --store or DOSSIER_RECEIVER_DATABASE_URL).
+    func postgresSettings(environment: [String: String]) throws -> PostgresStoreSettings? {
+        let url: String
+        if let store {
+            guard PostgresStoreSettings.isPostgresURL(store) else { return nil }
+            url = store
+        } else if let fromEnvironment = environment["DOSSIER_RECEIVER_DATABASE_URL"], !fromEnvironment.isEmpty {
+            url = fromEnvironment
+        } else {
+            return nil
+        }
+        var settings: PostgresStoreSettings
+        do { settings = try PostgresStoreSettings(url: url) } catch {
+            throw QueueSupport.fail("\(store == nil ? "DOSSIER_RECEIVER_DATABASE_URL: " : "--store: ")\(error)")
+        }
+        if let pgTls, let mode = PostgresStoreSettings.TLSMode(rawValue: pgTls) { settings.tls = mode }
+        if let pgCaFile { settings.caFile = pgCaFile }
+        settings.maxConnections = pgMaxConnections
+        settings.operationTimeout = .milliseconds(pgTimeoutMs)
+        return settings
     }
 
     static func statuses(_ text: String) -> [Int]? {
@@ -95,8 +141,10 @@ struct ReceiveCommand: AsyncParsableCommand {
         } catch let error as DeliverySettingsError {
             throw QueueSupport.fail(error.description)
         }
+        let postgres = try postgresSettings(environment: ProcessInfo.processInfo.environment)
         let storePath =
-            store ?? (QueueSupport.stateDirectory(state) as NSString).appendingPathComponent("receiver.sqlite")
+            postgres?.redacted ?? store
+            ?? (QueueSupport.stateDirectory(state) as NSString).appendingPathComponent("receiver.sqlite")
         var faults = FaultConfiguration(
             failRate: failRate, statusSequence: statusSequence.flatMap(Self.statuses) ?? [], retryAfter: retryAfter,
             latencyMs: latencyMs, rejectEventType: rejectEventType, dropConnectionRate: dropConnectionRate, seed: seed)
@@ -106,11 +154,23 @@ struct ReceiveCommand: AsyncParsableCommand {
         configuration.host = host
         configuration.maxBodyBytes = maxBodyBytes
         let receiver: WebhookReceiver
-        do {
-            receiver = try await WebhookReceiver.open(configuration: configuration)
-        } catch {
-            throw QueueSupport.fail("cannot open the receiver store \(storePath): \(error)")
+        var postgresStore: PostgresReceiverStore?
+        if let postgres {
+            do {
+                let opened = try await PostgresReceiverStore.open(postgres)
+                postgresStore = opened
+                receiver = WebhookReceiver(configuration: configuration, store: opened)
+            } catch {
+                throw QueueSupport.fail("\(error)")
+            }
+        } else {
+            do {
+                receiver = try await WebhookReceiver.open(configuration: configuration)
+            } catch {
+                throw QueueSupport.fail("cannot open the receiver store \(storePath): \(error)")
+            }
         }
+        defer { postgresStore?.shutdown() }
         let host = self.host
         do {
             try await receiver.run { bound in
