@@ -37,9 +37,9 @@ cleanup() {
 trap cleanup EXIT
 server="$(scripts/postgres-test-server.sh start)"
 
-secret_file="$bench_dir/secret"
-python3 -c 'import base64,os; print("whsec_" + base64.b64encode(os.urandom(24)).decode())' > "$secret_file"
-chmod 600 "$secret_file"
+# shellcheck source=scripts/lib/bench-common.sh
+source "$(dirname "$0")/lib/bench-common.sh"
+secret_file="$(bench_secret "$bench_dir")"
 source_state="$bench_dir/source"
 mkdir -p "$source_state"
 "$bench" stress-append --state-dir "$source_state" --count $((events / senders - 1)) --batches "$senders" >/dev/null
