@@ -31,6 +31,9 @@ struct DashboardCommand: AsyncParsableCommand {
     @Flag(help: "No colors (NO_COLOR in the environment does the same). Meaning never depends on color.")
     var noColor = false
 
+    @Flag(help: "No mouse: clicks and the wheel stay with the terminal (its own text selection).")
+    var noMouse = false
+
     @Option(help: "Webhook URL to deliver to (default: $DOSSIER_WEBHOOK_URL, else config.toml [delivery] url).")
     var endpoint: String?
 
@@ -113,7 +116,7 @@ struct DashboardCommand: AsyncParsableCommand {
             return 0
         }
         return try await DashboardApp.run(
-            dataSource: source, options: DashboardOptions(readOnly: readOnly, color: !noColor))
+            dataSource: source, options: DashboardOptions(readOnly: readOnly, color: !noColor, mouse: !noMouse))
     }
 
     /// The bundled demo: lays the demo mission out (kept between runs, so edits show as drift), accepts
