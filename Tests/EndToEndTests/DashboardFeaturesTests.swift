@@ -62,3 +62,54 @@ struct DashboardFeaturesTests {
         #expect(small.contains("? help") && small.contains("q quit"), "\(small)")
     }
 }
+
+/// End-to-end: a mouse click focuses the pane under the pointer and selects the row clicked; the wheel scrolls;
+/// `--no-mouse` leaves clicks to the terminal.
+@Suite(.enabled(if: TmuxHarness.isAvailable, "needs /usr/bin/tmux and the dossier binary"))
+struct DashboardMouseTests {
+    /// An X10 mouse report (what ncurses reads for the pane's terminal, `ESC [ M b x y`, each + 32, 1-based).
+    static func report(button: Int, column: Int, row: Int) -> [String] {
+        ["-H", "1b", "5b", "4d"] + [32 + button, 33 + column, 33 + row].map { String($0, radix: 16) }
+    }
+
+    func click(_ t: borrowing TmuxHarness, column: Int, row: Int) throws {
+        try t.tmux(["send-keys", "-t", t.target] + Self.report(button: 0, column: column, row: row))
+        try t.tmux(["send-keys", "-t", t.target] + Self.report(button: 3, column: column, row: row))  // release
+    }
+
+    @Test func aClickSelectsARowAndFocusesItsPane() async throws {
+        let f = try DashboardE2EFixture()
+        let scan = await f.dossier(["scan", f.repository])
+        #expect(scan.status == 0, "\(scan.output)")
+        let t = try TmuxHarness(arguments: ["--auto-flush", "0"], directory: f.repository, environment: f.environment)
+        let start = try await t.waitFor("[1 Events (3)]", "6 Features (1)", timeout: .seconds(30))
+        #expect(selectedListRow(start).contains("snapshot 042-login"), "\(start)")
+        let mode = try t.tmux(["display-message", "-p", "-t", t.target, "#{mouse_standard_flag}"])
+        #expect(mode.trimmingCharacters(in: .whitespacesAndNewlines) == "1", "pane mouse mode: \(mode)")
+        // Events rows start at screen row 5 (0-based): the third row is row 7.
+        try click(t, column: 10, row: 7)
+        let third = try await t.waitUntil("the clicked row selected", timeout: .seconds(30)) {
+            selectedListRow($0).contains("indexed ") && !selectedListRow($0).contains("snapshot")
+        }
+        let lines = third.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines[7].contains("│›"), "\(third)")
+        // A click in the Features pane (rows 13-17 at 120x40 hold its box) focuses it.
+        let layoutTop = try #require(lines.firstIndex { $0.contains("6 Features (1)") })
+        try click(t, column: 10, row: layoutTop + 1)
+        try await t.waitFor("[6 Features (1)]", timeout: .seconds(30))
+        // The wheel over the Events pane focuses and scrolls it (down: the next rows).
+        try t.tmux(["send-keys", "-t", t.target] + Self.report(button: 64, column: 10, row: 6))  // wheel up
+        try await t.waitFor("[1 Events (3)]", timeout: .seconds(30))
+        try await t.waitUntil("wheel up goes back to the first row", timeout: .seconds(30)) {
+            selectedListRow($0).contains("snapshot 042-login")
+        }
+    }
+
+    @Test func noMouseLeavesClicksToTheTerminal() async throws {
+        let f = try DashboardE2EFixture()
+        let t = try TmuxHarness(arguments: ["--no-mouse"], directory: f.repository, environment: f.environment)
+        try await t.waitFor("[1 Events", "6 Features (1)", timeout: .seconds(30))
+        let mode = try t.tmux(["display-message", "-p", "-t", t.target, "#{mouse_any_flag}#{mouse_standard_flag}"])
+        #expect(mode.trimmingCharacters(in: .whitespacesAndNewlines) == "00", "pane mouse mode: \(mode)")
+    }
+}

@@ -426,9 +426,7 @@ public struct UIState: Sendable, Equatable {
     /// then `f` asks before sending them early. nil: a plain flush.
     static func backedOffOnly(_ data: DashboardData, now: Date) -> Int? {
         let q = data.queue
-        guard data.endpoint != .unconfigured, q.pending > 0, let next = q.nextRetryAt,
-            next.timeIntervalSince(now) >= 1
-        else { return nil }
+        guard data.endpoint != .unconfigured, q.pending > 0, let next = q.nextRetryAt, next > now else { return nil }
         return q.pending
     }
 
