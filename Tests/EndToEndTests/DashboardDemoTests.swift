@@ -14,6 +14,8 @@ struct DashboardDemoTests {
                 "DOSSIER_DEMO_DIR": demoDir, "DOSSIER_STATE_DIR": root + "/state",
                 // The same injected failures every run: the demo receiver's random 500s stay, but reproducibly.
                 "DOSSIER_DEMO_SEED": "7",
+                // No teammate edit (its drift is checked by the first-impression test only).
+                "DOSSIER_DEMO_TEAMMATE": "0",
             ] }
 
         init() throws {
@@ -37,12 +39,29 @@ struct DashboardDemoTests {
         #expect(screen.contains("DEAD ✗"))
         // `s` still scans: 14 new events (new ids), delivered the same way (their artifact_missing event
         // dead too). Not waiting for all 26: an event unlucky with the injected 500s may need minutes.
+        // (No teammate edit here: DOSSIER_DEMO_TEAMMATE=0, so the scan's events are the demo's 14.)
         try t.send("s")
         try await t.waitFor("Events (28)")
         try await t.waitUntil("DEAD 2 and more than 13 sent", timeout: .seconds(60)) { screen in
             guard screen.contains("DEAD 2"), let match = screen.firstMatch(of: /sent (\d+)/) else { return false }
             return (Int(match.1) ?? 0) > 13
         }
+    }
+
+    /// The first half minute, no key pressed: deliveries fail (injected 500s) and are retried, the artifact_missing
+    /// event becomes a dead letter, and the teammate's edit (~12 s in) shows as drift.
+    @Test func firstHalfMinuteShowsFailuresRetriesDeadLetterAndDrift() async throws {
+        let demo = try Demo()
+        var environment = demo.environment
+        environment["DOSSIER_DEMO_TEAMMATE"] = nil
+        let t = try TmuxHarness(arguments: [], directory: demo.cwd, environment: environment)
+        try await t.waitFor("feature 001-demo-checkout", "4 Drift (0)", timeout: .seconds(30))
+        // The deadline is generous for a loaded test machine; on an idle one all of it shows within ~15 s.
+        let screen = try await t.waitFor(
+            "500 ERR", "DEAD 1", "4 Drift (1)", "001-demo-checkout  +1 -0 ~0", timeout: .seconds(90))
+        #expect(screen.contains("200 OK"), "\(screen)")
+        #expect(screen.contains(/×\d/), "a retried event shows its attempts: \(screen)")
+        #expect(FileManager.default.fileExists(atPath: demo.demoDir + "/" + "kitty-specs/001-demo-checkout/notes/review.md"))
     }
 
     /// Presses `f` until the screen shows `settled`: each round sends every pending event (`y` answers "send N

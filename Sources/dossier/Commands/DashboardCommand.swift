@@ -166,6 +166,11 @@ struct DashboardCommand: AsyncParsableCommand {
             options: .init(
                 scanPath: dir, explicitStateDirectory: stateDir, environment: environment, delivery: delivery),
             logger: Self.quietLogger)
+        // A teammate's edit ~12 s in: a drift within the first half minute without typing (not in --read-only;
+        // DOSSIER_DEMO_TEAMMATE=0 leaves the files alone).
+        if !readOnly && benchFrames == nil && environment["DOSSIER_DEMO_TEAMMATE"] != "0" {
+            DispatchQueue.global().asyncAfter(deadline: .now() + 12) { _ = try? DemoMission.teammateEdit(in: dir) }
+        }
         let code: Int32
         do {
             // First impression: one queued scan at start (not in --read-only), so events flow and the
