@@ -34,6 +34,19 @@ import Testing
         }
     }
 
+    @Test func aColumnStaysOrGoesByWidthAloneSoRowsStayAligned() {
+        let rows = ["spec", "work_package.wp03-order-confirmation.md"].map { key in
+            [
+                Segment("sent ✓  ", priority: 10), Segment("18:03:04 ", priority: 7, onlyFrom: 56),
+                Segment(key, priority: 5, cuttable: true), Segment("  042-login", priority: 8),
+            ]
+        }
+        let wide = rows.map { LineFit.text($0, width: 60) }
+        #expect(wide == ["sent ✓  18:03:04 spec  042-login", "sent ✓  18:03:04 work_package.wp03-order-confirm…  042-login"])
+        let narrow = rows.map { LineFit.text($0, width: 41) }
+        #expect(narrow == ["sent ✓  spec  042-login", "sent ✓  work_package.wp03-ord…  042-login"])
+    }
+
     @Test func wrapBreaksAtSpacesAndIndentsContinuations() {
         let lines = LineFit.wrap(
             "last error rejected: artifact_missing tasks.md is required", width: 24, indent: "    ")

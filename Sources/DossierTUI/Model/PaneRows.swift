@@ -101,7 +101,7 @@ public enum PaneRows {
         let segments =
             [
                 Segment(TextWidth.pad(e.state.label, to: 8), priority: 10),
-                Segment(Format.clock(e.timestamp) + " ", priority: 2),
+                Segment(Format.clock(e.timestamp) + " ", priority: 7, onlyFrom: 56),
                 Segment(TextWidth.pad(e.shortType, to: 9), priority: 6),
             ] + keyAndFeature(e)
         return ListRow(id: e.id, segments: segments, style: style(for: e.state))

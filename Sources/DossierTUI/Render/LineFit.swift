@@ -7,12 +7,16 @@ public struct Segment: Sendable, Equatable {
     public var priority: Int
     /// True: may be cut (ending in `…`); false: dropped whole rather than cut.
     public var cuttable: Bool
+    /// Shown only in lines at least this wide: a column that stays or goes for a whole pane (rows stay aligned),
+    /// whatever the length of each row's other text.
+    public var onlyFrom: Int
 
-    public init(_ text: String, _ style: Style = .normal, priority: Int, cuttable: Bool = false) {
+    public init(_ text: String, _ style: Style = .normal, priority: Int, cuttable: Bool = false, onlyFrom: Int = 0) {
         self.text = text
         self.style = style
         self.priority = priority
         self.cuttable = cuttable
+        self.onlyFrom = onlyFrom
     }
 
     public var width: Int { TextWidth.width(text) }
@@ -26,7 +30,7 @@ public enum LineFit {
 
     /// The segments to draw, in their order, whose widths sum to at most `width`.
     public static func fit(_ segments: [Segment], width: Int) -> [Segment] {
-        var out = segments
+        var out = segments.filter { $0.onlyFrom <= width }
         var total = out.reduce(0) { $0 + $1.width }
         while total > width, !out.isEmpty {
             // The lowest priority, rightmost among equals.

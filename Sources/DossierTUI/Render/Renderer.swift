@@ -141,7 +141,7 @@ public enum Renderer {
             if let fr = a.fraction {
                 line.append(
                     Segment(
-                        " " + Format.progressBar(fraction: fr, width: 12, ascii: options.ascii), .warning, priority: 3))
+                        " " + Format.progressBar(fraction: fr, width: 12, ascii: options.ascii), .warning, priority: 6))
                 line.append(Segment(" \(Int(fr * 100))%", .warning, priority: 8))
             }
             if !a.detail.isEmpty { line.append(Segment(" " + a.detail, .dim, priority: 5, cuttable: true)) }
