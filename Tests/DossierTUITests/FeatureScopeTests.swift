@@ -105,3 +105,30 @@ import Testing
         #expect(state.handle(.char("f"), data: data, layout: layout, now: now) == [.flush])
     }
 }
+
+/// Mouse events on the pure state: a click focuses and selects, the wheel scrolls, a question ignores the mouse.
+@Suite struct DashboardMouseStateTests {
+    let now = DashboardFixtures.now
+    let layout = Layout(width: 120, height: 40)
+
+    @Test func clickFocusesAndSelectsWheelScrollsQuestionsIgnoreIt() throws {
+        let data = DashboardFixtures.data()
+        let l = try #require(layout)
+        var state = UIState()
+        let artifacts = l.listArea(.artifacts)
+        _ = state.handle(mouse: .click(x: artifacts.x + 3, y: artifacts.y + 1), data: data, layout: l, now: now)
+        #expect(state.focus == .artifacts)
+        #expect(state.selectedRow(.artifacts, data: data, now: now)?.id == "042-login/plan")
+        let events = l.listArea(.events)
+        _ = state.handle(mouse: .wheel(up: false, x: events.x + 3, y: events.y), data: data, layout: l, now: now)
+        #expect(state.focus == .events)
+        #expect(state.selectedIndex[.events] == UIState.wheelStep)
+        state.overlay = .confirmRetryAll(count: 1)
+        _ = state.handle(mouse: .wheel(up: true, x: events.x + 3, y: events.y), data: data, layout: l, now: now)
+        #expect(state.overlay == .confirmRetryAll(count: 1))
+        // A click on a border or the header selects nothing.
+        state.overlay = nil
+        _ = state.handle(mouse: .click(x: 0, y: 0), data: data, layout: l, now: now)
+        #expect(state.focus == .events)
+    }
+}

@@ -24,15 +24,19 @@ extension UIState {
             switch mouse {
             case .click(let x, let y), .wheel(_, let x, let y): (x, y)
             }
-        if let overlay {
+        switch overlay {
+        case .help, .detail:
+            // The wheel scrolls the text, a click closes it.
             if case .wheel(let up, _, _) = mouse {
                 _ = handle(up ? .up : .down, data: data, layout: layout, now: now)
-            } else if case .help = overlay {
-                self.overlay = nil  // a click closes the help
-            } else if case .detail = overlay {
-                self.overlay = nil
+            } else {
+                overlay = nil
             }
             return []
+        case .confirmRetryAll, .confirmAcceptBaseline, .confirmSendBackedOff:
+            return []  // a question waits for y or another key, never for the mouse
+        case nil:
+            break
         }
         guard let pane = Pane.allCases.first(where: { layout.panes[$0]?.contains(x: x, y: y) ?? false }) else {
             return []
