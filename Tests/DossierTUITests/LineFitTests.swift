@@ -42,7 +42,10 @@ import Testing
             ]
         }
         let wide = rows.map { LineFit.text($0, width: 60) }
-        #expect(wide == ["sent ✓  18:03:04 spec  042-login", "sent ✓  18:03:04 work_package.wp03-order-confirm…  042-login"])
+        #expect(
+            wide == [
+                "sent ✓  18:03:04 spec  042-login", "sent ✓  18:03:04 work_package.wp03-order-confirm…  042-login",
+            ])
         let narrow = rows.map { LineFit.text($0, width: 41) }
         #expect(narrow == ["sent ✓  spec  042-login", "sent ✓  work_package.wp03-ord…  042-login"])
     }
@@ -73,7 +76,8 @@ import Testing
         let screen = lines.joined(separator: "\n")
         #expect(lines[1].contains("✗ INCOMPLETE 2/3 required  ! 1 anomaly"), "\(lines[1])")
         #expect(screen.contains("│ DEAD 3 pend 99k fly 0 sent 5729"), "\(screen)")
-        #expect(screen.contains("│ cap 99k/100k  REFUSED 12"), "\(screen)")  // no leading gap once the sparkline gave way
+        // No leading gap once the sparkline gave way.
+        #expect(screen.contains("│ cap 99k/100k  REFUSED 12"), "\(screen)")
         #expect(lines[23].contains("? help"), "\(lines[23])")
     }
 }

@@ -11,7 +11,8 @@ struct DashboardBackoffTests {
     @Test func backedOffEventsAreSentOnFAfterTheReceiverIsBack() async throws {
         let f = try DashboardE2EFixture()
         let secret = DashboardTruthTests.secret
-        let failing = try await Receiver.start(arguments: ["--secret", secret, "--fail-rate", "1"], stateDir: f.stateDir)
+        let failing = try await Receiver.start(
+            arguments: ["--secret", secret, "--fail-rate", "1"], stateDir: f.stateDir)
         let port = failing.port
         let scan = await f.dossier(["scan", f.repository])
         #expect(scan.status == 0, "\(scan.output)")

@@ -10,13 +10,15 @@ struct DashboardDemoTests {
         let root = NSTemporaryDirectory() + "dossier-demo-\(UUID().uuidString.prefix(8))"
         var cwd: String { root + "/cwd" }
         var demoDir: String { root + "/demo" }
-        var environment: [String: String] { [
+        var environment: [String: String] {
+            [
                 "DOSSIER_DEMO_DIR": demoDir, "DOSSIER_STATE_DIR": root + "/state",
                 // The same injected failures every run: the demo receiver's random 500s stay, but reproducibly.
                 "DOSSIER_DEMO_SEED": "7",
                 // No teammate edit (its drift is checked by the first-impression test only).
                 "DOSSIER_DEMO_TEAMMATE": "0",
-            ] }
+            ]
+        }
 
         init() throws {
             try FileManager.default.createDirectory(atPath: root + "/cwd", withIntermediateDirectories: true)
@@ -61,7 +63,9 @@ struct DashboardDemoTests {
             "500 ERR", "DEAD 1", "4 Drift (1)", "001-demo-checkout  +1 -0 ~0", timeout: .seconds(90))
         #expect(screen.contains("200 OK"), "\(screen)")
         #expect(screen.contains(/×\d/), "a retried event shows its attempts: \(screen)")
-        #expect(FileManager.default.fileExists(atPath: demo.demoDir + "/" + "kitty-specs/001-demo-checkout/notes/review.md"))
+        #expect(
+            FileManager.default.fileExists(atPath: demo.demoDir + "/" + "kitty-specs/001-demo-checkout/notes/review.md")
+        )
     }
 
     /// Presses `f` until the screen shows `settled`: each round sends every pending event (`y` answers "send N
@@ -86,7 +90,8 @@ struct DashboardDemoTests {
                 screen = try await t.waitUntil("the round ended", timeout: .seconds(60)) { !$0.contains("delivering") }
             }
         }
-        return try await t.waitUntil("settled: \(settled)", timeout: .seconds(5)) { s in settled.allSatisfy(s.contains) }
+        return try await t.waitUntil("settled: \(settled)", timeout: .seconds(5)) { s in settled.allSatisfy(s.contains)
+        }
     }
 
     @Test func flushKeyDeliversAndDeadEventsAreRetried() async throws {

@@ -16,14 +16,17 @@ struct DashboardFeaturesTests {
         let specs = c.repository + "/kitty-specs"
         let slugs = try FileManager.default.contentsOfDirectory(atPath: specs).filter { name in
             var folder: ObjCBool = false
-            return !name.hasPrefix(".") && FileManager.default.fileExists(atPath: specs + "/" + name, isDirectory: &folder)
+            return !name.hasPrefix(".")
+                && FileManager.default.fileExists(atPath: specs + "/" + name, isDirectory: &folder)
                 && folder.boolValue
         }.sorted()
         #expect(slugs.count == 412)
         let slug = slugs[200]
         let list = await spawnOffThePool(
             [TmuxHarness.binary, "queue", "list", "--limit", "1000000"], environment: env)
-        let rows = list.stdout.split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false) }
+        let rows = list.stdout.split(separator: "\n").map {
+            $0.split(separator: "\t", omittingEmptySubsequences: false)
+        }
         let total = rows.count
         let mine = rows.filter { $0.count > 5 && $0[5] == Substring(slug) }.count
         #expect(mine > 0 && total > 412)
@@ -46,7 +49,9 @@ struct DashboardFeaturesTests {
             "1 Events · \(slug) (\(mine))", "5 Artifacts · \(slug) (", "4 Drift · \(slug) (0)",
             "feature \(slug) (scope · a: all)", timeout: .seconds(30))
         // Every event row now belongs to the feature (and says so).
-        let eventRows = scoped.split(separator: "\n").prefix(20).filter { $0.contains("sent ✓") || $0.contains("pending ") }
+        let eventRows = scoped.split(separator: "\n").prefix(20).filter {
+            $0.contains("sent ✓") || $0.contains("pending ")
+        }
         #expect(!eventRows.isEmpty)
         for row in eventRows where row.hasPrefix("│") { #expect(row.contains(slug) || row.contains("…"), "\(row)") }
         // `a`: all features again, one key.
@@ -57,7 +62,8 @@ struct DashboardFeaturesTests {
         try t.resize(width: 80, height: 24)
         let small = try await t.waitUntil("80x24 frame", timeout: .seconds(30)) { $0.contains("80x24") }
         let lines = small.split(separator: "\n", omittingEmptySubsequences: false)
-        #expect(lines[1].contains(/(✓ COMPLETE|✗ INCOMPLETE|\? UNKNOWN \(no manifest\)) \d+\/\d+ required/), "\(lines[1])")
+        #expect(
+            lines[1].contains(/(✓ COMPLETE|✗ INCOMPLETE|\? UNKNOWN \(no manifest\)) \d+\/\d+ required/), "\(lines[1])")
         #expect(small.contains(/DEAD 0  pend \d+/), "\(small)")
         #expect(small.contains("? help") && small.contains("q quit"), "\(small)")
     }

@@ -66,7 +66,8 @@ struct DashboardTruthTests {
         static func start(arguments: [String], port: Int = 0, stateDir: String) async throws -> Receiver {
             try await withCheckedThrowingContinuation { continuation in
                 DispatchQueue.global().async {
-                    continuation.resume(with: Result { try Receiver(arguments: arguments, port: port, stateDir: stateDir) })
+                    continuation.resume(
+                        with: Result { try Receiver(arguments: arguments, port: port, stateDir: stateDir) })
                 }
             }
         }
@@ -139,7 +140,8 @@ struct DashboardTruthTests {
 
     @Test func serverErrorsReadAsRetryingWithTheNextAttempt() async throws {
         let f = try DashboardE2EFixture()
-        let receiver = try await Receiver.start(arguments: ["--secret", Self.secret, "--fail-rate", "1"], stateDir: f.stateDir)
+        let receiver = try await Receiver.start(
+            arguments: ["--secret", Self.secret, "--fail-rate", "1"], stateDir: f.stateDir)
         defer { receiver.stop() }
         let t = try await Self.dashboard(f, port: receiver.port)
         let screen = try await t.waitUntil("retrying (HTTP 500), next attempt HH:MM:SS", timeout: .seconds(60)) {
