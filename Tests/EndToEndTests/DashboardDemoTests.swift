@@ -73,6 +73,7 @@ struct DashboardDemoTests {
     /// after its delay), then waits for the round's answer (a new delivery attempt, the question, or `settled`).
     /// With DOSSIER_DEMO_SEED the same requests meet the same injected failures, so the rounds are the same
     /// every run; `rounds` only bounds a broken run.
+    @discardableResult
     private func flushUntil(_ t: borrowing TmuxHarness, _ settled: [String], rounds: Int = 12) async throws -> String {
         func attempts(_ screen: String) -> Int {
             screen.firstMatch(of: /3 Deliveries \((\d+)\)/).flatMap { Int($0.1) } ?? 0
