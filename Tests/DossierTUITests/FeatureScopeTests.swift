@@ -37,6 +37,13 @@ import Testing
         #expect(rows[0].text.contains("✗ 042-login  2/3 req  ! 1 anom  drift WARNING +1 -1 ~1  parity 3fa2b1c4d5e6"))
         #expect(rows[1].text.contains("✓ 043-signup  2/3 req  no baseline  parity"))
         #expect(rows[0].style == .error)
+        // At 80x24 (41 columns): drift and parity give way, then the slug is cut; completeness, counts and the
+        // anomaly badge stay whole.
+        #expect(rows[0].fitted(to: 41) == " ✗ 042-login  2/3 req  ! 1 anom")
+        var long = twoFeatures()
+        long.features[0].snapshot.featureSlug = "002-lightweight-pypi-release"
+        let row = PaneRows.all(.features, data: long, now: now)[0]
+        #expect(row.fitted(to: 41) == " ✗ 002-lightweight-py…  2/3 req  ! 1 anom")
     }
 
     @Test func enterScopesEventsArtifactsAndDriftAndSaysSo() {

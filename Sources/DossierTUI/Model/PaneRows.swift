@@ -187,7 +187,7 @@ public enum PaneRows {
                 }
             var parts = [
                 Segment((slug == scope ? "●" : " ") + mark + " ", priority: 10),
-                Segment(slug, priority: 9, cuttable: true),
+                Segment(slug, priority: 7, cuttable: true),  // cut before the anomaly badge goes
                 Segment("  \(s.counts.requiredPresent)/\(s.counts.required) req", priority: 10),
             ]
             let anomalies = f.anomalies.count + f.artifacts.filter { $0.anomaly != nil }.count
