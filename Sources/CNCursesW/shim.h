@@ -52,6 +52,7 @@ static inline int ncs_KEY_F(int n) { return KEY_F(n); }
 /* Mouse masks are NCURSES_MOUSE_MASK(...) expansions: not imported either. */
 static const mmask_t ncs_ALL_MOUSE_EVENTS = ALL_MOUSE_EVENTS;
 static const mmask_t ncs_BUTTON1_CLICKED = BUTTON1_CLICKED;
+static const mmask_t ncs_BUTTON1_PRESSED = BUTTON1_PRESSED;
 static const mmask_t ncs_BUTTON4_PRESSED = BUTTON4_PRESSED; /* wheel up */
 static const mmask_t ncs_BUTTON5_PRESSED = BUTTON5_PRESSED; /* wheel down */
 
@@ -60,6 +61,20 @@ static const mmask_t ncs_BUTTON5_PRESSED = BUTTON5_PRESSED; /* wheel down */
 static inline int ncs_locale_is_utf8(void) {
     const char *codeset = nl_langinfo(CODESET);
     return codeset != 0 && (strcmp(codeset, "UTF-8") == 0 || strcmp(codeset, "utf8") == 0);
+}
+
+/* A UTF-8 locale for LC_CTYPE (glibc has C.UTF-8 built in); 0 when the C library has none. */
+static inline locale_t ncs_utf8_locale(void) {
+    return newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+}
+
+/* The C library's display width of code point `cp` (0, 1, 2; -1: unprintable), asked under `loc` for this
+   thread only (uselocale), so the answer does not depend on the process locale; `loc` 0: the process locale. */
+static inline int ncs_wcwidth(unsigned int cp, locale_t loc) {
+    locale_t previous = loc ? uselocale(loc) : (locale_t)0;
+    int width = wcwidth((wchar_t)cp);
+    if (loc) uselocale(previous);
+    return width;
 }
 
 #endif /* CNCURSESW_SHIM_H */

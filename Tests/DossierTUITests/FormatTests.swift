@@ -23,6 +23,8 @@ import Testing
         #expect(Format.relative(now, now: now) == "now")
         #expect(Format.due(now.addingTimeInterval(-5), now: now) == "due now")
         #expect(Format.due(now.addingTimeInterval(5), now: now) == "in 5s")
+        #expect(Format.due(now.addingTimeInterval(0.2), now: now) == "in 1s")  // not "due now" before it is
+        #expect(Format.due(now, now: now) == "due now")
     }
 
     @Test func countsFitInFourCharacters() {

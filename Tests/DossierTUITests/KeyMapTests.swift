@@ -14,7 +14,9 @@ import Testing
             (.escape, .back), (.char("/"), .filter), (.char("p"), .pause), (.char("?"), .help), (.char("q"), .quit),
         ]
         for (key, action) in expected { #expect(map.action(for: key) == action, "\(key.label)") }
-        #expect(map.action(for: .char("6")) == nil)
+        #expect(map.action(for: .char("6")) == .focus(.features))
+        #expect(map.action(for: .char("a")) == .allFeatures)
+        #expect(map.action(for: .char("7")) == nil)
         #expect(map.action(for: .char("x")) == nil)
         #expect(map.action(for: .char("٣")) == nil)  // a non-ASCII digit is not a pane key
     }

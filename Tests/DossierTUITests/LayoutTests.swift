@@ -19,8 +19,9 @@ import Testing
     @Test func exactRectsAt80x24() throws {
         let l = try #require(Layout(width: 80, height: 24))
         #expect(l.header == Rect(x: 0, y: 0, width: 80, height: 4))
-        #expect(l.panes[.events] == Rect(x: 0, y: 4, width: 44, height: 11))
-        #expect(l.panes[.artifacts] == Rect(x: 0, y: 15, width: 44, height: 8))
+        #expect(l.panes[.events] == Rect(x: 0, y: 4, width: 44, height: 9))
+        #expect(l.panes[.features] == Rect(x: 0, y: 13, width: 44, height: 5))
+        #expect(l.panes[.artifacts] == Rect(x: 0, y: 18, width: 44, height: 5))
         #expect(l.panes[.queue] == Rect(x: 44, y: 4, width: 36, height: 7))
         #expect(l.panes[.deliveries] == Rect(x: 44, y: 11, width: 36, height: 6))
         #expect(l.panes[.drift] == Rect(x: 44, y: 17, width: 36, height: 6))

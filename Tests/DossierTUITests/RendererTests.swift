@@ -90,7 +90,7 @@ import Testing
         let text = frame(DashboardFixtures.data(), state).joined(separator: "\n")
         #expect(text.contains("[Help · keys (Esc closes)]"))
         for b in KeyMap.standard.bindings { #expect(text.contains(b.help), "help lacks \(b.help)") }
-        #expect(text.contains("R          retry every dead event (asks y/N)"))
+        #expect(text.contains("R            retry every dead event (asks y/N)"))
     }
 
     @Test func detailOverlaysShowEnvelopeAttemptAndDriftHashes() {

@@ -31,13 +31,26 @@ import Testing
 
     @Test func canvasKeepsWideCharactersWholeWhenOverwritten() {
         var canvas = Canvas(width: 6, height: 1)
-        #expect(canvas.write("世界abc", x: 0, y: 0) == 6)  // "世界ab" = 6 columns, "c" clipped
-        #expect(canvas.lines == ["世界ab"])
+        #expect(canvas.write("世界abc", x: 0, y: 0) == 6)  // 7 columns: cut to "世界a…"
+        #expect(canvas.lines == ["世界a…"])
         canvas.write("x", x: 1, y: 0)  // overwrite the right half of 世
-        #expect(canvas.lines == [" x界ab"])
+        #expect(canvas.lines == [" x界a…"])
         #expect(TextWidth.width(canvas.lines[0]) == 6)
         var edge = Canvas(width: 3, height: 1)
-        edge.write("ab世", x: 0, y: 0)  // 世 would need columns 2-3: not drawn
-        #expect(edge.lines == ["ab "])
+        edge.write("ab世", x: 0, y: 0)  // 世 would need columns 2-3: cut, and the cut shows
+        #expect(edge.lines == ["ab…"])
+    }
+
+    /// Widths come from the C library's `wcwidth` (as the terminal's), whatever the process locale.
+    @Test func widthsAreTheCLibrarysWcwidth() {
+        #expect(TextWidth.width(of: Unicode.Scalar(0x1100)!) == 2)  // Hangul choseong: wide
+        #expect(TextWidth.width(of: Unicode.Scalar(0xFF21)!) == 2)  // fullwidth A
+        #expect(TextWidth.width(of: Unicode.Scalar(0x0301)!) == 0)  // combining acute
+        #expect(TextWidth.width(of: Unicode.Scalar(0x200B)!) == 0)  // zero width space
+        #expect(TextWidth.width(of: Unicode.Scalar(0x1160)!) == 0)  // Hangul jungseong filler: 0 in wcwidth
+        #expect(TextWidth.width(of: Unicode.Scalar(0x20000)!) == 2)  // CJK extension B (astral)
+        #expect(TextWidth.width(of: Unicode.Scalar(0x1F600)!) == 2)  // emoji
+        #expect(TextWidth.width(of: Unicode.Scalar(0x00E9)!) == 1)
+        #expect(TextWidth.width("a\u{0301}世") == 3)
     }
 }

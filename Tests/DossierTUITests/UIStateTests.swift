@@ -70,6 +70,8 @@ import Testing
         #expect(state.focus == .queue)
         _ = state.handle(.backTab, data: data, layout: layout, now: now)
         _ = state.handle(.backTab, data: data, layout: layout, now: now)
+        #expect(state.focus == .features)
+        _ = state.handle(.backTab, data: data, layout: layout, now: now)
         #expect(state.focus == .artifacts)
         _ = state.handle(.char("3"), data: data, layout: layout, now: now)
         #expect(state.focus == .deliveries)
@@ -98,7 +100,8 @@ import Testing
     }
 
     @Test func commandsAndReadOnly() {
-        let data = DashboardFixtures.data()
+        var data = DashboardFixtures.data()
+        data.queue.nextRetryAt = now  // an event is due: f flushes without asking
         var state = UIState()
         #expect(state.handle(.char("s"), data: data, layout: layout, now: now) == [.scan])
         #expect(state.handle(.char("f"), data: data, layout: layout, now: now) == [.flush])

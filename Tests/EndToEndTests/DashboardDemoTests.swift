@@ -10,11 +10,15 @@ struct DashboardDemoTests {
         let root = NSTemporaryDirectory() + "dossier-demo-\(UUID().uuidString.prefix(8))"
         var cwd: String { root + "/cwd" }
         var demoDir: String { root + "/demo" }
-        var environment: [String: String] { [
+        var environment: [String: String] {
+            [
                 "DOSSIER_DEMO_DIR": demoDir, "DOSSIER_STATE_DIR": root + "/state",
                 // The same injected failures every run: the demo receiver's random 500s stay, but reproducibly.
                 "DOSSIER_DEMO_SEED": "7",
-            ] }
+                // No teammate edit (its drift is checked by the first-impression test only).
+                "DOSSIER_DEMO_TEAMMATE": "0",
+            ]
+        }
 
         init() throws {
             try FileManager.default.createDirectory(atPath: root + "/cwd", withIntermediateDirectories: true)
@@ -37,11 +41,57 @@ struct DashboardDemoTests {
         #expect(screen.contains("DEAD ✗"))
         // `s` still scans: 14 new events (new ids), delivered the same way (their artifact_missing event
         // dead too). Not waiting for all 26: an event unlucky with the injected 500s may need minutes.
+        // (No teammate edit here: DOSSIER_DEMO_TEAMMATE=0, so the scan's events are the demo's 14.)
         try t.send("s")
         try await t.waitFor("Events (28)")
         try await t.waitUntil("DEAD 2 and more than 13 sent", timeout: .seconds(60)) { screen in
             guard screen.contains("DEAD 2"), let match = screen.firstMatch(of: /sent (\d+)/) else { return false }
             return (Int(match.1) ?? 0) > 13
+        }
+    }
+
+    /// The first half minute, no key pressed: deliveries fail (injected 500s) and are retried, the artifact_missing
+    /// event becomes a dead letter, and the teammate's edit (~12 s in) shows as drift.
+    @Test func firstHalfMinuteShowsFailuresRetriesDeadLetterAndDrift() async throws {
+        let demo = try Demo()
+        var environment = demo.environment
+        environment["DOSSIER_DEMO_TEAMMATE"] = nil
+        let t = try TmuxHarness(arguments: [], directory: demo.cwd, environment: environment)
+        try await t.waitFor("feature 001-demo-checkout", "4 Drift (0)", timeout: .seconds(30))
+        // The deadline is generous for a loaded test machine; on an idle one all of it shows within ~15 s.
+        let screen = try await t.waitFor(
+            "500 ERR", "DEAD 1", "4 Drift (1)", "001-demo-checkout  +1 -0 ~0", timeout: .seconds(90))
+        #expect(screen.contains("200 OK"), "\(screen)")
+        #expect(screen.contains(/×\d/), "a retried event shows its attempts: \(screen)")
+        #expect(
+            FileManager.default.fileExists(atPath: demo.demoDir + "/" + "kitty-specs/001-demo-checkout/notes/review.md")
+        )
+    }
+
+    /// Presses `f` until the screen shows `settled`: each round sends every pending event (`y` answers "send N
+    /// events waiting for back-off now?", so an event an injected 500 backed off goes again at once instead of
+    /// after its delay), then waits for the round's answer (a new delivery attempt, the question, or `settled`).
+    /// With DOSSIER_DEMO_SEED the same requests meet the same injected failures, so the rounds are the same
+    /// every run; `rounds` only bounds a broken run.
+    @discardableResult
+    private func flushUntil(_ t: borrowing TmuxHarness, _ settled: [String], rounds: Int = 12) async throws -> String {
+        func attempts(_ screen: String) -> Int {
+            screen.firstMatch(of: /3 Deliveries \((\d+)\)/).flatMap { Int($0.1) } ?? 0
+        }
+        var screen = try t.screen()
+        for _ in 0..<rounds {
+            if settled.allSatisfy(screen.contains) { return screen }
+            let before = attempts(screen)
+            try t.send(screen.contains("waiting for back-off now? (y/N)") ? "y" : "f")
+            screen = try await t.waitUntil("a flush round", timeout: .seconds(60)) { s in
+                settled.allSatisfy(s.contains) || s.contains("waiting for back-off now? (y/N)") || attempts(s) > before
+            }
+            if attempts(screen) > before {
+                // The round may go on (several batches): wait until nothing is being sent.
+                screen = try await t.waitUntil("the round ended", timeout: .seconds(60)) { !$0.contains("delivering") }
+            }
+        }
+        return try await t.waitUntil("settled: \(settled)", timeout: .seconds(5)) { s in settled.allSatisfy(s.contains)
         }
     }
 
@@ -51,13 +101,7 @@ struct DashboardDemoTests {
         // The start-up scan queues the demo's 14 events without a key press (nothing delivers: --auto-flush 0).
         // (Not its status line: that message lasts 30 s, and a loaded machine may first look later than that.)
         try await t.waitFor("feature 001-demo-checkout", "Events (14)", "pending 14", timeout: .seconds(60))
-        // f until everything is settled (an injected 500 leaves events pending for a retry).
-        var settled = false
-        for _ in 0..<20 where !settled {
-            try t.send("f")
-            settled = (try? await t.waitFor("sent 13", "DEAD 1", timeout: .seconds(4))) != nil
-        }
-        let afterFlush = try await t.waitFor("sent 13", "DEAD 1", "pending 0")
+        let afterFlush = try await flushUntil(t, ["sent 13", "DEAD 1", "pending 0"])
         #expect(afterFlush.contains("Deliveries ("))
         #expect(afterFlush.contains("200 OK"))
         // Enter on a delivery attempt shows it and the events it carried.
@@ -73,10 +117,8 @@ struct DashboardDemoTests {
         try await t.waitFor("[2 Queue (1)]")
         try t.send("r")
         try await t.waitFor("retry: 1 event back to pending (the selected event)", "pending 1", "DEAD 0")
-        for _ in 0..<20 {
-            try t.send("f")
-            if (try? await t.waitFor("DEAD 1", "pending 0", timeout: .seconds(4))) != nil { break }
-        }
+        // The demo receiver rejects artifact_missing events again: dead again after the next flush.
+        try await flushUntil(t, ["DEAD 1", "pending 0"])
         try t.send("R")
         try await t.waitFor("Retry all 1 dead event? y = yes")
         try t.send("n")

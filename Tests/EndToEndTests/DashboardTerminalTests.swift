@@ -126,11 +126,12 @@ struct DashboardTerminalTests {
         let t = try TmuxHarness(
             arguments: [], directory: f.repository, width: 80, height: 24, environment: f.environment)
         let screen = try await t.waitFor("notes/世界-長長")
-        // The clipped name stops at the left pane's border (column 44) and the line is still 80 columns.
+        // The cut name ends in `…`, the badge after it stays whole before the left pane's border (column 44), and the
+        // line is still 80 columns.
         for line in screen.split(separator: "\n") where line.contains("notes/世界") {
             let width = line.unicodeScalars.reduce(0) { $0 + ((0x3000...0x9FFF).contains($1.value) ? 2 : 1) }
             #expect(width == 80, "\(line)")
-            #expect(line.contains("長│") || line.contains("長 │"), "\(line)")
+            #expect(line.contains("長…") && (line.contains("✓│") || line.contains("✓ │")), "\(line)")
         }
     }
 }

@@ -62,15 +62,17 @@ struct DashboardTruthTests {
         private let fd: Int32
 
         /// Starts the receiver and reads its `listening on http://127.0.0.1:PORT` line (off the cooperative pool).
-        static func start(arguments: [String], stateDir: String) async throws -> Receiver {
+        /// `port` 0: a free one; else that port (a receiver restarted where the dashboard delivers).
+        static func start(arguments: [String], port: Int = 0, stateDir: String) async throws -> Receiver {
             try await withCheckedThrowingContinuation { continuation in
                 DispatchQueue.global().async {
-                    continuation.resume(with: Result { try Receiver(arguments: arguments, stateDir: stateDir) })
+                    continuation.resume(
+                        with: Result { try Receiver(arguments: arguments, port: port, stateDir: stateDir) })
                 }
             }
         }
 
-        private init(arguments: [String], stateDir: String) throws {
+        private init(arguments: [String], port: Int, stateDir: String) throws {
             var fds: [Int32] = [-1, -1]
             guard pipe(&fds) == 0 else { throw DashboardScaleError.setup("pipe failed") }
             var actions = posix_spawn_file_actions_t()
@@ -80,7 +82,7 @@ struct DashboardTruthTests {
             posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
             posix_spawn_file_actions_addclose(&actions, fds[0])
             posix_spawn_file_actions_addclose(&actions, fds[1])
-            let argv = [TmuxHarness.binary, "receive", "--port", "0"] + arguments
+            let argv = [TmuxHarness.binary, "receive", "--port", "\(port)"] + arguments
             var cargs = argv.map { strdup($0) } + [nil]
             var cenv = (TmuxHarness.environment + ["DOSSIER_STATE_DIR=\(stateDir)"]).map { strdup($0) } + [nil]
             defer { for p in cargs + cenv { free(p) } }
@@ -138,7 +140,8 @@ struct DashboardTruthTests {
 
     @Test func serverErrorsReadAsRetryingWithTheNextAttempt() async throws {
         let f = try DashboardE2EFixture()
-        let receiver = try await Receiver.start(arguments: ["--secret", Self.secret, "--fail-rate", "1"], stateDir: f.stateDir)
+        let receiver = try await Receiver.start(
+            arguments: ["--secret", Self.secret, "--fail-rate", "1"], stateDir: f.stateDir)
         defer { receiver.stop() }
         let t = try await Self.dashboard(f, port: receiver.port)
         let screen = try await t.waitUntil("retrying (HTTP 500), next attempt HH:MM:SS", timeout: .seconds(60)) {

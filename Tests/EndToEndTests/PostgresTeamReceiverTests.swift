@@ -407,7 +407,7 @@ enum TeamEvents {
             }
             let dossier = Dossier(
                 featureSlug: slug, featureDirectory: "/fixture/\(slug)", missionType: "software-dev",
-                currentStep: "implement", stepSource: "flag", artifacts: artifacts, anomalies: [])
+                currentStep: "implement", stepSource: .flag, artifacts: artifacts, anomalies: [])
             var logger = Logger(label: "fixture")
             logger.logLevel = .critical
             let emitter = EventEmitter(clock: { Date() }, actor: "fixture", logger: logger)

@@ -70,7 +70,7 @@ public final class EventQueue: Sendable {
         try self.init(path: (stateDirectory as NSString).appendingPathComponent("queue.sqlite"), capacity: capacity)
     }
 
-    private func write<T>(_ operation: String, _ body: (Database) throws -> T) throws(QueueError) -> T {
+    func write<T>(_ operation: String, _ body: (Database) throws -> T) throws(QueueError) -> T {
         do {
             return try pool.write(body)
         } catch {

@@ -13,10 +13,13 @@ public struct DashboardOptions: Sendable, Equatable {
     public var readOnly: Bool
     /// False for `--no-color` (NO_COLOR in the environment is honoured as well).
     public var color: Bool
+    /// False for `--no-mouse`: clicks and the wheel stay with the terminal (its own text selection).
+    public var mouse: Bool
 
-    public init(readOnly: Bool = false, color: Bool = true) {
+    public init(readOnly: Bool = false, color: Bool = true, mouse: Bool = true) {
         self.readOnly = readOnly
         self.color = color
+        self.mouse = mouse
     }
 }
 
@@ -62,7 +65,7 @@ public enum DashboardApp {
         try checkTerminal()
         Signals.installTerminationHandlers()
         dataSource.start()
-        let terminal = Terminal(color: options.color)
+        let terminal = Terminal(color: options.color, mouse: options.mouse)
         let renderOptions = RenderOptions(ascii: !terminal.unicode)
         var state = UIState(readOnly: options.readOnly)
         let keyMap = KeyMap.standard
@@ -96,6 +99,9 @@ public enum DashboardApp {
             case .resize:
                 terminal.rebuild()
                 cache.invalidate()
+            case .mouse(let mouse):
+                _ = state.handle(mouse: mouse, data: dataSource.snapshot(), layout: layout, now: Date())
+                dataSource.request(pages: state.pageRequests())
             case .unknown(let name):
                 state.notice = "\(name): no such key (? for help)"
             case .key(let key):
@@ -106,6 +112,7 @@ public enum DashboardApp {
                     switch command {
                     case .scan: dataSource.scan()
                     case .flush: dataSource.flush()
+                    case .sendBackedOffNow: dataSource.sendBackedOffNow()
                     case .retry(let id): dataSource.retry(eventID: id)
                     case .retryAllDead: dataSource.retryAllDead()
                     case .acceptBaselines: dataSource.acceptBaselines()
@@ -131,6 +138,7 @@ struct FrameCache {
     private struct RowsKey: Equatable {
         var revision: Int
         var filters: [Pane: String]
+        var scope: String?
         var paused: Bool
         var second: Int
         /// What the paged panes ask for (an in-memory window depends on it).
@@ -151,7 +159,7 @@ struct FrameCache {
         build: (UIState, PaneRowSet) -> Canvas
     ) -> Canvas? {
         var key = RowsKey(
-            revision: data.revision, filters: state.filters, paused: state.paused,
+            revision: data.revision, filters: state.filters, scope: state.scope, paused: state.paused,
             second: Int(now.timeIntervalSince1970.rounded(.down)), requests: state.pageRequests(),
             wantLast: state.wantLast)
         if key != rowsKey {
@@ -170,7 +178,8 @@ struct FrameCache {
             rowSet = state.rowSet(data: data, now: now)
             state.normalize(rowSet: rowSet, layout: Layout(width: width, height: height))
             key = RowsKey(
-                revision: data.revision, filters: state.filters, paused: state.paused, second: key.second,
+                revision: data.revision, filters: state.filters, scope: state.scope, paused: state.paused,
+                second: key.second,
                 requests: state.pageRequests(), wantLast: state.wantLast)
             rowsKey = key
         }

@@ -214,17 +214,27 @@ public enum EndpointState: Sendable, Equatable {
 
     /// Text label (never color alone): `retrying (HTTP 500), next attempt 14:03:12 → …`,
     /// `paused: 401 check the secret → …`, `unreachable since 14:01:07 (connection refused) → …`.
-    public var label: String {
+    public var label: String { summary + (endpoint.map { " → " + $0 } ?? "") }
+
+    /// What happens, without the endpoint: `retrying (HTTP 500), next attempt 14:03:12`.
+    public var summary: String {
         switch self {
         case .unconfigured: "no endpoint (events stay queued)"
-        case .idle(let e): "idle → \(e)"
-        case .delivering(let e): "delivering → \(e)"
-        case .retrying(let e, let reason, let next):
+        case .idle: "idle"
+        case .delivering: "delivering"
+        case .retrying(_, let reason, let next):
             "retrying (\(Self.shortReason(reason)))" + (next.map { ", next attempt " + Format.clock($0) } ?? "")
-                + " → \(e)"
-        case .paused(let e, let reason): "paused: \(Self.pauseHint(reason)) → \(e)"
-        case .offline(let e, let reason, let since):
-            "unreachable" + (since.map { " since " + Format.clock($0) } ?? "") + " (\(reason)) → \(e)"
+        case .paused(_, let reason): "paused: \(Self.pauseHint(reason))"
+        case .offline(_, let reason, let since):
+            "unreachable" + (since.map { " since " + Format.clock($0) } ?? "") + " (\(reason))"
+        }
+    }
+
+    /// The endpoint events go to (nil: none configured).
+    public var endpoint: String? {
+        switch self {
+        case .unconfigured: nil
+        case .idle(let e), .delivering(let e), .retrying(let e, _, _), .paused(let e, _), .offline(let e, _, _): e
         }
     }
 

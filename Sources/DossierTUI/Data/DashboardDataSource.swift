@@ -16,6 +16,8 @@ public protocol DashboardDataSource: Sendable {
     func scan()
     /// Deliver what is due now.
     func flush()
+    /// Make the events waiting for their back-off due now, then deliver (`f`, confirmed with y).
+    func sendBackedOffNow()
     /// Move one dead event back to pending.
     func retry(eventID: String)
     /// Move every dead event back to pending.

@@ -140,6 +140,19 @@ public final class EngineDataSource: DashboardDataSource {
 
     public func flush() { runFlush(manual: true) }
 
+    public func sendBackedOffNow() {
+        pagingQueue.async { [self] in  // a blocking SQLite write: off the cooperative pool
+            do throws(QueueError) {
+                let n = try queue.makeBackedOffDue()
+                publish(message: "flush: \(n) backed-off event\(n == 1 ? "" : "s") due now, sending", isError: false)
+            } catch {
+                publish(message: "flush: could not make the backed-off events due: \(error)", isError: true)
+                return
+            }
+            runFlush(manual: true)
+        }
+    }
+
     public func retry(eventID: String) { runRetry(ids: [eventID]) }
 
     public func retryAllDead() { runRetry(ids: nil) }
@@ -219,7 +232,7 @@ public final class EngineDataSource: DashboardDataSource {
 
     /// One pane's window: a page before the anchor, the visible rows and a page after (counts exact).
     private func loadWindow(_ pane: Pane, _ request: PageRequest) throws(QueueError) -> EventWindow {
-        let scope = PagedList.scope(pane, filter: request.filter)
+        let scope = PagedList.scope(pane, filter: request.filter, feature: request.feature)
         let margin = 2 * max(1, request.visible) + 1  // two pages each way: a burst of PgUp/PgDn needs no round trip
         let anchor: EventQueue.ListingAnchor =
             switch request.anchor {
@@ -229,7 +242,9 @@ public final class EngineDataSource: DashboardDataSource {
             }
         let page = try queue.listingPage(
             scope, anchor: anchor, before: margin, after: request.anchor == .tail ? request.visible : request.visible + margin)
-        let total = request.filter.isEmpty ? page.count : try queue.listingCount(PagedList.scope(pane, filter: ""))
+        let total =
+            request.filter.isEmpty
+            ? page.count : try queue.listingCount(PagedList.scope(pane, filter: "", feature: request.feature))
         let rows = shared.withLock { s in
             page.events.map { e in
                 let p = s.parsed[e.eventID] ?? QueueViewMapping.parse(body: e.body, featureSlug: e.featureSlug)

@@ -18,11 +18,14 @@ public struct PageRequest: Sendable, Hashable {
     /// Rows visible in the pane; the window loads as many again before and after, so moving by a page needs
     /// no round trip.
     public var visible: Int
+    /// Only this feature's events (the Features pane's scope), in SQL; nil: every feature.
+    public var feature: String?
 
-    public init(anchor: PageAnchor = .head, filter: String = "", visible: Int = 20) {
+    public init(anchor: PageAnchor = .head, filter: String = "", visible: Int = 20, feature: String? = nil) {
         self.anchor = anchor
         self.filter = filter
         self.visible = visible
+        self.feature = feature
     }
 }
 
@@ -62,9 +65,9 @@ public enum PagedList {
         pane == .queue ? [[.dead], [.inFlight], [.pending]] : [QueueState.allCases]
     }
 
-    /// The SQL scope of a pane with a filter.
-    public static func scope(_ pane: Pane, filter: String) -> EventQueue.ListingScope {
-        EventQueue.ListingScope(groups: groups(pane), contains: filter.isEmpty ? nil : filter)
+    /// The SQL scope of a pane with a filter, limited to one feature's events when `feature` is set.
+    public static func scope(_ pane: Pane, filter: String, feature: String? = nil) -> EventQueue.ListingScope {
+        EventQueue.ListingScope(groups: groups(pane), contains: filter.isEmpty ? nil : filter, featureSlug: feature)
     }
 
     /// The listing key of an event row in a pane (nil when the pane does not list its state).
@@ -79,7 +82,9 @@ public enum PagedList {
     public static func window(
         _ pane: Pane, events: [EventRow], request: PageRequest, matches: (EventRow) -> Bool
     ) -> EventWindow {
-        let listed = events.filter { key($0, pane: pane) != nil }
+        let listed = events.filter { e in
+            key(e, pane: pane) != nil && (request.feature.map { $0 == e.featureSlug } ?? true)
+        }
         let sorted =
             pane == .queue
             ? listed.enumerated().sorted { a, b in

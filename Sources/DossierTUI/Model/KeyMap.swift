@@ -1,7 +1,7 @@
-/// The five focusable panes, in Tab order; the raw value is the digit key that focuses it.
+/// The six focusable panes, in Tab order; the raw value is the digit key that focuses it.
 public enum Pane: Int, Sendable, CaseIterable, Hashable {
     case events = 1
-    case queue, deliveries, drift, artifacts
+    case queue, deliveries, drift, artifacts, features
 
     public var title: String {
         switch self {
@@ -10,6 +10,7 @@ public enum Pane: Int, Sendable, CaseIterable, Hashable {
         case .deliveries: "Deliveries"
         case .drift: "Drift"
         case .artifacts: "Artifacts"
+        case .features: "Features"
         }
     }
 
@@ -48,6 +49,8 @@ public enum KeyInput: Sendable, Hashable {
 /// What a key does.
 public enum Action: Sendable, Hashable {
     case scan, flush, retrySelected, retryAllDead, acceptBaseline
+    /// Drop the feature scope: every pane lists all features again.
+    case allFeatures
     case focusNext, focusPrevious
     case focus(Pane)
     case up, down, top, bottom, pageUp, pageDown
@@ -109,14 +112,19 @@ public struct KeyMap: Sendable {
         KeyBinding(keys: [.backTab], action: .focusPrevious, hint: "prev pane", help: "focus the previous pane"),
         KeyBinding(
             keys: Pane.allCases.map { .char(Character(String($0.rawValue))) }, action: .focus(.events),
-            hint: "pane", help: "focus pane 1 Events, 2 Queue, 3 Deliveries, 4 Drift, 5 Artifacts"),
+            hint: "pane", help: "focus pane 1 Events, 2 Queue, 3 Deliveries, 4 Drift, 5 Artifacts, 6 Features"),
+        KeyBinding(
+            keys: [.char("a")], action: .allFeatures, hint: "all features",
+            help: "all features: drop the scope chosen with Enter in Features (6)"),
         KeyBinding(keys: [.char("k"), .up], action: .up, hint: "up", help: "select the previous row"),
         KeyBinding(keys: [.char("j"), .down], action: .down, hint: "move", help: "select the next row"),
         KeyBinding(keys: [.char("g"), .home], action: .top, hint: "top", help: "first row"),
         KeyBinding(keys: [.char("G"), .end], action: .bottom, hint: "bottom", help: "last row"),
         KeyBinding(keys: [.pageUp], action: .pageUp, hint: "page up", help: "one page up"),
         KeyBinding(keys: [.pageDown], action: .pageDown, hint: "page down", help: "one page down"),
-        KeyBinding(keys: [.enter], action: .open, hint: "details", help: "show the details of the selected row"),
+        KeyBinding(
+            keys: [.enter], action: .open, hint: "details",
+            help: "details of the selected row (in Features: scope the panes to that feature)"),
         KeyBinding(keys: [.escape], action: .back, hint: "back", help: "close the overlay, clear the filter"),
         KeyBinding(
             keys: [.char("/")], action: .filter, hint: "filter",
@@ -159,12 +167,16 @@ public struct KeyMap: Sendable {
     }
 
     /// Status-bar hints for the focused pane: "s scan  f flush  j/↓ move  Enter details ...".
-    public func hints(for pane: Pane, readOnly: Bool) -> [String] {
+    /// `scoped`: a feature scope is set (then `a all features` is offered).
+    public func hints(for pane: Pane, readOnly: Bool, scoped: Bool = false) -> [String] {
         let shown: [Action] = [
-            .help, .quit, .scan, .flush, .retrySelected, .retryAllDead, .open, .filter, .pause, .focusNext, .down,
+            .help, .quit, .scan, .flush, .retrySelected, .retryAllDead, .open, .allFeatures, .filter, .pause,
+            .focusNext, .down,
         ]
         return shown.compactMap { action in
             guard let b = binding(for: action) else { return nil }
+            if action == .open && pane == .features { return "\(b.keyLabel) scope" }
+            if action == .allFeatures && !scoped { return nil }
             if let panes = b.panes, !panes.contains(pane) { return nil }
             if readOnly && action.changesState { return nil }
             return "\(b.keyLabel) \(b.hint)"

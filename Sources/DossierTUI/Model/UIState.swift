@@ -10,6 +10,8 @@ public enum Overlay: Sendable, Equatable {
     case confirmRetryAll(count: Int)
     /// "Accept the current state of N features as the baseline? y/N" (`b`).
     case confirmAcceptBaseline(features: Int)
+    /// "Nothing is due: send N events waiting for back-off now? y/N" (`f`).
+    case confirmSendBackedOff(count: Int)
 }
 
 /// The rows of all panes for one frame (filter applied) and the unfiltered counts.
@@ -24,6 +26,8 @@ public struct PaneRowSet: Sendable, Equatable {
 /// What the UI asks the data source to do.
 public enum UICommand: Sendable, Equatable {
     case scan, flush
+    /// Make the backed-off events due now, then flush.
+    case sendBackedOffNow
     case retry(eventID: String)
     case retryAllDead
     /// Record the current state of every scanned feature as its baseline.
@@ -41,6 +45,8 @@ public struct UIState: Sendable, Equatable {
     /// First visible row per pane.
     public var scrollTop: [Pane: Int] = [:]
     public var filters: [Pane: String] = [:]
+    /// The feature Events, Artifacts and Drift are scoped to (Enter in Features); nil: all features (`a`).
+    public var scope: String?
     /// True while typing a filter after `/`.
     public var editingFilter = false
     public var overlay: Overlay?
@@ -65,7 +71,9 @@ public struct UIState: Sendable, Equatable {
 
     /// What a paged pane asks the data source for: its anchor, filter and page size.
     public func pageRequest(_ pane: Pane) -> PageRequest {
-        PageRequest(anchor: anchors[pane] ?? .head, filter: filters[pane] ?? "", visible: visibleRows[pane] ?? 20)
+        PageRequest(
+            anchor: anchors[pane] ?? .head, filter: filters[pane] ?? "", visible: visibleRows[pane] ?? 20,
+            feature: pane == .events ? scope : nil)
     }
 
     /// The requests of every paged pane (the Events pane's is left out while the feed is paused).
@@ -84,8 +92,10 @@ public struct UIState: Sendable, Equatable {
 
     /// The rows a pane shows now: paused events, filter applied (paged panes: their window's rows).
     public func rows(_ pane: Pane, data: DashboardData, now: Date) -> [ListRow] {
-        if PagedList.isPaged(pane) { return window(pane, data: data, now: now).rows.map { PaneRows.row(pane, $0, now: now) } }
-        return PaneRows.filtered(pane, data: data, filter: filters[pane] ?? "", now: now)
+        if PagedList.isPaged(pane) {
+            return window(pane, data: data, now: now).rows.map { PaneRows.row(pane, $0, now: now) }
+        }
+        return PaneRows.filtered(pane, data: data, filter: filters[pane] ?? "", now: now, scope: scope)
     }
 
     /// The rows of every pane for one frame, built once and shared by `normalize` and the renderer.
@@ -105,7 +115,7 @@ public struct UIState: Sendable, Equatable {
                 set.totals[pane] = w.total
                 continue
             }
-            let all = PaneRows.all(pane, data: data, now: now)
+            let all = PaneRows.all(pane, data: data, now: now, scope: scope)
             set.totals[pane] = all.count
             set.rows[pane] = PaneRows.apply(filter: filters[pane] ?? "", to: all)
         }
@@ -243,6 +253,16 @@ public struct UIState: Sendable, Equatable {
             return []
         }
 
+        if case .confirmSendBackedOff(let count) = overlay {
+            overlay = nil
+            if key == .char("y") || key == .char("Y") {
+                notice = "sending \(count) backed-off event\(count == 1 ? "" : "s") now…"
+                return [.sendBackedOffNow]
+            }
+            notice = "flush: cancelled (the events wait for their next attempt)"
+            return []
+        }
+
         if editingFilter, editFilter(key) { return [] }
 
         if let overlay { return handleOverlay(overlay, key, layout: layout, keyMap: keyMap) }
@@ -305,7 +325,7 @@ public struct UIState: Sendable, Equatable {
         switch current {
         case .help(let s): overlay = .help(scroll: max(0, s + delta))
         case .detail(let p, let id, let s): overlay = .detail(pane: p, id: id, scroll: max(0, s + delta))
-        case .confirmRetryAll, .confirmAcceptBaseline: break
+        case .confirmRetryAll, .confirmAcceptBaseline, .confirmSendBackedOff: break
         }
         return []
     }
@@ -315,6 +335,10 @@ public struct UIState: Sendable, Equatable {
         case .scan:
             return [.scan]
         case .flush:
+            if let count = Self.backedOffOnly(data, now: now) {
+                overlay = .confirmSendBackedOff(count: count)
+                return []
+            }
             return [.flush]
         case .retrySelected:
             guard focus == .events || focus == .queue, let row = selectedRow(focus, data: data, now: now),
@@ -366,7 +390,19 @@ public struct UIState: Sendable, Equatable {
                 notice = "\(focus.title): nothing to show"
                 return []
             }
+            if focus == .features && scope != row.id {
+                setScope(row.id)
+                notice = "scope \(row.id): Events, Artifacts and Drift show only it (Enter again: details, a: all)"
+                return []
+            }
             overlay = .detail(pane: focus, id: row.id, scroll: 0)
+        case .allFeatures:
+            guard scope != nil else {
+                notice = "a: already showing all features"
+                return []
+            }
+            setScope(nil)
+            notice = "scope: all features"
         case .back:
             if filters[focus] != nil {
                 filters[focus] = nil
@@ -386,6 +422,14 @@ public struct UIState: Sendable, Equatable {
         return []
     }
 
+    /// The number of pending events when none is due yet (all wait for their back-off) and an endpoint is set:
+    /// then `f` asks before sending them early. nil: a plain flush.
+    static func backedOffOnly(_ data: DashboardData, now: Date) -> Int? {
+        let q = data.queue
+        guard data.endpoint != .unconfigured, q.pending > 0, let next = q.nextRetryAt, next > now else { return nil }
+        return q.pending
+    }
+
     /// Moves the selection of the focused pane; reaching the first row goes back to following it.
     private mutating func move(by delta: Int, data: DashboardData, now: Date) {
         let rows = rows(focus, data: data, now: now)
@@ -397,6 +441,16 @@ public struct UIState: Sendable, Equatable {
         } else {
             selectedID[focus] = rows[target].id
             selectedIndex[focus] = target
+        }
+    }
+
+    /// Scopes Events, Artifacts and Drift to `feature` (nil: all), their selections back to the top.
+    private mutating func setScope(_ feature: String?) {
+        scope = feature
+        for pane in [Pane.events, .artifacts, .drift] { resetSelection(pane) }
+        if paused {
+            paused = false  // the frozen feed belongs to the old scope
+            frozenEvents = nil
         }
     }
 

@@ -24,14 +24,15 @@ public struct Canvas: Sendable, Equatable {
         styles = Array(repeating: .normal, count: self.width * self.height)
     }
 
-    /// Writes `text` at column `x`, row `y`, clipped to `maxWidth` columns and to the canvas.
+    /// Writes `text` at column `x`, row `y`, clipped to `maxWidth` columns and to the canvas; a cut ends in `…`.
     /// Control characters are escaped (`TextWidth.sanitize`, never sent raw); a wide character that
     /// does not fit is not split. Returns the number of columns written.
     @discardableResult
     public mutating func write(_ text: String, x: Int, y: Int, style: Style = .normal, maxWidth: Int? = nil) -> Int {
         guard y >= 0, y < height, x < width else { return 0 }
-        let text = TextWidth.sanitize(text)
         let limit = min(width, x + (maxWidth ?? width))
+        var text = TextWidth.sanitize(text)
+        if x >= 0, TextWidth.width(text) > limit - x { text = TextWidth.truncate(text, to: limit - x) }
         var col = x
         var last = -1  // cell index of the previous character, for combining marks
         // Scalar by scalar (much faster than grapheme breaking): a zero-width scalar (combining mark,

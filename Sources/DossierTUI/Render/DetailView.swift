@@ -18,6 +18,11 @@ public enum DetailView {
             guard let d = data.drift.first(where: { $0.featureSlug == id }) else { return gone("Drift", id) }
             let feature = data.features.first { $0.snapshot.featureSlug == d.featureSlug }
             return ("Drift · \(d.featureSlug) · \(d.severity.rawValue.uppercased())", drift(d, feature: feature))
+        case .features:
+            guard let f = data.features.first(where: { $0.snapshot.featureSlug == id }) else {
+                return gone("Feature", id)
+            }
+            return ("Feature · \(id)", feature(f, drift: data.drift.first { $0.featureSlug == id }))
         case .artifacts:
             for f in data.features {
                 let slug = f.snapshot.featureSlug
@@ -110,6 +115,31 @@ public enum DetailView {
             lines.append("      old \(c.baselineHash)")
             lines.append("      new \(c.localHash)")
         }
+        return lines
+    }
+
+    /// Completeness, counts, anomalies, drift state and parity of one feature.
+    static func feature(_ f: FeatureSummary, drift: DriftReport?) -> [String] {
+        let s = f.snapshot
+        var lines = [
+            "feature      \(s.featureSlug)",
+            "mission      \(s.missionType)   step \(s.currentStep ?? "—")",
+            "completeness \(s.completeness.rawValue.uppercased())   \(s.counts.requiredPresent)/\(s.counts.required) required",
+            "parity       \(s.parityHashSHA256)",
+        ]
+        if let d = drift {
+            lines.append(
+                "drift        \(d.severity.rawValue.uppercased()): +\(d.missingInBaseline.count) added,"
+                    + " -\(d.missingInLocal.count) removed, ~\(d.changed.count) changed (Drift, 4: details)")
+        } else {
+            lines.append(
+                f.baseline == nil ? "drift        no baseline yet (b in Drift accepts one)" : "drift        no drift")
+        }
+        let anomalies =
+            f.anomalies.map { "\($0.relativePath): \($0.kind.rawValue): \($0.detail)" }
+            + f.artifacts.compactMap { a in a.anomaly.map { "\(a.relativePath): \($0.kind.rawValue): \($0.detail)" } }
+        lines.append("anomalies    \(anomalies.count)")
+        lines += anomalies.map { "  ! " + $0 }
         return lines
     }
 

@@ -49,9 +49,11 @@ public enum Format {
         return delta > 0 ? "in " + duration(delta) : duration(-delta) + " ago"
     }
 
-    /// When something is due: `in 4s`, or `due now` once the time has passed.
+    /// When something is due: `in 4s` (rounded up: `in 1s` until the moment), `due now` once the time has come, so
+    /// `f` after "due now" always finds the event due.
     public static func due(_ date: Date, now: Date) -> String {
-        date.timeIntervalSince(now) < 1 ? "due now" : relative(date, now: now)
+        let delta = date.timeIntervalSince(now)
+        return delta <= 0 ? "due now" : "in " + duration(delta.rounded(.up))
     }
 
     /// `HH:MM:SS` of an RFC 3339 timestamp (`2026-11-24T18:03:04Z` → `18:03:04`); the input

@@ -2,8 +2,8 @@
 ///
 /// ```
 /// ┌ header (4 rows) ───────────────────────────────────────────┐
-/// ├ 1 Events (55 %, 3/5 of body) ─┐┌ 2 Queue (7–9 rows) ────────┐
-/// │                               ││ 3 Deliveries               │
+/// ├ 1 Events (55 %, 1/2 of body) ─┐┌ 2 Queue (7–9 rows) ────────┐
+/// ├ 6 Features ───────────────────┤│ 3 Deliveries               │
 /// ├ 5 Artifacts ──────────────────┤│ 4 Drift                    │
 /// status bar (1 row)
 /// ```
@@ -31,12 +31,16 @@ public struct Layout: Sendable, Equatable {
         let body = height - 5
         let leftWidth = width * 11 / 20
         let rightWidth = width - leftWidth
-        let eventsHeight = body * 3 / 5
+        let eventsHeight = body / 2
+        let featuresHeight = (body - eventsHeight) / 2
         let queueHeight = min(9, max(7, body / 3))
         let deliveriesHeight = (body - queueHeight) / 2
         panes = [
             .events: Rect(x: 0, y: top, width: leftWidth, height: eventsHeight),
-            .artifacts: Rect(x: 0, y: top + eventsHeight, width: leftWidth, height: body - eventsHeight),
+            .features: Rect(x: 0, y: top + eventsHeight, width: leftWidth, height: featuresHeight),
+            .artifacts: Rect(
+                x: 0, y: top + eventsHeight + featuresHeight, width: leftWidth,
+                height: body - eventsHeight - featuresHeight),
             .queue: Rect(x: leftWidth, y: top, width: rightWidth, height: queueHeight),
             .deliveries: Rect(x: leftWidth, y: top + queueHeight, width: rightWidth, height: deliveriesHeight),
             .drift: Rect(

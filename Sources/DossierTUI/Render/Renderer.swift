@@ -33,15 +33,27 @@ public enum Renderer {
 
     // MARK: header
 
-    /// The feature the header describes: the one of the selected Artifacts/Drift row, else the first.
+    /// Why the header shows the feature it shows (said in the header: it never follows a selection silently).
+    enum HeaderReason: Equatable { case scope, selection, first }
+
+    /// The feature the header describes: the scoped one, else the one of the selected Features/Artifacts/Drift
+    /// row, else the first.
     static func headerFeature(_ data: DashboardData, _ state: UIState) -> (FeatureSummary, Int)? {
+        headerChoice(data, state).map { ($0.0, $0.1) }
+    }
+
+    static func headerChoice(_ data: DashboardData, _ state: UIState) -> (FeatureSummary, Int, HeaderReason)? {
+        if let scope = state.scope, let i = data.features.firstIndex(where: { $0.snapshot.featureSlug == scope }) {
+            return (data.features[i], i, .scope)
+        }
         var slug: String?
         if let id = state.selectedID[.artifacts], state.focus == .artifacts { slug = String(id.prefix { $0 != "/" }) }
         if let id = state.selectedID[.drift], state.focus == .drift { slug = id }
+        if let id = state.selectedID[.features], state.focus == .features { slug = id }
         if let slug, let i = data.features.firstIndex(where: { $0.snapshot.featureSlug == slug }) {
-            return (data.features[i], i)
+            return (data.features[i], i, .selection)
         }
-        return data.features.first.map { ($0, 0) }
+        return data.features.first.map { ($0, 0, .first) }
     }
 
     static func header(
@@ -51,60 +63,96 @@ public enum Renderer {
         let rect = layout.header
         c.box(rect, title: " dossier · \(data.source) ", titleStyle: .title, ascii: options.ascii)
         let inner = rect.inner
-        var x = inner.x + 1
-        let limit = inner.x + inner.width - 1
-        func put(_ text: String, _ style: Style = .normal, row: Int) {
-            guard x < limit else { return }
-            x += c.write(text, x: x, y: row, style: style, maxWidth: limit - x)
-        }
-        let row1 = inner.y
-        if let (f, index) = headerFeature(data, state) {
-            let s = f.snapshot
-            put("feature ", .dim, row: row1)
-            put(s.featureSlug, .bold, row: row1)
-            if data.features.count > 1 { put(" (\(index + 1) of \(data.features.count))", .dim, row: row1) }
-            if data.skipped > 0 { put(" \(data.skipped) skipped", .warning, row: row1) }
-            put("  mission ", .dim, row: row1)
-            put(s.missionType, row: row1)
-            put("  step ", .dim, row: row1)
-            put(s.currentStep ?? "—", row: row1)
-            put("  ", row: row1)
-            let required = "\(s.counts.requiredPresent)/\(s.counts.required) required"
-            switch s.completeness {
-            case .complete: put("✓ COMPLETE", .ok, row: row1)
-            case .incomplete: put("✗ INCOMPLETE", .error, row: row1)
-            case .unknown: put("? UNKNOWN (no manifest)", .warning, row: row1)
-            }
-            put(" " + required, row: row1)
-            let anomalies = f.anomalies.count + f.artifacts.filter { $0.anomaly != nil }.count
-            if anomalies > 0 { put("  ! \(anomalies) anomal\(anomalies == 1 ? "y" : "ies")", .warning, row: row1) }
-        } else if let a = data.activity, a.title.hasSuffix("scanning") {
-            put("first scan running", .bold, row: row1)
-            put(" — progress below", .dim, row: row1)
-        } else {
-            put("no scan yet", .bold, row: row1)
-            put(state.readOnly ? " (read-only: run `dossier scan`)" : " — press s to scan", .dim, row: row1)
-        }
+        let width = inner.width - 2
+        draw(&c, headerFeatureLine(data, state), x: inner.x + 1, y: inner.y, width: width)
 
-        x = inner.x + 1
-        let row2 = inner.y + 1
-        // Work in progress first: it is what changes.
-        if let a = data.activity {
-            put(a.title, .warning, row: row2)
-            if let fr = a.fraction {
-                put(
-                    " " + Format.progressBar(fraction: fr, width: 12, ascii: options.ascii) + " \(Int(fr * 100))%",
-                    .warning, row: row2)
+        // Flags at the right end of row 2: always in words, never given up for other text.
+        var flags: [String] = []
+        if state.paused { flags.append("FEED PAUSED") }
+        if state.readOnly { flags.append("READ-ONLY") }
+        let flagText = flags.isEmpty ? "" : " " + flags.joined(separator: " · ") + " "
+        let flagWidth = TextWidth.width(flagText)
+        draw(
+            &c, headerStatusLine(data, state, options), x: inner.x + 1, y: inner.y + 1,
+            width: width - flagWidth - (flags.isEmpty ? 0 : 1))
+        if !flags.isEmpty {
+            c.write(flagText, x: inner.x + inner.width - flagWidth, y: inner.y + 1, style: .focusedTitle)
+        }
+    }
+
+    /// Draws fitted segments from `x`.
+    static func draw(_ c: inout Canvas, _ segments: [Segment], x: Int, y: Int, width: Int) {
+        var col = x
+        for seg in LineFit.fit(segments, width: max(0, width)) {
+            col += c.write(seg.text, x: col, y: y, style: seg.style)
+        }
+    }
+
+    /// Header row 1: the feature, why it is shown, mission and step, then completeness, counts and anomalies (these
+    /// stay whole; mission and step give way first).
+    static func headerFeatureLine(_ data: DashboardData, _ state: UIState) -> [Segment] {
+        guard let (f, index, reason) = headerChoice(data, state) else {
+            if let a = data.activity, a.title.hasSuffix("scanning") {
+                return [
+                    Segment("first scan running", .bold, priority: 9), Segment(" — progress below", .dim, priority: 1),
+                ]
             }
-            if !a.detail.isEmpty { put(" " + a.detail, .dim, row: row2) }
-            put("  ", row: row2)
+            return [
+                Segment("no scan yet", .bold, priority: 9),
+                Segment(
+                    state.readOnly ? " (read-only: run `dossier scan`)" : " — press s to scan", .dim, priority: 8,
+                    cuttable: true),
+            ]
+        }
+        let s = f.snapshot
+        var line = [Segment("feature ", .dim, priority: 2), Segment(s.featureSlug, .bold, priority: 8, cuttable: true)]
+        switch reason {
+        case .scope: line.append(Segment(" (scope · a: all)", .accent, priority: 7))
+        case .selection: line.append(Segment(" (selected)", .dim, priority: 6))
+        case .first: break
+        }
+        if data.features.count > 1 {
+            line.append(Segment(" (\(index + 1) of \(data.features.count))", .dim, priority: 5))
+        }
+        if data.skipped > 0 { line.append(Segment(" \(data.skipped) skipped", .warning, priority: 6)) }
+        line += [
+            Segment("  mission ", .dim, priority: 1), Segment(s.missionType, priority: 1, cuttable: true),
+            Segment("  step ", .dim, priority: 0), Segment(s.currentStep ?? "—", priority: 0, cuttable: true),
+            Segment("  ", priority: 10),
+        ]
+        switch s.completeness {
+        case .complete: line.append(Segment("✓ COMPLETE", .ok, priority: 10))
+        case .incomplete: line.append(Segment("✗ INCOMPLETE", .error, priority: 10))
+        case .unknown: line.append(Segment("? UNKNOWN (no manifest)", .warning, priority: 10))
+        }
+        line.append(Segment(" \(s.counts.requiredPresent)/\(s.counts.required) required", priority: 9))
+        let anomalies = f.anomalies.count + f.artifacts.filter { $0.anomaly != nil }.count
+        if anomalies > 0 {
+            line.append(Segment("  ! \(anomalies) anomal\(anomalies == 1 ? "y" : "ies")", .warning, priority: 9))
+        }
+        return line
+    }
+
+    /// Header row 2: work in progress first (it is what changes), parity, then the endpoint state.
+    static func headerStatusLine(_ data: DashboardData, _ state: UIState, _ options: RenderOptions) -> [Segment] {
+        var line: [Segment] = []
+        if let a = data.activity {
+            line.append(Segment(a.title, .warning, priority: 9))
+            if let fr = a.fraction {
+                line.append(
+                    Segment(
+                        " " + Format.progressBar(fraction: fr, width: 12, ascii: options.ascii), .warning, priority: 6))
+                line.append(Segment(" \(Int(fr * 100))%", .warning, priority: 8))
+            }
+            if !a.detail.isEmpty { line.append(Segment(" " + a.detail, .dim, priority: 5, cuttable: true)) }
+            line.append(Segment("  ", priority: 9))
         }
         if let (f, _) = headerFeature(data, state) {
-            put("parity ", .dim, row: row2)
-            put(Format.shortHash(f.snapshot.parityHashSHA256), .accent, row: row2)
-            put("  ", row: row2)
+            line.append(Segment("parity ", .dim, priority: 2))
+            line.append(Segment(Format.shortHash(f.snapshot.parityHashSHA256), .accent, priority: 2))
+            line.append(Segment("  ", priority: 2))
         }
-        put("endpoint ", .dim, row: row2)
+        line.append(Segment("endpoint ", .dim, priority: 4))
         let endpointStyle: Style =
             switch data.endpoint {
             case .delivering: .ok
@@ -112,18 +160,11 @@ public enum Renderer {
             case .paused, .retrying: .warning
             case .offline: .error
             }
-        put(data.endpoint.label, endpointStyle, row: row2)
-        // Flags at the right end of row 2: always in words.
-        var flags: [String] = []
-        if state.paused { flags.append("FEED PAUSED") }
-        if state.readOnly { flags.append("READ-ONLY") }
-        if !flags.isEmpty {
-            let text = " " + flags.joined(separator: " · ") + " "
-            let w = TextWidth.width(text)
-            if inner.width - w > x - inner.x {
-                c.write(text, x: inner.x + inner.width - w, y: row2, style: .focusedTitle)
-            }
+        line.append(Segment(data.endpoint.summary, endpointStyle, priority: 7, cuttable: true))
+        if let e = data.endpoint.endpoint {
+            line.append(Segment(" → " + e, endpointStyle, priority: 1, cuttable: true))
         }
+        return line
     }
 
     // MARK: panes
@@ -141,6 +182,8 @@ public enum Renderer {
         let offset = window?.offset ?? 0
         let total = rowSet.totals[pane] ?? rows.count
         var title = "\(pane.rawValue) \(pane.title)"
+        if let scope = state.scope, [.events, .artifacts, .drift].contains(pane) { title += " · \(scope)" }
+        if pane == .features, let scope = state.scope { title += " · scope \(scope)" }
         if let filter = state.filters[pane] {
             title += " /\(filter)\(focused && state.editingFilter ? "▏" : "") \(count) of \(total)"
         } else {
@@ -156,7 +199,8 @@ public enum Renderer {
         guard area.height > 0 else { return }
         if rows.isEmpty {
             let empty =
-                state.filters[pane].map { "no rows match /\($0)" } ?? emptyText(pane, data: data, readOnly: state.readOnly)
+                state.filters[pane].map { "no rows match /\($0)" }
+                ?? emptyText(pane, data: data, readOnly: state.readOnly, scope: state.scope)
             c.write(empty, x: area.x + 1, y: area.y, style: .dim, maxWidth: area.width - 2)
             return
         }
@@ -171,7 +215,7 @@ public enum Renderer {
             let isSelected = focused && index == selected
             let marker = isSelected ? (options.ascii ? ">" : "›") : " "
             c.write(marker, x: area.x, y: y, style: isSelected ? .selected : .normal)
-            c.write(row.text, x: area.x + 1, y: y, style: isSelected ? .selected : row.style, maxWidth: area.width - 1)
+            c.write(row.fitted(to: area.width - 1), x: area.x + 1, y: y, style: isSelected ? .selected : row.style)
             if isSelected { c.restyle(x: area.x, y: y, count: area.width, style: .selected) }
         }
         if count > area.height {
@@ -183,70 +227,86 @@ public enum Renderer {
         }
     }
 
-    static func emptyText(_ pane: Pane, data: DashboardData = DashboardData(), readOnly: Bool) -> String {
+    static func emptyText(
+        _ pane: Pane, data: DashboardData = DashboardData(), readOnly: Bool, scope: String? = nil
+    ) -> String {
         switch pane {
         case .drift:
-            // "No drift" only where a baseline exists to compare with.
-            let without = data.features.filter { $0.baseline == nil }.count
+            // "No drift" only where a baseline exists to compare with (of the scoped feature, when scoped).
+            let features = data.features.filter { scope == nil || $0.snapshot.featureSlug == scope }
+            let without = features.filter { $0.baseline == nil }.count
             let accept = readOnly ? "" : " (b to accept)"
-            if data.features.isEmpty { return "no scan yet" }
-            if without == data.features.count { return "no baseline yet" + accept }
+            if features.isEmpty { return "no scan yet" }
+            if without == features.count { return "no baseline yet" + accept }
             if without > 0 { return "no drift from the baseline · \(without) without a baseline" + accept }
             return "no drift from the baseline"
         case .events: return readOnly ? "no events in the queue" : "no events in the queue — press s to scan"
         case .queue: return "nothing pending, sending or dead"
         case .deliveries: return readOnly ? "no delivery attempts yet" : "no delivery attempts yet — f flushes"
         case .artifacts: return "no dossier scanned yet"
+        case .features: return readOnly ? "no features yet" : "no features yet — press s to scan"
         }
     }
 
     static func queueSummary(
         _ c: inout Canvas, _ inner: Rect, _ data: DashboardData, _ now: Date, _ options: RenderOptions
     ) {
-        let q = data.queue
         let x = inner.x + 1
         let w = inner.width - 2
-        var col = x
-        func put(_ text: String, _ style: Style = .normal, _ row: Int) {
-            col += c.write(text, x: col, y: row, style: style, maxWidth: x + w - col)
+        for (i, line) in queueSummaryLines(data.queue, width: w, now: now, options).enumerated() {
+            draw(&c, line, x: x, y: inner.y + i, width: w)
+        }
+    }
+
+    /// The Queue pane's three summary rows: counts (exact when they fit, else abbreviated: 12k), ages, throughput
+    /// and the cap. Numbers are never cut: a count that does not fit is left out whole.
+    static func queueSummaryLines(_ q: QueueSummary, width w: Int, now: Date, _ options: RenderOptions) -> [[Segment]] {
+        func counts(_ n: (Int) -> String, _ labels: [String], _ sep: String) -> [Segment] {
+            [
+                Segment(labels[0] + " \(n(q.pending))", q.pending > 0 ? .bold : .normal, priority: 9),
+                Segment(sep + labels[1] + " \(n(q.inFlight))", q.inFlight > 0 ? .accent : .normal, priority: 7),
+                Segment(sep + labels[2] + " \(n(q.delivered))", .ok, priority: 6),
+                Segment(sep + labels[3] + " \(n(q.dead))", q.dead > 0 ? .error : .normal, priority: 10),
+            ]
+        }
+        var first = counts({ "\($0)" }, ["pending", "sending", "sent", "DEAD"], " · ")
+        // Narrow: the actionable count first, big numbers abbreviated (12k), sent last; one space apart if need be.
+        for sep in ["  ", " "] where first.reduce(0, { $0 + $1.width }) > w {
+            let short = counts(Format.count, ["pend", "fly", "sent", "DEAD"], sep)
+            first = [
+                Segment("DEAD \(Format.count(q.dead))", short[3].style, priority: 10),
+                Segment(sep + "pend \(Format.count(q.pending))", short[0].style, priority: 9),
+                Segment(sep + "fly \(Format.count(q.inFlight))", short[1].style, priority: 7),
+                Segment(sep + "sent \(Format.count(q.delivered))", .ok, priority: 6),
+            ]
         }
         let compact = w < 44
-        if compact {
-            // Narrow: the actionable count first, big numbers abbreviated (12k), sent last.
-            put("DEAD \(Format.count(q.dead))", q.dead > 0 ? .error : .normal, inner.y)
-            put("  pend \(Format.count(q.pending))", q.pending > 0 ? .bold : .normal, inner.y)
-            put("  fly \(Format.count(q.inFlight))", q.inFlight > 0 ? .accent : .normal, inner.y)
-            put("  sent \(Format.count(q.delivered))", .ok, inner.y)
-        } else {
-            put("pending \(q.pending)", q.pending > 0 ? .bold : .normal, inner.y)
-            put(" · sending \(q.inFlight)", q.inFlight > 0 ? .accent : .normal, inner.y)
-            put(" · sent \(q.delivered)", .ok, inner.y)
-            put(" · DEAD \(q.dead)", q.dead > 0 ? .error : .normal, inner.y)
-        }
-
-        col = x
+        var second: [Segment] = []
         if let oldest = q.oldestPendingAt {
-            put(
-                (compact ? "oldest " : "oldest pending ") + Format.duration(now.timeIntervalSince(oldest)), .normal,
-                inner.y + 1)
+            let age = Format.duration(now.timeIntervalSince(oldest))
+            second.append(Segment((compact ? "oldest " : "oldest pending ") + age, priority: 8))
         } else {
-            put("no pending events", .dim, inner.y + 1)
+            second.append(Segment("no pending events", .dim, priority: 8))
         }
         if let next = q.nextRetryAt, q.pending > 0 {
-            put((compact ? " · next " : " · next try ") + Format.due(next, now: now), .normal, inner.y + 1)
+            second.append(Segment((compact ? " · next " : " · next try ") + Format.due(next, now: now), priority: 7))
         }
-
-        col = x
-        put("sent/\(q.throughputInterval)s ", .dim, inner.y + 2)
+        var third = [Segment("sent/\(q.throughputInterval)s ", .dim, priority: 2)]
         let sparkWidth = max(0, min(30, w - 28))
-        put(
-            TextWidth.pad(Format.sparkline(q.throughput, width: sparkWidth, ascii: options.ascii), to: sparkWidth),
-            .accent, inner.y + 2)
+        if sparkWidth > 0 {
+            third.append(
+                Segment(
+                    TextWidth.pad(
+                        Format.sparkline(q.throughput, width: sparkWidth, ascii: options.ascii), to: sparkWidth),
+                    .accent, priority: 1))
+        }
         if let cap = q.capacity {
             let used = q.pending + q.inFlight + q.dead  // delivered rows do not count against the cap
-            put("  cap \(Format.count(used))/\(Format.count(cap))", used >= cap ? .error : .dim, inner.y + 2)
+            third.append(
+                Segment("  cap \(Format.count(used))/\(Format.count(cap))", used >= cap ? .error : .dim, priority: 6))
         }
-        if q.refused > 0 { put("  REFUSED \(q.refused)", .error, inner.y + 2) }
+        if q.refused > 0 { third.append(Segment("  REFUSED \(Format.count(q.refused))", .error, priority: 9)) }
+        return [first, second, third]
     }
 
     // MARK: status bar
@@ -267,7 +327,8 @@ public enum Renderer {
         } else {
             left =
                 "\(state.focus.title): "
-                + keyMap.hints(for: state.focus, readOnly: state.readOnly).joined(separator: "  ")
+                + keyMap.hints(for: state.focus, readOnly: state.readOnly, scoped: state.scope != nil)
+                .joined(separator: "  ")
             let message = data.message.flatMap { now.timeIntervalSince($0.at) < 30 ? $0 : nil }
             if let notice = state.notice, message.map({ $0.at <= (state.noticeAt ?? .distantFuture) }) ?? true {
                 left = notice + "  │  " + left
@@ -303,7 +364,7 @@ public enum Renderer {
             textBox(
                 &c, layout.overlay, title: content.title + " (Esc closes)", lines: content.lines, scroll: scroll,
                 options)
-        case .confirmRetryAll, .confirmAcceptBaseline:
+        case .confirmRetryAll, .confirmAcceptBaseline, .confirmSendBackedOff:
             let text: String
             switch overlay {
             case .confirmRetryAll(let count):
@@ -312,6 +373,9 @@ public enum Renderer {
                 text =
                     "Accept the current state of \(count) feature\(count == 1 ? "" : "s") as the baseline?"
                     + " y = yes, N/any other key = no"
+            case .confirmSendBackedOff(let count):
+                text =
+                    "Nothing is due. Send \(count) event\(count == 1 ? "" : "s") waiting for back-off now? (y/N)"
             default: text = ""
             }
             let w = min(layout.width - 4, TextWidth.width(text) + 4)
@@ -328,6 +392,11 @@ public enum Renderer {
         c.fill(rect, style: .overlay)
         c.box(rect, title: "[\(title)]", titleStyle: .focusedTitle, borderStyle: .bold, ascii: options.ascii)
         let inner = rect.inner
+        // Long lines (dead reasons, errors, paths) wrap, continuing under their text.
+        let lines = lines.flatMap { line in
+            let lead = String(repeating: " ", count: line.prefix { $0 == " " }.count)
+            return LineFit.wrap(TextWidth.sanitize(line), width: inner.width - 2, indent: lead + "    ")
+        }
         let top = min(scroll, max(0, lines.count - inner.height))
         for (i, line) in lines.dropFirst(top).prefix(inner.height).enumerated() {
             c.write(line, x: inner.x + 1, y: inner.y + i, style: .overlay, maxWidth: inner.width - 2)

@@ -13,6 +13,8 @@ typealias Window = UnsafeMutablePointer<WINDOW>
 enum TerminalEvent: Equatable {
     case key(KeyInput)
     case resize
+    /// A click or a wheel step (only with the mouse on).
+    case mouse(MouseInput)
     /// A key the dashboard does not know (F-keys, mouse...): shown as a notice, otherwise ignored.
     case unknown(String)
 }
@@ -38,7 +40,8 @@ final class Terminal {
     }
 
     /// Enters curses mode. `color`: false for `--no-color`; NO_COLOR and `has_colors()` are checked too.
-    init(color: Bool) {
+    /// `mouse`: report clicks and the wheel (false for `--no-mouse`: the terminal keeps its own selection).
+    init(color: Bool, mouse: Bool = true) {
         setlocale(LC_ALL, "")  // before initscr, or UTF-8 comes out as garbage (P7)
         unicode = ncs_locale_is_utf8() != 0
         initscr()
@@ -50,6 +53,11 @@ final class Terminal {
         curs_set(0)
         set_escdelay(25)  // a bare Esc otherwise waits 1 s (P10)
         wtimeout(ncs_stdscr(), 100)  // the UI tick: wget_wch returns ERR after 100 ms
+        if mouse {
+            // Presses, not clicks: no wait for the release (mouseinterval 0), the wheel is buttons 4 and 5.
+            mouseinterval(0)
+            _ = mousemask(ncs_BUTTON1_PRESSED | ncs_BUTTON1_CLICKED | ncs_BUTTON4_PRESSED | ncs_BUTTON5_PRESSED, nil)
+        }
 
         let noColorEnv = getenv("NO_COLOR").map { $0.pointee != 0 } ?? false
         if color && !noColorEnv && has_colors() {
@@ -110,6 +118,7 @@ final class Terminal {
         case KEY_CODE_YES:
             switch Int32(code) {
             case KEY_RESIZE: return .resize
+            case KEY_MOUSE: return mouseEvent()
             case KEY_UP: return .key(.up)
             case KEY_DOWN: return .key(.down)
             case KEY_LEFT: return .key(.left)
@@ -126,6 +135,18 @@ final class Terminal {
         default:
             return nil  // ERR: timeout or EINTR
         }
+    }
+
+    /// The pending mouse event: a press of button 1, or a wheel step; nil for anything else (releases, moves).
+    private func mouseEvent() -> TerminalEvent? {
+        var event = MEVENT()
+        guard getmouse(&event) == OK else { return nil }
+        let x = Int(event.x)
+        let y = Int(event.y)
+        if event.bstate & (ncs_BUTTON4_PRESSED) != 0 { return .mouse(.wheel(up: true, x: x, y: y)) }
+        if event.bstate & (ncs_BUTTON5_PRESSED) != 0 { return .mouse(.wheel(up: false, x: x, y: y)) }
+        if event.bstate & (ncs_BUTTON1_PRESSED | ncs_BUTTON1_CLICKED) != 0 { return .mouse(.click(x: x, y: y)) }
+        return nil
     }
 
     /// Draws a frame: only when it differs from the last one (ncurses then sends only the diff).

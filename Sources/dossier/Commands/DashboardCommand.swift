@@ -31,6 +31,9 @@ struct DashboardCommand: AsyncParsableCommand {
     @Flag(help: "No colors (NO_COLOR in the environment does the same). Meaning never depends on color.")
     var noColor = false
 
+    @Flag(help: "No mouse: clicks and the wheel stay with the terminal (its own text selection).")
+    var noMouse = false
+
     @Option(help: "Webhook URL to deliver to (default: $DOSSIER_WEBHOOK_URL, else config.toml [delivery] url).")
     var endpoint: String?
 
@@ -103,7 +106,7 @@ struct DashboardCommand: AsyncParsableCommand {
             throw DashboardLaunchError.queue(error.description)
         }
         return try await DashboardApp.run(
-            dataSource: source, options: DashboardOptions(readOnly: readOnly, color: !noColor))
+            dataSource: source, options: DashboardOptions(readOnly: readOnly, color: !noColor, mouse: !noMouse))
     }
 
     /// The bundled demo: lays the demo mission out (kept between runs, so edits show as drift), accepts
@@ -153,6 +156,11 @@ struct DashboardCommand: AsyncParsableCommand {
             options: .init(
                 scanPath: dir, explicitStateDirectory: stateDir, environment: environment, delivery: delivery),
             logger: Self.quietLogger)
+        // A teammate's edit ~12 s in: a drift within the first half minute without typing (not in --read-only;
+        // DOSSIER_DEMO_TEAMMATE=0 leaves the files alone).
+        if !readOnly && environment["DOSSIER_DEMO_TEAMMATE"] != "0" {
+            DispatchQueue.global().asyncAfter(deadline: .now() + 12) { _ = try? DemoMission.teammateEdit(in: dir) }
+        }
         let code: Int32
         do {
             // First impression: one queued scan at start (not in --read-only), so events flow and the

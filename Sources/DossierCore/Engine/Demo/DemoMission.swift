@@ -46,6 +46,27 @@ public enum DemoMission {
         return written
     }
 
+    /// The file a "teammate" adds to the demo a few seconds after start, so a drift shows within the first half
+    /// minute without typing (relative to the demo's root).
+    public static let teammateFile = "kitty-specs/001-demo-checkout/notes/review.md"
+
+    /// Adds `teammateFile` under `directory` unless it is there already (kept between runs, like a user's edits:
+    /// from the second run on, the drift is there from the start). Returns true when it wrote the file.
+    @discardableResult
+    public static func teammateEdit(in directory: String) throws(WriteError) -> Bool {
+        let target = (directory as NSString).appendingPathComponent(teammateFile)
+        guard !FileManager.default.fileExists(atPath: target) else { return false }
+        let text = "# Review notes\n\n- Checked the VAT rules against the plan: OK.\n"
+        do {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: target), options: .atomic)
+            try FileManager.default.setAttributes(
+                [.posixPermissions: Int(OwnerOnlyFiles.fileMode)], ofItemAtPath: target)
+        } catch {
+            throw WriteError(path: target, reason: error.localizedDescription)
+        }
+        return true
+    }
+
     /// The feature folders of the demo, relative to its root.
     public static var featurePaths: [String] {
         var seen: [String] = []

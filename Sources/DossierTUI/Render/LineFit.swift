@@ -1,0 +1,84 @@
+/// One piece of a line that may not fit: its text, style, how much it matters, and whether it may be shortened
+/// with `…` (names, reasons) or only shown whole or not at all (numbers, badges: a cut `sent 57` for 5,729 lies).
+public struct Segment: Sendable, Equatable {
+    public var text: String
+    public var style: Style
+    /// Higher stays longer: when the line is too long, the lowest priority gives way first (the rightmost of equals).
+    public var priority: Int
+    /// True: may be cut (ending in `…`); false: dropped whole rather than cut.
+    public var cuttable: Bool
+    /// Shown only in lines at least this wide: a column that stays or goes for a whole pane (rows stay aligned),
+    /// whatever the length of each row's other text.
+    public var onlyFrom: Int
+
+    public init(_ text: String, _ style: Style = .normal, priority: Int, cuttable: Bool = false, onlyFrom: Int = 0) {
+        self.text = text
+        self.style = style
+        self.priority = priority
+        self.cuttable = cuttable
+        self.onlyFrom = onlyFrom
+    }
+
+    public var width: Int { TextWidth.width(text) }
+}
+
+/// Fits segments into a width (pure): lower-priority text gives way first, a cut always shows `…`, numbers and
+/// badges are never cut.
+public enum LineFit {
+    /// Fewest columns a cut segment keeps (text plus `…`); below that it is dropped instead.
+    static let minimumCut = 4
+
+    /// The segments to draw, in their order, whose widths sum to at most `width`.
+    public static func fit(_ segments: [Segment], width: Int) -> [Segment] {
+        var out = segments.filter { $0.onlyFrom <= width }
+        var total = out.reduce(0) { $0 + $1.width }
+        while total > width, !out.isEmpty {
+            // The lowest priority, rightmost among equals.
+            var victim = out.count - 1
+            for i in out.indices.reversed() where out[i].priority < out[victim].priority { victim = i }
+            let excess = total - width
+            let w = out[victim].width
+            if out[victim].cuttable, w - excess >= minimumCut {
+                out[victim].text = TextWidth.truncate(out[victim].text, to: w - excess)
+                total -= w - out[victim].width
+            } else {
+                total -= w
+                out.remove(at: victim)
+            }
+        }
+        // A separator that led into something now gone does not open the line.
+        if let first = out.first, first != segments.first, first.text.hasPrefix(" ") {
+            out[0].text = String(first.text.drop { $0 == " " })
+        }
+        return out
+    }
+
+    /// The fitted segments as one string (for rows drawn in a single style).
+    public static func text(_ segments: [Segment], width: Int) -> String {
+        fit(segments, width: width).map(\.text).joined()
+    }
+
+    /// Wraps `text` into lines of at most `width` columns, at spaces where it can, mid-word where a word is
+    /// longer than a line; a continuation line starts with `indent`.
+    public static func wrap(_ text: String, width: Int, indent: String = "") -> [String] {
+        guard width > TextWidth.width(indent) + 1, TextWidth.width(text) > width else { return [text] }
+        var lines: [String] = []
+        var rest = Substring(text)
+        var prefix = ""
+        while !rest.isEmpty {
+            let room = width - TextWidth.width(prefix)
+            if TextWidth.width(rest) <= room {
+                lines.append(prefix + rest)
+                break
+            }
+            let clipped = TextWidth.clip(String(rest), to: room)
+            var cut = clipped.endIndex
+            if let space = clipped.lastIndex(of: " "), space > clipped.startIndex { cut = space }
+            let head = clipped[..<cut]
+            lines.append(prefix + head)
+            rest = rest[rest.index(rest.startIndex, offsetBy: head.count)...].drop { $0 == " " }
+            prefix = indent
+        }
+        return lines
+    }
+}
