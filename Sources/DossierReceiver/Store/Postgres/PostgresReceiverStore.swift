@@ -37,11 +37,11 @@ public final class PostgresReceiverStore: ReceiverStore {
     deinit { runner.cancel() }
 
     /// Connects (the client runs until `shutdown()`) and migrates the schema; throws `PostgresStoreOpenError` when
-    /// the database cannot be reached or migrated within `settings.operationTimeout` (at least 10 s).
+    /// the database cannot be reached or migrated within `settings.openTimeout` (at least `operationTimeout`).
     public static func open(_ settings: PostgresStoreSettings) async throws -> PostgresReceiverStore {
         let store = PostgresReceiverStore(settings: settings, client: PostgresClient(configuration: try configuration(settings)))
         do {
-            let timeout = max(settings.operationTimeout, .seconds(10))
+            let timeout = max(settings.operationTimeout, settings.openTimeout)
             try await Deadline.run(
                 timeout,
                 onTimeout: { PostgresStoreOpenError(shownURL: settings.redacted, reason: "no answer within \(timeout)") }

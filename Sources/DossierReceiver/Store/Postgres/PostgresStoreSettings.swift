@@ -22,6 +22,8 @@ public struct PostgresStoreSettings: Sendable, Equatable {
     public var maxConnections: Int = 8
     /// Longest wait for one store operation (a free connection included) before the answer is "unavailable".
     public var operationTimeout: Duration = .seconds(5)
+    /// Longest wait for connecting and migrating at start-up (at least `operationTimeout`).
+    public var openTimeout: Duration = .seconds(10)
     /// `Retry-After` seconds sent with a 503 when the database is unavailable.
     public var retryAfterSeconds: Int = 1
     /// The URL as it may be shown: any password replaced (see `EndpointURL.redact`).
