@@ -46,8 +46,10 @@ struct DashboardLiveScanTests {
     @Test func startUpProgressAndOneFollowUpScan() async throws {
         let c = try await Self.corpus(busyFile: true)
         defer { try? FileManager.default.removeItem(atPath: c.root) }
+        // 160 columns: at 120 the endpoint's state keeps its place and the current feature's name gives way (`·…`).
         let t = try TmuxHarness(
-            arguments: ["--auto-flush", "0"], directory: c.repository, environment: ["DOSSIER_STATE_DIR": c.stateDir])
+            arguments: ["--auto-flush", "0"], directory: c.repository, width: 160,
+            environment: ["DOSSIER_STATE_DIR": c.stateDir])
         // The start-up scan: progress in the header (features done/total, files, MB, rate, current feature).
         let progress: String
         do {

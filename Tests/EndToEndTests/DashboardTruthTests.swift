@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -73,8 +74,8 @@ struct DashboardTruthTests {
         }
 
         private init(arguments: [String], port: Int, stateDir: String) throws {
-            var fds: [Int32] = [-1, -1]
-            guard pipe(&fds) == 0 else { throw DashboardScaleError.setup("pipe failed") }
+            guard let channel = closeOnExecPipe() else { throw DashboardScaleError.setup("pipe failed") }
+            let fds = [channel.read, channel.write]
             var actions = posix_spawn_file_actions_t()
             posix_spawn_file_actions_init(&actions)
             defer { posix_spawn_file_actions_destroy(&actions) }

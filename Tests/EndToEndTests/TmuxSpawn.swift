@@ -1,3 +1,5 @@
+import TestSupport
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -16,8 +18,10 @@
 func tmuxSpawnAndWait(_ argv: [String], environment: [String], stderrToStdout: Bool = false) -> (
     status: Int32, stdout: String
 ) {
-    var fds: [Int32] = [-1, -1]
-    guard pipe(&fds) == 0 else { return (-1, "") }
+    // Close-on-exec: a child another thread spawns meanwhile must not inherit the write end (it would hold off
+    // our EOF for as long as it lives, and the capture would come back late and stale).
+    guard let channel = closeOnExecPipe() else { return (-1, "") }
+    let fds = [channel.read, channel.write]
 
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
