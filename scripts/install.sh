@@ -36,8 +36,10 @@ swift build -c release --product dossier --scratch-path "$scratch"
 bin="$(swift build -c release --product dossier --scratch-path "$scratch" --show-bin-path)/dossier"
 
 echo "generating the manual pages (ArgumentParser's generate-manual plugin)…"
-swift package --scratch-path "$scratch" plugin generate-manual --multi-page >/dev/null
 man_out="$scratch/plugins/GenerateManual/outputs/dossier"
+# The plugin adds pages to what an earlier build left there: start empty, or a removed command keeps its page.
+rm -rf "$man_out"
+swift package --scratch-path "$scratch" plugin generate-manual --multi-page >/dev/null
 [ -f "$man_out/dossier.1" ] || {
     echo "install.sh: generate-manual wrote no $man_out/dossier.1" >&2
     exit 1
@@ -46,6 +48,8 @@ man_out="$scratch/plugins/GenerateManual/outputs/dossier"
 install -d "$prefix/bin" "$prefix/share/man/man1" "$prefix/share/bash-completion/completions" \
     "$prefix/share/zsh/site-functions" "$prefix/share/fish/vendor_completions.d"
 install -m 0755 "$bin" "$prefix/bin/dossier"
+# An upgrade replaces the whole set: pages of commands that are gone go too (only dossier's own pages).
+find "$prefix/share/man/man1" -maxdepth 1 -name 'dossier.*1' -type f -delete
 find "$man_out" -name '*.1' -exec install -m 0644 {} "$prefix/share/man/man1/" \;
 "$bin" --generate-completion-script bash >"$prefix/share/bash-completion/completions/dossier"
 "$bin" --generate-completion-script zsh >"$prefix/share/zsh/site-functions/_dossier"
