@@ -61,6 +61,22 @@ import Testing
             ])
     }
 
+    @Test func aLabelNeverStaysBehindWithoutItsValue() {
+        let grouped = [
+            Segment("feature ", priority: 2), Segment("042-login", priority: 8),
+            Segment("  mission ", priority: 1, group: 1), Segment("software-dev", priority: 1, cuttable: true, group: 1),
+            Segment("  ✗ INCOMPLETE", priority: 10),
+        ]
+        #expect(LineFit.text(grouped, width: 60) == "feature 042-login  mission software-dev  ✗ INCOMPLETE")
+        #expect(LineFit.text(grouped, width: 49) == "feature 042-login  mission sof…  ✗ INCOMPLETE")
+        // Too narrow for even a cut value: the label goes with it (no "mission   ✗").
+        for width in 0...45 {
+            let t = LineFit.text(grouped, width: width)
+            #expect(!t.contains("mission") || t.contains("mission s"), "\(width): \(t)")
+        }
+        #expect(LineFit.text(grouped, width: 40) == "feature 042-login  ✗ INCOMPLETE")
+    }
+
     @Test func canvasCutsShowAnEllipsis() {
         var canvas = Canvas(width: 12, height: 1)
         canvas.write("sent 5729 events", x: 0, y: 0)

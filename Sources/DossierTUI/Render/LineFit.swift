@@ -10,20 +10,27 @@ public struct Segment: Sendable, Equatable {
     /// Shown only in lines at least this wide: a column that stays or goes for a whole pane (rows stay aligned),
     /// whatever the length of each row's other text.
     public var onlyFrom: Int
+    /// Segments with the same non-zero group go together: when one is dropped the others are too (a label never
+    /// stays behind without its value: `mission ` with no mission type).
+    public var group: Int
 
-    public init(_ text: String, _ style: Style = .normal, priority: Int, cuttable: Bool = false, onlyFrom: Int = 0) {
+    public init(
+        _ text: String, _ style: Style = .normal, priority: Int, cuttable: Bool = false, onlyFrom: Int = 0,
+        group: Int = 0
+    ) {
         self.text = text
         self.style = style
         self.priority = priority
         self.cuttable = cuttable
         self.onlyFrom = onlyFrom
+        self.group = group
     }
 
     public var width: Int { TextWidth.width(text) }
 }
 
 /// Fits segments into a width (pure): lower-priority text gives way first, a cut always shows `…`, numbers and
-/// badges are never cut.
+/// badges are never cut, and a dropped segment takes its group (label and value) with it.
 public enum LineFit {
     /// Fewest columns a cut segment keeps (text plus `…`); below that it is dropped instead.
     static let minimumCut = 4
@@ -41,6 +48,10 @@ public enum LineFit {
             if out[victim].cuttable, w - excess >= minimumCut {
                 out[victim].text = TextWidth.truncate(out[victim].text, to: w - excess)
                 total -= w - out[victim].width
+            } else if out[victim].group != 0 {
+                let group = out[victim].group
+                total -= out.filter { $0.group == group }.reduce(0) { $0 + $1.width }
+                out.removeAll { $0.group == group }
             } else {
                 total -= w
                 out.remove(at: victim)

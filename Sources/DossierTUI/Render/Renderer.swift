@@ -116,8 +116,10 @@ public enum Renderer {
         }
         if data.skipped > 0 { line.append(Segment(" \(data.skipped) skipped", .warning, priority: 6)) }
         line += [
-            Segment("  mission ", .dim, priority: 1), Segment(s.missionType, priority: 1, cuttable: true),
-            Segment("  step ", .dim, priority: 0), Segment(s.currentStep ?? "—", priority: 0, cuttable: true),
+            Segment("  mission ", .dim, priority: 1, group: 1),
+            Segment(s.missionType, priority: 1, cuttable: true, group: 1),
+            Segment("  step ", .dim, priority: 0, group: 2),
+            Segment(s.currentStep ?? "—", priority: 0, cuttable: true, group: 2),
             Segment("  ", priority: 10),
         ]
         switch s.completeness {
@@ -148,11 +150,11 @@ public enum Renderer {
             line.append(Segment("  ", priority: 9))
         }
         if let (f, _) = headerFeature(data, state) {
-            line.append(Segment("parity ", .dim, priority: 2))
-            line.append(Segment(Format.shortHash(f.snapshot.parityHashSHA256), .accent, priority: 2))
-            line.append(Segment("  ", priority: 2))
+            line.append(Segment("parity ", .dim, priority: 2, group: 1))
+            line.append(Segment(Format.shortHash(f.snapshot.parityHashSHA256), .accent, priority: 2, group: 1))
+            line.append(Segment("  ", priority: 2, group: 1))
         }
-        line.append(Segment("endpoint ", .dim, priority: 4))
+        line.append(Segment("endpoint ", .dim, priority: 4, group: 2))
         let endpointStyle: Style =
             switch data.endpoint {
             case .delivering: .ok
@@ -160,7 +162,7 @@ public enum Renderer {
             case .paused, .retrying: .warning
             case .offline: .error
             }
-        line.append(Segment(data.endpoint.summary, endpointStyle, priority: 7, cuttable: true))
+        line.append(Segment(data.endpoint.summary, endpointStyle, priority: 7, cuttable: true, group: 2))
         if let e = data.endpoint.endpoint {
             line.append(Segment(" → " + e, endpointStyle, priority: 1, cuttable: true))
         }
