@@ -68,7 +68,7 @@ import Testing
             Segment("  ✗ INCOMPLETE", priority: 10),
         ]
         #expect(LineFit.text(grouped, width: 60) == "feature 042-login  mission software-dev  ✗ INCOMPLETE")
-        #expect(LineFit.text(grouped, width: 49) == "feature 042-login  mission sof…  ✗ INCOMPLETE")
+        #expect(LineFit.text(grouped, width: 45) == "feature 042-login  mission sof…  ✗ INCOMPLETE")
         // Too narrow for even a cut value: the label goes with it (no "mission   ✗").
         for width in 0...45 {
             let t = LineFit.text(grouped, width: width)
