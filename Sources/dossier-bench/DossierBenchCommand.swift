@@ -11,6 +11,24 @@ struct DossierBenchCommand: AsyncParsableCommand {
         abstract: "Synthetic queue load and benchmarks for dossier's test and benchmark scripts.",
         subcommands: [StressAppendCommand.self, AppendBenchCommand.self, FramesBenchCommand.self]
     )
+
+    /// ArgumentParser's `main`, with usage errors (bad flags, missing arguments) mapped to exit status 2 as in
+    /// `dossier` (ArgumentParser's default is 64).
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch  where exitCode(for: error) == .validationFailure {
+            FileHandle.standardError.write(Data((TerminalText.escapeLines(fullMessage(for: error)) + "\n").utf8))
+            Foundation.exit(2)
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
 
 /// A bench command could not do its job: prints `dossier-bench: <message>` (terminal-escaped) to stderr and gives

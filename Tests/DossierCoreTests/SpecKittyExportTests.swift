@@ -140,7 +140,7 @@ import Testing
     @Test(arguments: [
         (
             indexed(id: #"{"artifact_class":"input","mission_type":"x"}"#), "artifact_id.path",
-            SpecKittyValidationError.Kind.missingField
+            EventValidationError.Kind.missingField
         ),
         (
             indexed(id: #"{"path":"p","artifact_class":"BAD","mission_type":"x"}"#), "artifact_id.artifact_class",
@@ -150,7 +150,7 @@ import Testing
         (indexed(extra: #","colour":"red""#), "colour", .unknownField),
         (indexed(extra: #","context_diagnostics":{"blocking":true}"#), "context_diagnostics.blocking", .wrongType),
     ])
-    func contractViolationsNameTheField(_ text: String, _ field: String, _ kind: SpecKittyValidationError.Kind) throws {
+    func contractViolationsNameTheField(_ text: String, _ field: String, _ kind: EventValidationError.Kind) throws {
         let value = try Self.payload(text.replacingOccurrences(of: "NS", with: Self.ns))
         do {
             try SpecKittyValidator.validatePayload(value, type: .artifactIndexed)

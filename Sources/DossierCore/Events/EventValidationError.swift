@@ -1,5 +1,6 @@
-/// Why an event is invalid: names the event type (when known), the field as a JSON path
-/// (`payload.content_hash_sha256`, `payload.missing_in_local[2]`) and the offending value.
+/// Why an event is invalid, against dossier's own schemas or the spec-kitty-events contract (one type for both):
+/// names the event type (when known), the field as a JSON path (`payload.content_hash_sha256`,
+/// `payload.artifact_id.path`), the offending value and what was expected.
 public struct EventValidationError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The kind of failure.
     public enum Kind: String, Sendable, Equatable {

@@ -87,7 +87,7 @@ public enum DossierStreamReducer {
         var snapshot: JSONValue?
         var drift: [JSONValue] = []
         for e in entries {
-            do throws(SpecKittyValidationError) {
+            do throws(EventValidationError) {
                 try SpecKittyValidator.validatePayload(e.payload, type: e.type)
             } catch {
                 continue
@@ -154,7 +154,7 @@ public enum DossierStreamReducer {
     /// The payload's namespace when it satisfies `LocalNamespaceTuple`, else nil (the package skips those).
     private static func namespace(of payload: JSONValue) -> [String: JSONValue]? {
         guard case .object(let p) = payload, let ns = p["namespace"] else { return nil }
-        do throws(SpecKittyValidationError) {
+        do throws(EventValidationError) {
             try SpecKittyValidator.validate(ns, model: SpecKittyContract.namespace, path: "namespace", eventType: nil)
         } catch {
             return nil

@@ -8,7 +8,7 @@ public enum SpecKittyDocuments {
     public struct Document: Sendable, Equatable {
         /// `line N`, `index N`, or empty for a whole-file object.
         public var location: String
-        public var value: Result<JSONValue, SpecKittyValidationError>
+        public var value: Result<JSONValue, EventValidationError>
     }
 
     /// The documents of `data`; empty when it holds only whitespace.
@@ -39,7 +39,7 @@ public enum SpecKittyDocuments {
     }
 
     /// Parses one JSON document, refusing duplicate keys (ambiguous: Python keeps the last, others the first).
-    public static func parse(_ data: Data) -> Result<JSONValue, SpecKittyValidationError> {
+    public static func parse(_ data: Data) -> Result<JSONValue, EventValidationError> {
         let value: JSONValue
         do {
             value = try JSONDecoder().decode(JSONValue.self, from: data)
@@ -53,12 +53,12 @@ public enum SpecKittyDocuments {
                 }
             }
             return .failure(
-                SpecKittyValidationError(kind: .malformedJSON, eventType: nil, field: "", value: "", expected: detail))
+                EventValidationError(kind: .malformedJSON, eventType: nil, field: "", value: "", expected: detail))
         }
         if let duplicate = DuplicateKeyScanner.firstDuplicate(in: data) {
             let field = duplicate.path.isEmpty ? duplicate.key : "\(duplicate.path).\(duplicate.key)"
             return .failure(
-                SpecKittyValidationError(
+                EventValidationError(
                     kind: .invalidValue, eventType: nil, field: field, value: JSONValue.string(duplicate.key).excerpt,
                     expected: "each key once per object"))
         }

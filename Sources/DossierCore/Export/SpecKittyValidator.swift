@@ -12,23 +12,23 @@ public enum SpecKittyValidator {
 
     /// Validates one envelope; returns its type.
     @discardableResult
-    public static func validateEnvelope(_ value: JSONValue) throws(SpecKittyValidationError) -> SpecKittyEventType {
+    public static func validateEnvelope(_ value: JSONValue) throws(EventValidationError) -> SpecKittyEventType {
         guard case .object(let o) = value else {
-            throw SpecKittyValidationError(
+            throw EventValidationError(
                 kind: .wrongType, eventType: nil, field: "", value: value.excerpt, expected: "a JSON object")
         }
         var typeName: String?
         if case .string(let s)? = o["event_type"] { typeName = s }
-        func fail(_ kind: SpecKittyValidationError.Kind, _ field: String, _ v: String, _ expected: String)
-            -> SpecKittyValidationError
+        func fail(_ kind: EventValidationError.Kind, _ field: String, _ v: String, _ expected: String)
+            -> EventValidationError
         {
-            SpecKittyValidationError(kind: kind, eventType: typeName, field: field, value: v, expected: expected)
+            EventValidationError(kind: kind, eventType: typeName, field: field, value: v, expected: expected)
         }
         if let unknown = o.keys.filter({ !envelopeKeys.contains($0) }).min(by: ByteOrder.less) {
             throw fail(.unknownField, unknown, o[unknown]?.excerpt ?? "", "")
         }
         func string(_ key: String, required: Bool = true, minLength: Int = 1, nullable: Bool = true)
-            throws(SpecKittyValidationError) -> String?
+            throws(EventValidationError) -> String?
         {
             switch o[key] {
             case .null? where !nullable || required:
@@ -79,14 +79,14 @@ public enum SpecKittyValidator {
     }
 
     /// Validates a bare payload of `type` (the shape of the package's conformance fixtures).
-    public static func validatePayload(_ value: JSONValue, type: SpecKittyEventType) throws(SpecKittyValidationError) {
+    public static func validatePayload(_ value: JSONValue, type: SpecKittyEventType) throws(EventValidationError) {
         try validate(value, model: SpecKittyContract.payload(type), path: "", eventType: type.rawValue)
     }
 
     private static func integer(
         _ value: JSONValue?, _ key: String, _ minimum: Int64, _ maximum: Int64?, nullable: Bool,
-        _ fail: (SpecKittyValidationError.Kind, String, String, String) -> SpecKittyValidationError
-    ) throws(SpecKittyValidationError) {
+        _ fail: (EventValidationError.Kind, String, String, String) -> EventValidationError
+    ) throws(EventValidationError) {
         switch value {
         case .null? where !nullable: throw fail(.wrongType, key, "null", "an integer")
         case nil, .null?: return
@@ -101,17 +101,17 @@ public enum SpecKittyValidator {
 
     /// Walks `value` against `model`: unknown fields, missing required ones, types, lengths, enums, minimums.
     static func validate(_ value: JSONValue, model: SpecKittyContract.Model, path: String, eventType: String?)
-        throws(SpecKittyValidationError)
+        throws(EventValidationError)
     {
         func at(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
         guard case .object(let o) = value else {
-            throw SpecKittyValidationError(
+            throw EventValidationError(
                 kind: .wrongType, eventType: eventType, field: path, value: value.excerpt,
                 expected: "an object (\(model.name))")
         }
         let names = Set(model.fields.map(\.name))
         if let unknown = o.keys.filter({ !names.contains($0) }).min(by: ByteOrder.less) {
-            throw SpecKittyValidationError(
+            throw EventValidationError(
                 kind: .unknownField, eventType: eventType, field: at(unknown), value: o[unknown]?.excerpt ?? "",
                 expected: "")
         }
@@ -119,7 +119,7 @@ public enum SpecKittyValidator {
             let v = o[field.name]
             if v == nil || v == .null {
                 if field.required {
-                    throw SpecKittyValidationError(
+                    throw EventValidationError(
                         kind: v == nil ? .missingField : .wrongType, eventType: eventType, field: at(field.name),
                         value: v == nil ? "(absent)" : "null", expected: describe(field.type))
                 }
@@ -130,10 +130,10 @@ public enum SpecKittyValidator {
     }
 
     private static func check(_ v: JSONValue, _ type: SpecKittyContract.FieldType, path: String, eventType: String?)
-        throws(SpecKittyValidationError)
+        throws(EventValidationError)
     {
-        func bad(_ kind: SpecKittyValidationError.Kind, _ field: String? = nil) -> SpecKittyValidationError {
-            SpecKittyValidationError(
+        func bad(_ kind: EventValidationError.Kind, _ field: String? = nil) -> EventValidationError {
+            EventValidationError(
                 kind: kind, eventType: eventType, field: field ?? path, value: v.excerpt, expected: describe(type))
         }
         switch type {
@@ -157,7 +157,7 @@ public enum SpecKittyValidator {
             guard case .array(let items) = v else { throw bad(.wrongType) }
             for (i, item) in items.enumerated() {
                 guard case .string = item else {
-                    throw SpecKittyValidationError(
+                    throw EventValidationError(
                         kind: .wrongType, eventType: eventType, field: "\(path)[\(i)]", value: item.excerpt,
                         expected: "a string")
                 }
@@ -166,7 +166,7 @@ public enum SpecKittyValidator {
             guard case .object(let o) = v else { throw bad(.wrongType) }
             for key in ByteOrder.sorted(Array(o.keys)) {
                 guard case .string? = o[key] else {
-                    throw SpecKittyValidationError(
+                    throw EventValidationError(
                         kind: .wrongType, eventType: eventType, field: "\(path).\(key)", value: o[key]?.excerpt ?? "",
                         expected: "a string (context_diagnostics maps strings to strings)")
                 }

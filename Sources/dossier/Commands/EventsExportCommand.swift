@@ -190,13 +190,13 @@ enum SpecKittyValidateRunner {
         var invalid = 0
         for doc in docs {
             let prefix = doc.location.isEmpty ? "\(file): " : "\(file): \(doc.location): "
-            do throws(SpecKittyValidationError) {
+            do throws(EventValidationError) {
                 let value = try doc.value.get()
                 if case .object(let o) = value, o["event_type"] != nil, o["payload"] != nil {
                     try SpecKittyValidator.validateEnvelope(value)
                 } else if case .object(let o) = value {
                     guard let type = forced ?? SpecKittyContract.inferType(of: o) else {
-                        throw SpecKittyValidationError(
+                        throw EventValidationError(
                             kind: .invalidValue, eventType: nil, field: "", value: value.excerpt,
                             expected: "an envelope, or a payload whose type --event-type names")
                     }
