@@ -1,6 +1,7 @@
-@testable import DossierCore
 import Foundation
 import Testing
+
+@testable import DossierCore
 
 @Suite struct DuplicateKeyTests {
     private func body(of event: EventEnvelope) -> String { String(decoding: event.canonicalJSON(), as: UTF8.self) }
@@ -44,5 +45,20 @@ import Testing
         let found = DuplicateKeyScanner.firstDuplicate(in: twice)
         #expect(found?.key == "k")
         #expect(found?.path == "c[1]")
+    }
+
+    @Test func stringsThatLookLikeStructureAndDeepNestingAreWalkedRight() {
+        // Quotes, braces and colons inside strings, escaped quotes, values after keys of every kind.
+        let tricky = Data(#"{"a":"{\"k\":1}","b":[1,true,null,-2.5e3,"x:y"],"c":{"d":{"e":"\\"},"f":"]"}}"#.utf8)
+        #expect(DuplicateKeyScanner.firstDuplicate(in: tricky) == nil)
+        let deep = Data(
+            (String(repeating: #"{"n":"#, count: 50_000) + #"{"k":1,"k":2}"# + String(repeating: "}", count: 50_001))
+                .utf8)
+        let found = DuplicateKeyScanner.firstDuplicate(in: deep)
+        #expect(found?.key == "k")
+        #expect(found?.path.hasPrefix("n.n.n") == true)
+        // Not JSON at all: no answer, no crash.
+        #expect(DuplicateKeyScanner.firstDuplicate(in: Data(#"{"a":"unterminated"#.utf8)) == nil)
+        #expect(DuplicateKeyScanner.firstDuplicate(in: Data([0xFF, 0x22, 0x3A])) == nil)
     }
 }

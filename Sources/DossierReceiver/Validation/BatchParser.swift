@@ -1,3 +1,4 @@
+import DossierCore
 import Foundation
 
 /// A received batch: its id and the raw bytes of each event, exactly as they were on the wire.
@@ -13,21 +14,28 @@ public struct BatchParseError: Error, Equatable, CustomStringConvertible {
     public var description: String { "request body is not a batch: \(message) at byte \(offset)" }
 }
 
+extension BatchParseError {
+    /// The tokenizer's error, read as a batch that is not one.
+    init(_ syntax: JSONSyntaxError) {
+        self.init(message: syntax.message, offset: syntax.offset)
+    }
+}
+
 /// Splits `{"batch_id": "…", "events": [ … ]}` into the raw byte ranges of its events without decoding
 /// and re-encoding them (so the stored envelope bytes are the sent bytes), on the receiver's one tokenizer
 /// (`JSONCursor`). Pure; tolerant of whitespace and key order; other keys are ignored.
 public enum BatchParser {
     public static func parse(_ data: Data) throws(BatchParseError) -> ReceivedBatch {
         let result = data.withUnsafeBytes { raw in
-            Result { () throws(BatchParseError) -> ReceivedBatch in
+            Result { () throws(JSONSyntaxError) -> ReceivedBatch in
                 var cursor = JSONCursor(bytes: raw.bindMemory(to: UInt8.self))
                 return try parse(&cursor)
             }
         }
-        return try result.get()
+        return try result.mapError(BatchParseError.init).get()
     }
 
-    static func parse(_ p: inout JSONCursor) throws(BatchParseError) -> ReceivedBatch {
+    static func parse(_ p: inout JSONCursor) throws(JSONSyntaxError) -> ReceivedBatch {
         let bytes = p.bytes
         var batchID: String?
         var events: [Data]?
@@ -43,10 +51,10 @@ public enum BatchParser {
                 let keyStart = p.index
                 try p.skipString()
                 guard let key = p.decodeString(keyStart..<p.index) else {
-                    throw BatchParseError(message: "a key is not a valid JSON string", offset: keyStart)
+                    throw JSONSyntaxError(message: "a key is not a valid JSON string", offset: keyStart)
                 }
                 guard seenKeys.insert(key).inserted || (key != "events" && key != "batch_id") else {
-                    throw BatchParseError(message: "'\(key)' appears twice (ambiguous)", offset: keyStart)
+                    throw JSONSyntaxError(message: "'\(key)' appears twice (ambiguous)", offset: keyStart)
                 }
                 p.skipWhitespace()
                 try p.expect(UInt8(ascii: ":"), "expected ':'")
@@ -80,7 +88,7 @@ public enum BatchParser {
                         guard bytes[valueStart] == UInt8(ascii: "\""),
                             let decoded = p.decodeString(valueStart..<p.index)
                         else {
-                            throw BatchParseError(message: "'batch_id' must be a string", offset: valueStart)
+                            throw JSONSyntaxError(message: "'batch_id' must be a string", offset: valueStart)
                         }
                         batchID = decoded
                     }
@@ -95,9 +103,9 @@ public enum BatchParser {
             }
         }
         p.skipWhitespace()
-        guard p.index == bytes.count else { throw BatchParseError(message: "trailing data", offset: p.index) }
-        guard let batchID, !batchID.isEmpty else { throw BatchParseError(message: "missing 'batch_id'", offset: 0) }
-        guard let events else { throw BatchParseError(message: "missing 'events'", offset: 0) }
+        guard p.index == bytes.count else { throw JSONSyntaxError(message: "trailing data", offset: p.index) }
+        guard let batchID, !batchID.isEmpty else { throw JSONSyntaxError(message: "missing 'batch_id'", offset: 0) }
+        guard let events else { throw JSONSyntaxError(message: "missing 'events'", offset: 0) }
         return ReceivedBatch(batchID: batchID, events: events)
     }
 }

@@ -1,17 +1,31 @@
 import Foundation
 
-/// The receiver's one JSON tokenizer: a cursor over the UTF-8 bytes of a request body or of one event. Two
-/// families of reads share it: the narrow, non-throwing ones `FastEventDecoder` builds events with (nil or false
-/// means "outside the narrow grammar, let the full validator decide"), and the structural skips `BatchParser`
-/// splits a batch with, which throw a `BatchParseError` naming the byte offset.
-struct JSONCursor {
-    let bytes: UnsafeBufferPointer<UInt8>
-    var index = 0
+/// Where and why bytes are not the JSON a structural read expected: `expected ':' at byte 17`.
+package struct JSONSyntaxError: Error, Equatable, CustomStringConvertible {
+    package var message: String
+    package var offset: Int
 
-    init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+    package init(message: String, offset: Int) {
+        self.message = message
+        self.offset = offset
+    }
+
+    package var description: String { "\(message) at byte \(offset)" }
+}
+
+/// The package's one JSON tokenizer: a cursor over UTF-8 bytes (a request body, one event, a document). Two
+/// families of reads share it: the narrow, non-throwing ones the receiver's `FastEventDecoder` builds events with
+/// (nil or false means "outside the narrow grammar, let the full validator decide"), and the structural skips
+/// `BatchParser` splits a batch with and `DuplicateKeyScanner` walks a document with, which throw a
+/// `JSONSyntaxError` naming the byte offset.
+package struct JSONCursor {
+    package let bytes: UnsafeBufferPointer<UInt8>
+    package var index = 0
+
+    package init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
     /// A scalar of the narrow grammar.
-    enum Scalar {
+    package enum Scalar {
         case string(String)
         case integer(Int64)
         case bool(Bool)
@@ -20,7 +34,7 @@ struct JSONCursor {
 
     // MARK: The narrow grammar (FastEventDecoder)
 
-    mutating func skipWhitespace() {
+    package mutating func skipWhitespace() {
         while index < bytes.count {
             let b = bytes[index]
             guard b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 else { return }
@@ -28,20 +42,20 @@ struct JSONCursor {
         }
     }
 
-    mutating func take(_ byte: UInt8) -> Bool {
+    package mutating func take(_ byte: UInt8) -> Bool {
         skipWhitespace()
         guard index < bytes.count, bytes[index] == byte else { return false }
         index += 1
         return true
     }
 
-    mutating func peek() -> UInt8? {
+    package mutating func peek() -> UInt8? {
         skipWhitespace()
         return index < bytes.count ? bytes[index] : nil
     }
 
     /// A string without escapes or control characters, valid UTF-8; nil otherwise.
-    mutating func string() -> String? {
+    package mutating func string() -> String? {
         guard take(UInt8(ascii: "\"")) else { return nil }
         let start = index
         var ascii = true
@@ -61,7 +75,7 @@ struct JSONCursor {
     }
 
     /// `-?[1-9][0-9]{0,17}` or `0`, followed by a delimiter; nil otherwise (fractions, exponents, `-0`).
-    mutating func integer() -> Int64? {
+    package mutating func integer() -> Int64? {
         skipWhitespace()
         var negative = false
         if index < bytes.count, bytes[index] == UInt8(ascii: "-") {
@@ -87,7 +101,7 @@ struct JSONCursor {
         return negative ? -value : value
     }
 
-    mutating func literal(_ word: StaticString) -> Bool {
+    package mutating func literal(_ word: StaticString) -> Bool {
         skipWhitespace()
         let count = word.utf8CodeUnitCount
         guard index + count <= bytes.count else { return false }
@@ -97,7 +111,7 @@ struct JSONCursor {
     }
 
     /// A string, integer, boolean or null.
-    mutating func scalar() -> Scalar? {
+    package mutating func scalar() -> Scalar? {
         switch peek() {
         case UInt8(ascii: "\""): return string().map { .string($0) }
         case UInt8(ascii: "t"): return literal("true") ? .bool(true) : nil
@@ -109,7 +123,7 @@ struct JSONCursor {
 
     /// Walks one object, calling `member` with each key (which must consume the value and return false to
     /// give up, in particular for a key it has already seen: each caller rejects repeated keys).
-    mutating func object(_ member: (inout JSONCursor, String) -> Bool) -> Bool {
+    package mutating func object(_ member: (inout JSONCursor, String) -> Bool) -> Bool {
         guard take(UInt8(ascii: "{")) else { return false }
         if take(UInt8(ascii: "}")) { return true }
         while true {
@@ -123,7 +137,7 @@ struct JSONCursor {
     }
 
     /// `[ "…", … ]` of plain strings.
-    mutating func stringArray() -> [String]? {
+    package mutating func stringArray() -> [String]? {
         guard take(UInt8(ascii: "[")) else { return nil }
         var items: [String] = []
         if take(UInt8(ascii: "]")) { return items }
@@ -138,15 +152,15 @@ struct JSONCursor {
     // MARK: Structural skips (BatchParser)
 
     /// The byte at the cursor, whitespace included; nil at the end.
-    func byte() -> UInt8? { index < bytes.count ? bytes[index] : nil }
+    package func byte() -> UInt8? { index < bytes.count ? bytes[index] : nil }
 
-    mutating func expect(_ byte: UInt8, _ message: String) throws(BatchParseError) {
-        guard self.byte() == byte else { throw BatchParseError(message: message, offset: index) }
+    package mutating func expect(_ byte: UInt8, _ message: String) throws(JSONSyntaxError) {
+        guard self.byte() == byte else { throw JSONSyntaxError(message: message, offset: index) }
         index += 1
     }
 
     /// Skips a string, escapes included (they are checked when the string is decoded, if ever).
-    mutating func skipString() throws(BatchParseError) {
+    package mutating func skipString() throws(JSONSyntaxError) {
         try expect(UInt8(ascii: "\""), "expected a string")
         while let b = byte() {
             index += 1
@@ -156,12 +170,12 @@ struct JSONCursor {
                 return
             }
         }
-        throw BatchParseError(message: "unterminated string", offset: index)
+        throw JSONSyntaxError(message: "unterminated string", offset: index)
     }
 
     /// Finds where the value at the cursor ends. Full validation of each event is the validator's job.
-    mutating func skipValue() throws(BatchParseError) {
-        guard let b = byte() else { throw BatchParseError(message: "unexpected end", offset: index) }
+    package mutating func skipValue() throws(JSONSyntaxError) {
+        guard let b = byte() else { throw JSONSyntaxError(message: "unexpected end", offset: index) }
         switch b {
         case UInt8(ascii: "\""):
             try skipString()
@@ -181,7 +195,7 @@ struct JSONCursor {
                 } else if c == UInt8(ascii: "}") || c == UInt8(ascii: "]") {
                     guard closers.popLast() == c else {
                         let shown = Character(Unicode.Scalar(c))
-                        throw BatchParseError(message: "mismatched '\(shown)'", offset: index)
+                        throw JSONSyntaxError(message: "mismatched '\(shown)'", offset: index)
                     }
                     if closers.isEmpty {
                         index += 1
@@ -190,7 +204,7 @@ struct JSONCursor {
                 }
                 index += 1
             }
-            throw BatchParseError(message: "unterminated object or array", offset: index)
+            throw JSONSyntaxError(message: "unterminated object or array", offset: index)
         default:
             let start = index
             while let c = byte(), c != UInt8(ascii: ","), c != UInt8(ascii: "}"), c != UInt8(ascii: "]"),
@@ -198,12 +212,12 @@ struct JSONCursor {
             {
                 index += 1
             }
-            if index == start { throw BatchParseError(message: "expected a value", offset: index) }
+            if index == start { throw JSONSyntaxError(message: "expected a value", offset: index) }
         }
     }
 
     /// The bytes of `range` decoded as one JSON string (escapes resolved); nil when they are not one.
-    func decodeString(_ range: Range<Int>) -> String? {
+    package func decodeString(_ range: Range<Int>) -> String? {
         let data = Data(UnsafeBufferPointer(rebasing: bytes[range]))
         return (try? JSONSerialization.jsonObject(with: data, options: .fragmentsAllowed)) as? String
     }
