@@ -21,6 +21,16 @@ import Testing
         }
     }
 
+    @Test func aLongEndpointReasonIsCutNeverDropped() {
+        var data = DashboardFixtures.data()
+        let reason = "connection failed: connection reset by peer (" + String(repeating: "detail ", count: 30) + ")"
+        data.endpoint = .offline(endpoint: "http://127.0.0.1:8080/hook", reason: reason, since: now)
+        for (w, h) in [(120, 40), (80, 24)] {
+            let header = frame(data, width: w, height: h)[2]
+            #expect(header.contains("unreachable since ") && header.contains("…"), "\(w)x\(h): \(header)")
+        }
+    }
+
     @Test func showsAllPanesHeaderAndStatusBar() {
         let text = frame(DashboardFixtures.data()).joined(separator: "\n")
         for title in ["[1 Events (5)]", " 2 Queue (2) ", " 3 Deliveries (2) ", " 4 Drift (1) ", " 5 Artifacts (3) "] {

@@ -10,8 +10,8 @@ public struct Segment: Sendable, Equatable {
     /// Shown only in lines at least this wide: a column that stays or goes for a whole pane (rows stay aligned),
     /// whatever the length of each row's other text.
     public var onlyFrom: Int
-    /// Segments with the same non-zero group go together: when one is dropped the others are too (a label never
-    /// stays behind without its value: `mission ` with no mission type).
+    /// Segments with the same non-zero group go together: a dropped segment takes along the members of its group
+    /// whose priority is not higher (a label never stays behind without its value: `mission ` with no mission type).
     public var group: Int
 
     public init(
@@ -30,7 +30,7 @@ public struct Segment: Sendable, Equatable {
 }
 
 /// Fits segments into a width (pure): lower-priority text gives way first, a cut always shows `…`, numbers and
-/// badges are never cut, and a dropped segment takes its group (label and value) with it.
+/// badges are never cut, and a dropped value takes its label with it.
 public enum LineFit {
     /// Fewest columns a cut segment keeps (text plus `…`); below that it is dropped instead.
     static let minimumCut = 4
@@ -49,9 +49,13 @@ public enum LineFit {
                 out[victim].text = TextWidth.truncate(out[victim].text, to: w - excess)
                 total -= w - out[victim].width
             } else if out[victim].group != 0 {
-                let group = out[victim].group
-                total -= out.filter { $0.group == group }.reduce(0) { $0 + $1.width }
-                out.removeAll { $0.group == group }
+                // The victim takes along the members of its group that matter no more than it does: a value takes
+                // its label, but a label dropped for room leaves a value that matters more (`endpoint ` before
+                // `unreachable since …`).
+                let (group, priority) = (out[victim].group, out[victim].priority)
+                let goes = { (s: Segment) in s.group == group && s.priority <= priority }
+                total -= out.filter(goes).reduce(0) { $0 + $1.width }
+                out.removeAll(where: goes)
             } else {
                 total -= w
                 out.remove(at: victim)
