@@ -145,6 +145,8 @@ struct PostgresStoreTests {
         } catch let error as PostgresStoreOpenError {
             #expect(error.description.contains("127.0.0.1:1/db") && !error.description.contains("hunter2"))
         }
-        #expect(ContinuousClock.now - started < .seconds(120), "a hang, not a timeout")
+        // Only a hang fails this bound: on a loaded 2-core machine the whole suite shares two cooperative threads, and
+        // this open has been seen to take 123 s there (it takes milliseconds alone).
+        #expect(ContinuousClock.now - started < .seconds(600), "a hang, not a timeout")
     }
 }
