@@ -52,8 +52,9 @@ struct SchemaConformanceTests {
         process.standardOutput = out
         process.standardError = err
         do { try process.run() } catch { return nil }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        async let outRead = out.readAll()
+        async let errRead = err.readAll()
+        let (outData, errData) = await (outRead, errRead)
         await process.exited()
         if process.terminationStatus == 3 || process.terminationStatus == 127 { return nil }
         guard process.terminationStatus == 0 else {

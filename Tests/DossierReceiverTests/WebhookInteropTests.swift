@@ -44,8 +44,9 @@ import Testing
         process.standardOutput = out
         process.standardError = err
         try process.run()
-        let output = out.fileHandleForReading.readDataToEndOfFile()
-        let errors = err.fileHandleForReading.readDataToEndOfFile()
+        async let outRead = out.readAll()
+        async let errRead = err.readAll()
+        let (output, errors) = await (outRead, errRead)
         await process.exited()
         try #require(
             process.terminationStatus == 0,

@@ -98,7 +98,8 @@ import Testing
                     == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
         case .bomAndCRLFKeptRaw:
             #expect(arts["bom.md"]?["size_bytes"] as? Int == 6)
-            #expect(arts["bom.md"]?["content_hash_sha256"] as? String == (try catalogueSHA256(w.feature + "/bom.md")))
+            #expect(
+                arts["bom.md"]?["content_hash_sha256"] as? String == (try await catalogueSHA256(w.feature + "/bom.md")))
         case .fifoDoesNotHang:
             #expect(anomalies.contains { $0.kind == "not_regular_file" && $0.path == "pipe.md" })
             #expect(arts["pipe.md"] == nil)
@@ -118,7 +119,9 @@ import Testing
             #expect(arts.keys.contains { $0.hasSuffix("/deep.md") })
         case .sparseLargeFile:
             #expect(arts["big.bin"]?["size_bytes"] as? Int == 24 << 20)
-            #expect(arts["big.bin"]?["content_hash_sha256"] as? String == (try catalogueSHA256(w.feature + "/big.bin")))
+            #expect(
+                arts["big.bin"]?["content_hash_sha256"] as? String
+                    == (try await catalogueSHA256(w.feature + "/big.bin")))
         case .directoryNamedLikeFile:
             #expect(arts["dir.md/inner.md"] != nil)
             #expect(arts["dir.md"] == nil)

@@ -150,8 +150,12 @@ extension Dictionary where Key == String, Value == Any {
     }
 }
 
-/// Lowercase hex SHA-256 of a file via `sha256sum` (an independent implementation).
-func catalogueSHA256(_ path: String) throws -> String {
+/// Lowercase hex SHA-256 of a file via `sha256sum` (an independent implementation), waited for off the pool.
+func catalogueSHA256(_ path: String) async throws -> String {
+    try await blockingCall { try catalogueSHA256Blocking(path) }
+}
+
+private func catalogueSHA256Blocking(_ path: String) throws -> String {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     p.arguments = ["sha256sum", path]
@@ -260,12 +264,7 @@ final class BadHTTPServer: @unchecked Sendable {
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
         try process.run()
-        var text = ""
-        while !text.contains("\n") {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            text += String(decoding: chunk, as: UTF8.self)
-        }
+        let text = await out.read(until: "\n")
         guard let p = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
             process.terminate()
             throw CatalogueFailure("bad HTTP server did not start: \(text)")

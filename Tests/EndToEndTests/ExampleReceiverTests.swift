@@ -16,7 +16,7 @@ import Testing
         process.standardError = output
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let text = String(decoding: await output.readAll(), as: UTF8.self)
         await process.exited()
         #expect(
             process.terminationStatus == 0, "check-example-receiver.sh exited \(process.terminationStatus):\n\(text)")

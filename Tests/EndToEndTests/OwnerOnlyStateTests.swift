@@ -24,15 +24,9 @@ import Testing
         return (p, out)
     }
 
-    /// Reads stdout until it contains `marker` (or ends).
-    static func read(_ pipe: Pipe, until marker: String) -> String {
-        var seen = ""
-        while !seen.contains(marker) {
-            let chunk = pipe.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            seen += String(decoding: chunk, as: UTF8.self)
-        }
-        return seen
+    /// Reads stdout until it contains `marker` (or ends), off the cooperative pool.
+    static func read(_ pipe: Pipe, until marker: String) async -> String {
+        await pipe.read(until: marker)
     }
 
     /// Every entry under `root` must be a 0700 folder or a 0600 file.
@@ -70,7 +64,7 @@ import Testing
         let (p, out) = try Self.start(
             ["stress-append", "--count", "20000", "--batches", "40", "--state-dir", state],
             executable: BinaryRunner.bench)
-        let seen = Self.read(out, until: "committed 1 ")
+        let seen = await Self.read(out, until: "committed 1 ")
         kill(p.processIdentifier, SIGKILL)
         await p.exited()
         #expect(seen.contains("committed 1 "))
@@ -91,7 +85,7 @@ import Testing
             p.terminate()
             p.waitUntilExit()  // just terminated: returns at once
         }
-        let seen = Self.read(out, until: "\n")
+        let seen = await Self.read(out, until: "\n")
         #expect(seen.hasPrefix("listening on http://127.0.0.1:"), "\(seen)")
         #expect(LocalState.mode(dir + "/newdir") == 0o700)
         #expect(LocalState.mode(dir + "/newdir/sub") == 0o700)

@@ -69,7 +69,7 @@ import Testing
         let pipe = Pipe()
         shell.standardOutput = pipe
         try shell.run()
-        let expected = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let expected = String(decoding: await pipe.readAll(), as: UTF8.self)
             .trimmingCharacters(in: .whitespacesAndNewlines)
         await shell.exited()
         #expect(expected.count == 64)

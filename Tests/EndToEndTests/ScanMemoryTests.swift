@@ -24,7 +24,7 @@ struct ScanMemoryTests {
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
         try process.run()
-        let json = out.fileHandleForReading.readDataToEndOfFile()
+        let json = await out.readAll()
         await process.exited()
         #expect(process.terminationStatus == 0)
         // head -c 2147483648 /dev/zero | sha256sum

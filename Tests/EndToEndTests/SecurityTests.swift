@@ -17,7 +17,7 @@ import Testing
         let outside = w.dir + "/outside-secret.md"
         let marker = "TOP-SECRET-\(UUID().uuidString)"
         try Data(marker.utf8).write(to: URL(fileURLWithPath: outside))
-        let outsideHash = try catalogueSHA256(outside)
+        let outsideHash = try await catalogueSHA256(outside)
         try FileManager.default.createSymbolicLink(atPath: w.feature + "/abs.md", withDestinationPath: outside)
         try FileManager.default.createSymbolicLink(
             atPath: w.feature + "/rel.md", withDestinationPath: "../../../outside-secret.md")

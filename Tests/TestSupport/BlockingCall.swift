@@ -25,3 +25,26 @@ extension Process {
         await blockingCall { self.waitUntilExit() }
     }
 }
+
+extension Pipe {
+    /// Every byte until all writers close the pipe, read on a Dispatch thread (see `blockingCall(_:)`): a test
+    /// waiting for a child's output holds no thread of the cooperative pool.
+    public func readAll() async -> Data {
+        let handle = fileHandleForReading
+        return await blockingCall { handle.readDataToEndOfFile() }
+    }
+
+    /// What the pipe gives until the text contains `marker` (or the pipe ends), read on a Dispatch thread.
+    public func read(until marker: String) async -> String {
+        let handle = fileHandleForReading
+        return await blockingCall {
+            var seen = ""
+            while !seen.contains(marker) {
+                let chunk = handle.availableData
+                if chunk.isEmpty { break }
+                seen += String(decoding: chunk, as: UTF8.self)
+            }
+            return seen
+        }
+    }
+}
