@@ -24,8 +24,24 @@ struct PostgresTeamReceiverTests {
             let health = try await TeamHTTP.get(r.base + "/healthz")
             #expect(health.status == 200 && health.body.contains(#""events":0"#), "\(health)")
         }
-        #expect(try await TeamPostgres.value(database, "SELECT string_agg(id, ',') FROM dossier_receiver_migrations") == "v1")
+        let migrations = "SELECT string_agg(id, ',' ORDER BY id) FROM dossier_receiver_migrations"
+        #expect(try await TeamPostgres.value(database, migrations) == "v1,v2")
         for r in receivers { #expect(await r.stop() == 0) }
+    }
+
+    /// The start-up line names the store with the user and without the password (the test server trusts local
+    /// connections, so the password is never asked for).
+    @Test func theStartUpLineShowsTheUserButNotThePassword() async throws {
+        let database = try await TeamPostgres.createDatabase()
+        let withPassword = database.replacingOccurrences(of: "://dossier@", with: "://dossier:hunter2@")
+        #expect(withPassword != database, "the test server's URL names the user dossier: \(database)")
+        let dir = try BinaryRunner.tempDirectory("pg-redact")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let receiver = try await TeamReceiver.start(store: withPassword, secretFile: try LocalState.secretFile(in: dir))
+        #expect(await receiver.stop() == 0)
+        let stderr = await receiver.stderr()
+        let shown = withPassword.replacingOccurrences(of: ":hunter2@", with: ":***@")
+        #expect(stderr.contains("store \(shown)") && !stderr.contains("hunter2"), "\(stderr)")
     }
 
     /// Four developers scan their own copy of the same repository and flush, spread over two receivers; a fifth
@@ -118,6 +134,15 @@ struct PostgresTeamReceiverTests {
                 let want = try await TeamHTTP.get(sqlite.base + "/dossiers/\(slug)/baseline")
                 #expect(try await TeamHTTP.get(r.base + "/dossiers/\(slug)/baseline") == want, "\(slug)")
             }
+        }
+        // `drift --remote` against either receiver: the same repository the developers scanned has no drift.
+        let repo = try BinaryRunner.demoCopy("pg-team-drift")
+        defer { try? FileManager.default.removeItem(atPath: (repo as NSString).deletingLastPathComponent) }
+        for (n, r) in receivers.enumerated() {
+            let drift = try await BinaryRunner.run(
+                ["drift", repo, "--state-dir", dir + "/drift\(n)", "--remote", "--endpoint", r.webhook])
+            #expect(drift.exitCode == 0, "\(drift.stdoutText)\(drift.stderr)")
+            #expect(drift.stdoutText.contains("001-demo-checkout: no drift"), "\(drift.stdoutText)")
         }
         for r in receivers { #expect(await r.stop() == 0) }
         #expect(await sqlite.stop() == 0)
@@ -318,11 +343,14 @@ enum TeamProcess {
 final class TeamReceiver: Sendable {
     let process: Process
     let base: String
+    /// The receiver's stderr (read it after `stop()`).
+    let errors: Pipe
     var webhook: String { base + "/webhook" }
 
-    private init(process: Process, base: String) {
+    private init(process: Process, base: String, errors: Pipe) {
         self.process = process
         self.base = base
+        self.errors = errors
     }
 
     /// Starts `dossier receive --store <store>` and waits for its "listening on" line.
@@ -352,7 +380,7 @@ final class TeamReceiver: Sendable {
                 let reason = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
                 throw TeamPostgres.Failure(description: "receiver did not start: \(text)\(reason)")
             }
-            return TeamReceiver(process: process, base: String(first.dropFirst("listening on ".count)))
+            return TeamReceiver(process: process, base: String(first.dropFirst("listening on ".count)), errors: err)
         }
     }
 
@@ -361,6 +389,11 @@ final class TeamReceiver: Sendable {
         process.terminate()
         await process.exited()
         return process.terminationStatus
+    }
+
+    /// Everything the receiver wrote to stderr; after `stop()`.
+    func stderr() async -> String {
+        await blockingCall { String(decoding: self.errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) }
     }
 }
 
