@@ -21,7 +21,8 @@ enum PostgresFastIngest {
         var lockKeys: [Int64] = []
         var ids: [String] = [], types: [String] = [], slugs: [String] = [], times: [String] = []
         var keys: [String] = [], bodies: [ByteBuffer] = [], extraCopies: [Int64] = []
-        var observationIDs: [String] = [], paths: [String] = [], artifactKeys: [String] = []
+        var observationIDs: [String] = [], observationSlugs: [String] = [], observationKeys: [String] = []
+        var paths: [String] = [], artifactKeys: [String] = []
         var hashes: [String] = [], statuses: [String] = []
 
         /// Nil when an envelope is a `snapshot_computed` event (the full path's work).
@@ -33,6 +34,8 @@ enum PostgresFastIngest {
                     return nil
                 case .artifactIndexed(let p):
                     observationIDs.append(envelope.eventID)
+                    observationSlugs.append(p.featureSlug)
+                    observationKeys.append(EventOrderKey.key(envelope.timestamp))
                     paths.append(p.relativePath)
                     artifactKeys.append(p.artifactKey)
                     hashes.append(p.contentHashSHA256)
@@ -63,7 +66,8 @@ enum PostgresFastIngest {
                 """
                 SELECT dossier_store_batch(\(c.lockKeys)::int8[], \(c.ids)::text[], \(c.types)::text[],
                     \(c.slugs)::text[], \(c.times)::text[], \(c.keys)::text[], \(c.bodies)::bytea[],
-                    \(c.extraCopies)::int8[], \(c.observationIDs)::text[], \(c.paths)::text[],
+                    \(c.extraCopies)::int8[], \(c.observationIDs)::text[], \(c.observationSlugs)::text[],
+                    \(c.observationKeys)::text[], \(c.paths)::text[],
                     \(c.artifactKeys)::text[], \(c.hashes)::text[], \(c.statuses)::text[], \(batchID), \(receivedAt))
                 """, logger: logger
             ).decode(String.self) {
@@ -80,12 +84,14 @@ enum PostgresFastIngest {
     static let createFunction = #"""
         CREATE OR REPLACE FUNCTION dossier_store_batch(
             p_lock_keys int8[], p_ids text[], p_types text[], p_slugs text[], p_times text[], p_keys text[],
-            p_bodies bytea[], p_extra int8[], p_obs_ids text[], p_paths text[], p_artifact_keys text[],
+            p_bodies bytea[], p_extra int8[], p_obs_ids text[], p_obs_slugs text[], p_obs_keys text[],
+            p_paths text[], p_artifact_keys text[],
             p_hashes text[], p_statuses text[], p_batch text, p_received text)
         RETURNS SETOF text LANGUAGE plpgsql AS $fn$
         DECLARE
             lock_key int8;
             fresh text[];
+            all_fresh boolean;
             must_reduce boolean;
         BEGIN
             -- The batch's features, in sorted order (two receivers never wait on each other in a cycle).
@@ -100,22 +106,25 @@ enum PostgresFastIngest {
                 FROM unnest(p_ids, p_types, p_slugs, p_times, p_bodies, p_extra) AS e(id, type, slug, at, body, extra)
                 ON CONFLICT (event_id) DO NOTHING RETURNING event_id)
             SELECT coalesce(array_agg(event_id), '{}') INTO fresh FROM ins;
+            all_fresh := cardinality(fresh) = cardinality(p_ids);
             -- Events stored before: every copy of this batch is one more receipt.
-            UPDATE received_events r SET receive_count = r.receive_count + 1 + e.extra
-            FROM unnest(p_ids, p_extra) AS e(id, extra)
-            WHERE r.event_id = e.id AND NOT e.id = ANY(fresh);
+            IF NOT all_fresh THEN
+                UPDATE received_events r SET receive_count = r.receive_count + 1 + e.extra
+                FROM unnest(p_ids, p_extra) AS e(id, extra)
+                WHERE r.event_id = e.id AND NOT e.id = ANY(fresh);
+            END IF;
             -- New observations after the served snapshot (older ones are history the catalog already has). A
             -- held snapshot whose window gains one must be re-verified: the full path's work (the raise undoes all).
             WITH obs AS (
                 INSERT INTO observations
                     (event_id, feature_slug, order_key, relative_path, artifact_key, content_hash, required_status)
-                SELECT o.id, e.slug, e.key, o.path, o.artifact_key, o.hash, o.status
-                FROM unnest(p_obs_ids, p_paths, p_artifact_keys, p_hashes, p_statuses)
-                    AS o(id, path, artifact_key, hash, status)
-                JOIN unnest(p_ids, p_slugs, p_keys) AS e(id, slug, key) ON e.id = o.id
-                LEFT JOIN features f ON f.feature_slug = e.slug
+                SELECT o.id, o.slug, o.key, o.path, o.artifact_key, o.hash, o.status
+                FROM unnest(p_obs_ids, p_obs_slugs, p_obs_keys, p_paths, p_artifact_keys, p_hashes, p_statuses)
+                    AS o(id, slug, key, path, artifact_key, hash, status)
+                LEFT JOIN features f ON f.feature_slug = o.slug
                     AND f.snapshot_key IS NOT NULL AND f.snapshot_event_id IS NOT NULL
-                WHERE o.id = ANY(fresh) AND (f.feature_slug IS NULL OR e.key COLLATE "C" > f.snapshot_key)
+                WHERE (all_fresh OR o.id = ANY(fresh))
+                    AND (f.feature_slug IS NULL OR o.key COLLATE "C" > f.snapshot_key)
                 RETURNING feature_slug, order_key)
             SELECT EXISTS (
                 SELECT 1 FROM (SELECT feature_slug, min(order_key) AS low FROM obs GROUP BY feature_slug) n
@@ -129,7 +138,7 @@ enum PostgresFastIngest {
             FROM (
                 SELECT slug, at, (key || '|' || at) COLLATE "C" AS sort
                 FROM unnest(p_ids, p_slugs, p_times, p_keys) AS u(id, slug, at, key)
-                WHERE id = ANY(fresh)
+                WHERE all_fresh OR id = ANY(fresh)
             ) e
             GROUP BY e.slug
             ON CONFLICT (feature_slug) DO UPDATE SET events = features.events + excluded.events,
