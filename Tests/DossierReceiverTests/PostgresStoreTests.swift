@@ -65,7 +65,8 @@ import TestSupport
             #expect(error.description.hasPrefix("store URL postgres://team:***@db.example/dossier?sslmode=always: "))
         }
         let open = PostgresStoreOpenError(shownURL: settings.redacted, reason: "refused")
-        #expect(open.description == "cannot open the PostgreSQL store postgres://team:***@db.example:6543/dossier: refused")
+        #expect(
+            open.description == "cannot open the PostgreSQL store postgres://team:***@db.example:6543/dossier: refused")
     }
 
     /// The feature lock key is a fixed function of the slug: the first 8 bytes of its SHA-256, big-endian.
