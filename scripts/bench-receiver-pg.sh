@@ -5,6 +5,7 @@
 # database. Events and senders as in scripts/bench-receiver.sh (`dossier-bench stress-append` synthetic scans; signed
 # batches of 100, one request in flight per sender, built before the clock starts). Printed next to it, from the
 # same invocation: the SQLite receiver's median (scripts/bench-receiver.sh, same events and senders, one receiver).
+# Each run also shows the CPU seconds of the receivers, the PostgreSQL server processes and the senders.
 # Target: >= 20,000 events/s aggregate.
 #
 # Usage: scripts/bench-receiver-pg.sh [RUNS] [EVENTS] [SENDERS] [RECEIVERS]   (default 3 runs of 50,000, 4, 2)
@@ -46,6 +47,13 @@ mkdir -p "$source_state"
 
 echo "# dossier team receiver benchmark ($(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, $(df -T "$bench_dir" | awk 'NR==2{print $2}') disk, $senders senders, $receiver_count receivers, PostgreSQL $(psql "$server" -X -t -A -c 'SHOW server_version'), fsync $(psql "$server" -X -t -A -c 'SHOW fsync'), $bin)"
 
+# CPU seconds × 100 used so far by the cluster's server processes (children of its postmaster).
+postgres_cpu() {
+    local postmaster
+    postmaster="$(head -1 "$DOSSIER_PG_DIR/data/postmaster.pid")"
+    { cat /proc/[0-9]*/stat 2>/dev/null || true; } | awk -v p="$postmaster" '$4 == p {s += $14 + $15} END {print s + 0}'
+}
+
 rates=()
 for run in $(seq 1 "$runs"); do
     database="bench_run_$run"
@@ -60,8 +68,10 @@ for run in $(seq 1 "$runs"); do
         for _ in $(seq 1 200); do grep -q "listening on" "$out" 2>/dev/null && break; sleep 0.1; done
         urls+=("$(sed -n 's/^listening on //p' "$out" | head -1)/webhook")
     done
+    server_cpu_before=$(postgres_cpu)
     read -r accepted seconds rate sender_cpu < <(python3 scripts/lib/bench_webhook_senders.py \
         "$source_state/queue.sqlite" "$secret_file" "$senders" "${urls[@]}")
+    server_cpu=$(awk -v a="$server_cpu_before" -v b="$(postgres_cpu)" 'BEGIN {print (b - a) / 100}')
     receiver_cpu=0
     for pid in "${pids[@]}"; do
         receiver_cpu=$(awk -v sum="$receiver_cpu" '{print sum + ($14 + $15) / 100}' "/proc/$pid/stat")
@@ -69,7 +79,7 @@ for run in $(seq 1 "$runs"); do
     done
     pids=()
     stored=$(psql "$url" -X -t -A -c "SELECT COUNT(*) FROM received_events")
-    echo "run $run: $accepted accepted (stored $stored) in $seconds s = $rate events/s (CPU: receivers ${receiver_cpu} s incl. start, senders ${sender_cpu} s)"
+    echo "run $run: $accepted accepted (stored $stored) in $seconds s = $rate events/s (CPU: receivers ${receiver_cpu} s incl. start, PostgreSQL ${server_cpu} s, senders ${sender_cpu} s)"
     rates+=("$rate")
     psql "$server" -X -q -c "DROP DATABASE $database"
 done

@@ -37,6 +37,38 @@ import TestSupport
         }
     }
 
+    /// Only the password is hidden: the user name stays readable (which role the receiver uses matters when it is
+    /// refused), in URLs that parse and in ones that do not.
+    @Test(arguments: [
+        ("postgres://dossier:hunter2@db.example:5432/recv", "postgres://dossier:***@db.example:5432/recv"),
+        ("postgresql://dossier:hun%40ter2@db/recv?sslmode=require", "postgresql://dossier:***@db/recv?sslmode=require"),
+        ("postgres://dossier@h:5432/db?sslrootcert=/a@b.pem", "postgres://dossier@h:***@b.pem"),
+        ("postgres://dossier@db.example/recv", "postgres://dossier@db.example/recv"),
+        ("postgres://dossier:@db/recv", "postgres://dossier:***@db/recv"),
+        ("postgres://db.example/recv", "postgres://db.example/recv"),
+        // An `@` that may end a password: everything from the first colon to the last `@` is hidden.
+        ("postgres://dossier:hun@ter/2@db:99999999/x", "postgres://dossier:***@db:99999999/x"),
+        ("postgres://dossier:hunter2@[::1/db", "postgres://dossier:***@[::1/db"),
+        ("dossier:hunter2@db", "dossier:***@db"),
+    ])
+    func redactionHidesThePasswordAndKeepsTheUser(url: String, shown: String) {
+        #expect(PostgresStoreSettings.redact(url) == shown)
+    }
+
+    @Test func everyShownFormOfTheURLKeepsTheUserAndHidesThePassword() throws {
+        let settings = try PostgresStoreSettings(url: "postgres://team:hunter2@db.example:6543/dossier")
+        #expect(settings.redacted == "postgres://team:***@db.example:6543/dossier")
+        do {
+            _ = try PostgresStoreSettings(url: "postgres://team:hunter2@db.example/dossier?sslmode=always")
+            Issue.record("accepted sslmode=always")
+        } catch {
+            #expect(error.description.hasPrefix("store URL postgres://team:***@db.example/dossier?sslmode=always: "))
+        }
+        let open = PostgresStoreOpenError(shownURL: settings.redacted, reason: "refused")
+        #expect(
+            open.description == "cannot open the PostgreSQL store postgres://team:***@db.example:6543/dossier: refused")
+    }
+
     /// The feature lock key is a fixed function of the slug: the first 8 bytes of its SHA-256, big-endian.
     @Test func lockKeysAreStableAcrossProcessesAndMachines() {
         #expect(PostgresReceiverStore.lockKey("alpha") == -8_154_903_275_597_228_642)
@@ -133,6 +165,55 @@ struct PostgresStoreTests {
         }
         #expect(verdicts.count == scan.count && verdicts.allSatisfy { $0 == .accepted || $0 == .duplicate })
         #expect(try await store.eventCount() == scan.count)
+    }
+
+    /// The one-round-trip path (`dossier_store_batch`) takes a batch only when nothing needs re-verifying: a
+    /// batch with a snapshot is not offered to it, and observations falling into a held snapshot's window make it
+    /// step back with nothing kept; the full path then verifies. Duplicates on it are counted, not stored.
+    @Test func theFastPathStepsBackWhenAHeldSnapshotMustBeReverified() async throws {
+        let settings = try await TestPostgres.freshDatabase()
+        let store = try await PostgresReceiverStore.open(settings)
+        defer { store.shutdown() }
+        let scans = OrderIndependentReductionTests.scans()
+        let scan = scans[0]
+        let snapshot = try #require(scan.last)
+        let observations = Array(scan.dropLast())
+        func columns(_ events: [EventEnvelope]) -> PostgresFastIngest.Columns? {
+            PostgresFastIngest.Columns(
+                events, bodies: events.map { ByteBuffer(bytes: $0.canonicalJSON()) }, extraCopies: [:])
+        }
+        #expect(columns(scan) == nil, "a snapshot always takes the full path")
+        let fast = try #require(columns(observations))
+        #expect(try await store.store(Self.batch([snapshot], id: "snapshot-first")) == [.accepted])
+        var answer: Set<String>?? = .none
+        try await TestPostgres.admin(settings) { connection, logger in
+            answer = .some(try await PostgresFastIngest.store(
+                connection, fast, batchID: "fast", receivedAt: "2026-12-01T00:00:00Z", logger: logger))
+        }
+        #expect(answer == .some(nil), "the held snapshot's window gains observations: full path")
+        #expect(try await store.eventCount() == 1, "nothing of the stepped-back attempt is kept")
+        let verdicts = try await store.store(Self.batch(observations, id: "rest"))
+        #expect(verdicts.allSatisfy { $0 == .accepted } && verdicts.count == observations.count)
+        guard case .verified(_, let id, nil) = try await store.baseline(featureSlug: "alpha", source: "t"),
+            case .snapshotComputed(let claim) = snapshot.payload, id == claim.snapshotID
+        else {
+            Issue.record("alpha not verified by its snapshot")
+            return
+        }
+        // Nothing held any more: the next scan's observations go through the fast path, twice.
+        let next = try #require(columns(Array(scans[1].dropLast())))
+        var first: Set<String>?
+        var again: Set<String>?
+        try await TestPostgres.admin(settings) { connection, logger in
+            first = try await PostgresFastIngest.store(
+                connection, next, batchID: "n1", receivedAt: "2026-12-01T00:00:00Z", logger: logger)
+            again = try await PostgresFastIngest.store(
+                connection, next, batchID: "n2", receivedAt: "2026-12-01T00:00:00Z", logger: logger)
+        }
+        #expect(first == Set(next.ids) && again == [])
+        let counts = try await store.receiveCounts()
+        #expect(next.ids.allSatisfy { counts[$0] == 2 })
+        #expect(try await store.eventCount() == scan.count + next.ids.count)
     }
 
     @Test func anUnreachableServerFailsToOpenQuicklyNamingTheURLWithoutItsPassword() async throws {

@@ -24,8 +24,81 @@ struct PostgresTeamReceiverTests {
             let health = try await TeamHTTP.get(r.base + "/healthz")
             #expect(health.status == 200 && health.body.contains(#""events":0"#), "\(health)")
         }
-        #expect(try await TeamPostgres.value(database, "SELECT string_agg(id, ',') FROM dossier_receiver_migrations") == "v1")
+        let migrations = "SELECT string_agg(id, ',' ORDER BY id) FROM dossier_receiver_migrations"
+        #expect(try await TeamPostgres.value(database, migrations) == "v1,v2")
         for r in receivers { #expect(await r.stop() == 0) }
+    }
+
+    /// A feature held elsewhere (a stuck transaction) past `--pg-timeout-ms`: the receiver answers 503 with
+    /// `Retry-After`, within the timeout, not a hang. Once the lock is gone the sender's retry is answered 200 and
+    /// the batch is stored once (the first attempt may have gone in after its answer: accepted or duplicate).
+    @Test func aBlockedDatabaseIsAnswered503WithRetryAfterAndTheRetryIsStoredOnce() async throws {
+        let database = try await TeamPostgres.createDatabase()
+        let dir = try BinaryRunner.tempDirectory("pg-503")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let secretFile = try LocalState.secretFile(in: dir)
+        let receiver = try await TeamReceiver.start(
+            store: database, secretFile: secretFile, extra: ["--pg-timeout-ms", "500"])
+        try await TeamEvents.fill(state: dir + "/q", slug: "held", count: 9)
+        // The feature's lock key (first 8 bytes of the slug's SHA-256), held by a psql session until killed.
+        let key = "('x' || encode(substring(sha256('held'::bytea) from 1 for 8), 'hex'))::bit(64)::bigint"
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        holder.arguments = ["psql", database, "-X", "-q", "-c", "SELECT pg_advisory_lock(\(key)), pg_sleep(120)"]
+        holder.environment = ProcessInfo.processInfo.environment.merging(["PGAPPNAME": "dossier-lock-holder"]) { $1 }
+        holder.standardOutput = FileHandle.nullDevice
+        holder.standardError = FileHandle.nullDevice
+        try holder.run()
+        defer { if holder.isRunning { holder.terminate() } }
+        let held = """
+            SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND granted
+                AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+            """
+        let deadline = ContinuousClock.now + .seconds(60)
+        while try await TeamPostgres.value(database, held) == "0" {
+            guard ContinuousClock.now < deadline else {
+                Issue.record("psql never took the lock")
+                return
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let queue = dir + "/q/queue.sqlite"
+        let started = ContinuousClock.now
+        let blocked = try await TeamHTTP.postQueue(queue, secretFile: secretFile, to: receiver.webhook)
+        #expect(blocked.status == 503 && blocked.retryAfter != nil, "\(blocked)")
+        #expect(ContinuousClock.now - started < .seconds(60), "a hang, not a timeout")
+        // Ends the holder's session on the server (killing psql alone leaves its query running).
+        _ = try await TeamPostgres.value(
+            database,
+            """
+            SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity
+            WHERE application_name = 'dossier-lock-holder' AND datname = current_database()
+            """)
+        await holder.exited()
+        var retry = try await TeamHTTP.postQueue(queue, secretFile: secretFile, to: receiver.webhook)
+        let retryDeadline = ContinuousClock.now + .seconds(60)
+        while retry.status == 503, ContinuousClock.now < retryDeadline {
+            try await Task.sleep(for: .milliseconds(200))
+            retry = try await TeamHTTP.postQueue(queue, secretFile: secretFile, to: receiver.webhook)
+        }
+        #expect(retry.status == 200 && !retry.body.contains("rejected"), "\(retry)")
+        #expect(try await TeamPostgres.value(database, "SELECT COUNT(*) FROM received_events") == "10")
+        #expect(await receiver.stop() == 0)
+    }
+
+    /// The start-up line names the store with the user and without the password (the test server trusts local
+    /// connections, so the password is never asked for).
+    @Test func theStartUpLineShowsTheUserButNotThePassword() async throws {
+        let database = try await TeamPostgres.createDatabase()
+        let withPassword = database.replacingOccurrences(of: "://dossier@", with: "://dossier:hunter2@")
+        #expect(withPassword != database, "the test server's URL names the user dossier: \(database)")
+        let dir = try BinaryRunner.tempDirectory("pg-redact")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let receiver = try await TeamReceiver.start(store: withPassword, secretFile: try LocalState.secretFile(in: dir))
+        #expect(await receiver.stop() == 0)
+        let stderr = await receiver.stderr()
+        let shown = withPassword.replacingOccurrences(of: ":hunter2@", with: ":***@")
+        #expect(stderr.contains("store \(shown)") && !stderr.contains("hunter2"), "\(stderr)")
     }
 
     /// Four developers scan their own copy of the same repository and flush, spread over two receivers; a fifth
@@ -118,6 +191,15 @@ struct PostgresTeamReceiverTests {
                 let want = try await TeamHTTP.get(sqlite.base + "/dossiers/\(slug)/baseline")
                 #expect(try await TeamHTTP.get(r.base + "/dossiers/\(slug)/baseline") == want, "\(slug)")
             }
+        }
+        // `drift --remote` against either receiver: the same repository the developers scanned has no drift.
+        let repo = try BinaryRunner.demoCopy("pg-team-drift")
+        defer { try? FileManager.default.removeItem(atPath: (repo as NSString).deletingLastPathComponent) }
+        for (n, r) in receivers.enumerated() {
+            let drift = try await BinaryRunner.run(
+                ["drift", repo, "--state-dir", dir + "/drift\(n)", "--remote", "--endpoint", r.webhook])
+            #expect(drift.exitCode == 0, "\(drift.stdoutText)\(drift.stderr)")
+            #expect(drift.stdoutText.contains("001-demo-checkout: no drift"), "\(drift.stdoutText)")
         }
         for r in receivers { #expect(await r.stop() == 0) }
         #expect(await sqlite.stop() == 0)
@@ -318,11 +400,14 @@ enum TeamProcess {
 final class TeamReceiver: Sendable {
     let process: Process
     let base: String
+    /// The receiver's stderr (read it after `stop()`).
+    let errors: Pipe
     var webhook: String { base + "/webhook" }
 
-    private init(process: Process, base: String) {
+    private init(process: Process, base: String, errors: Pipe) {
         self.process = process
         self.base = base
+        self.errors = errors
     }
 
     /// Starts `dossier receive --store <store>` and waits for its "listening on" line.
@@ -352,7 +437,7 @@ final class TeamReceiver: Sendable {
                 let reason = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
                 throw TeamPostgres.Failure(description: "receiver did not start: \(text)\(reason)")
             }
-            return TeamReceiver(process: process, base: String(first.dropFirst("listening on ".count)))
+            return TeamReceiver(process: process, base: String(first.dropFirst("listening on ".count)), errors: err)
         }
     }
 
@@ -361,6 +446,11 @@ final class TeamReceiver: Sendable {
         process.terminate()
         await process.exited()
         return process.terminationStatus
+    }
+
+    /// Everything the receiver wrote to stderr; after `stop()`.
+    func stderr() async -> String {
+        await blockingCall { String(decoding: self.errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) }
     }
 }
 
@@ -386,6 +476,42 @@ enum TeamHTTP {
             throw TeamPostgres.Failure(description: "GET \(url): \(result.stdout)\(result.stderr)")
         }
         return Answer(status: status, body: lines.count > 1 ? String(lines[1]) : "")
+    }
+
+    struct Posted: CustomStringConvertible {
+        var status: Int
+        var retryAfter: String?
+        var body: String
+        var description: String { "HTTP \(status) Retry-After \(retryAfter ?? "-") \(body)" }
+    }
+
+    /// POSTs every event of a sender's queue as one Standard Webhooks-signed batch (python3: an independent
+    /// client); the status, `Retry-After` and body.
+    static func postQueue(_ queue: String, secretFile: String, to url: String) async throws -> Posted {
+        let script = """
+            import base64, hashlib, hmac, sqlite3, sys, time, urllib.request, urllib.error
+            queue, secret_path, url = sys.argv[1:4]
+            key = base64.b64decode(open(secret_path).read().strip().removeprefix("whsec_"))
+            bodies = [r[0] for r in sqlite3.connect(queue).execute("SELECT body FROM events ORDER BY seq")]
+            body = b'{"batch_id":"b_retry","events":[' + b",".join(bodies) + b"]}"
+            now = str(int(time.time()))
+            mac = hmac.new(key, ("b_retry." + now + ".").encode() + body, hashlib.sha256).digest()
+            headers = {"webhook-id": "b_retry", "webhook-timestamp": now, "content-type": "application/json",
+                       "webhook-signature": "v1," + base64.b64encode(mac).decode()}
+            try:
+                r = urllib.request.urlopen(urllib.request.Request(url, body, headers), timeout=120)
+            except urllib.error.HTTPError as e:
+                r = e
+            print(r.status); print(r.headers.get("Retry-After") or "-"); sys.stdout.write(r.read().decode())
+            """
+        let result = try await TeamProcess.run("python3", ["-c", script, queue, secretFile, url])
+        let lines = result.stdout.split(separator: "\n", maxSplits: 2, omittingEmptySubsequences: false)
+        guard lines.count >= 2, let status = Int(lines[0]) else {
+            throw TeamPostgres.Failure(description: "POST \(url): \(result.stdout)\(result.stderr)")
+        }
+        return Posted(
+            status: status, retryAfter: lines[1] == "-" ? nil : String(lines[1]),
+            body: lines.count > 2 ? String(lines[2]) : "")
     }
 
     static func slugs(_ dossiers: String) throws -> [String] {

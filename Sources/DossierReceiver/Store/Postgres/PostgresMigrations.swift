@@ -55,7 +55,8 @@ enum PostgresMigrations {
                     PRIMARY KEY (feature_slug, relative_path))
                 """,
             ]
-        )
+        ),
+        ("v2", [PostgresFastIngest.createFunction]),
     ]
 
     /// Applies the versions not applied yet; returns their ids (empty when another receiver did it first).

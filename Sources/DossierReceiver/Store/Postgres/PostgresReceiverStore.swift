@@ -7,7 +7,9 @@ import Synchronization
 
 /// The receiver's store on PostgreSQL, for several stateless receivers sharing one database (a team's server).
 ///
-/// Same tables and answers as `SQLiteReceiverStore`. Each batch is one transaction: the batch's features are
+/// Same tables and answers as `SQLiteReceiverStore`. A batch without snapshots whose observations touch no held
+/// snapshot is stored in one round trip (`PostgresFastIngest`: the same steps in a server-side function). Otherwise
+/// each batch is one transaction: the batch's features are
 /// locked with `pg_advisory_xact_lock` (a stable hash of the slug, in sorted order so two receivers never wait on
 /// each other in a cycle), the events go in with one multi-row `INSERT … ON CONFLICT (event_id) DO NOTHING
 /// RETURNING` (what comes back is accepted, the rest duplicate), the reduction runs (`PostgresReduction`), and the
@@ -198,10 +200,16 @@ public final class PostgresReceiverStore: ReceiverStore {
         let receivedAt = batch.receivedAt
         let extra = extraCopies
         let logger = self.logger
+        let columns = PostgresFastIngest.Columns(envelopes, bodies: bodies, extraCopies: extra)
         let inserted = try await withDatabase { connection in
             var attempt = 1
             while true {
                 do {
+                    if let columns, let inserted = try await PostgresFastIngest.store(
+                        connection, columns, batchID: batchID, receivedAt: receivedAt, logger: logger)
+                    {
+                        return inserted
+                    }
                     return try await Self.transaction(
                         connection, envelopes, bodies, batchID, receivedAt, extra, logger)
                 } catch where Self.isRetryable(error) && attempt < Self.attempts {

@@ -26,12 +26,12 @@ public struct PostgresStoreSettings: Sendable, Equatable {
     public var openTimeout: Duration = .seconds(10)
     /// `Retry-After` seconds sent with a 503 when the database is unavailable.
     public var retryAfterSeconds: Int = 1
-    /// The URL as it may be shown: any password replaced (see `EndpointURL.redact`).
+    /// The URL as it may be shown: the password replaced by `***`, the user kept (see `redact`).
     public var redacted: String
 
     /// Parses `url`; every error shows the URL redacted.
     public init(url: String) throws(PostgresStoreURLError) {
-        let shown = EndpointURL.redact(url)
+        let shown = Self.redact(url)
         func fail(_ reason: String) -> PostgresStoreURLError { PostgresStoreURLError(shownURL: shown, reason: reason) }
         guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased() else {
             throw fail("is not a URL (expected postgres://user@host:port/database)")
@@ -73,6 +73,21 @@ public struct PostgresStoreSettings: Sendable, Equatable {
                         + "(sslmode, sslrootcert)")
             }
         }
+    }
+
+    /// `url` with its password (if any) replaced by `***` and the user name kept, `postgres://dossier:***@host/db`,
+    /// control characters escaped and cut to 300 characters. Works on any text, also one that does not parse: from
+    /// the first `:` after `scheme://` up to the text's last `@` is hidden, so a password holding `@` or `/` never
+    /// shows (an `@` in the query hides more than the password); text without `scheme://` as `EndpointURL.redact`.
+    public static func redact(_ url: String) -> String {
+        guard let separator = url.range(of: "://") else { return EndpointURL.redact(url) }
+        var text = url
+        if let at = url.range(of: "@", options: .backwards)?.lowerBound, separator.upperBound <= at,
+            let colon = url[separator.upperBound..<at].firstIndex(of: ":")
+        {
+            text.replaceSubrange(text.index(after: colon)..<at, with: "***")
+        }
+        return TerminalText.escape(text, limit: 300)
     }
 
     /// True when `text` names a PostgreSQL store rather than a SQLite file path.
