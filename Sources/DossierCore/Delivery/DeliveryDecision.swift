@@ -8,6 +8,11 @@ public enum DeliveryAnswer: Sendable, Equatable {
     case timeout(String)
     /// No connection, or it broke before an answer (refused, reset, DNS, TLS).
     case connectionFailed(String)
+
+    /// True for an answer from the server (any status), false for a timeout or a failed connection.
+    public var isHTTP: Bool {
+        if case .http = self { true } else { false }
+    }
 }
 
 /// A further step the worker takes with the same events inside the same flush.

@@ -454,6 +454,22 @@ public final class EventQueue: Sendable {
         }
     }
 
+    /// Events in flight under a lease of another owner that has not expired at `now`, and the latest end of
+    /// those leases (a flush still running, or one killed before it gave its claim back).
+    public func leasedElsewhere(owner: String, now: Date) async throws(QueueError) -> (count: Int, until: Date?) {
+        let t = now.timeIntervalSince1970
+        return try await readAsync("leases") { db in
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT COUNT(*) AS n, MAX(lease_expires_at) AS until FROM events INDEXED BY events_state_seq
+                    WHERE state = 'in_flight' AND lease_expires_at > ? AND lease_owner IS NOT ?
+                    """,
+                arguments: [t, owner])
+            return (row?["n"] ?? 0, (row?["until"] as Double?).map(Date.init(timeIntervalSince1970:)))
+        }
+    }
+
     /// The one place outcomes meet rows: read the row, ask `QueueTransitions.apply`, store what it returns.
     private static func apply(_ outcomes: [DeliveryOutcome], owner: String, now: Date, db: Database) throws
         -> CompletionResult
