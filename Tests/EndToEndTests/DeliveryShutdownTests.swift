@@ -21,7 +21,7 @@ import TestSupport
         let receiver: DeliveryCLITests.ReceiverProcess
     }
 
-    /// A queue of `total` events and a receiver that answers every webhook 400 ms late.
+    /// A queue of `total` events and a receiver that answers every webhook 1 s late.
     static func setUp(_ tag: String) async throws -> Setup {
         let dir = try BinaryRunner.tempDirectory(tag)
         let state = dir + "/state"
@@ -35,7 +35,7 @@ import TestSupport
         #expect(append.exitCode == 0, "\(append.stderr)")
         // Its first line comes within milliseconds (as in DeliveryCLITests).
         let receiver = try DeliveryCLITests.ReceiverProcess([
-            "--secret-file", secretFile, "--store", dir + "/receiver.sqlite", "--latency-ms", "400",
+            "--secret-file", secretFile, "--store", dir + "/receiver.sqlite", "--latency-ms", "1000",
         ])
         return Setup(dir: dir, state: state, secretFile: secretFile, receiver: receiver)
     }

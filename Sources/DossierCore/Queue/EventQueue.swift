@@ -484,14 +484,18 @@ public final class EventQueue: Sendable {
             let chunk = Array(ids[start..<min(ids.count, start + Self.lookupChunk)])
             start += chunk.count
             let marks = repeatElement("?", count: chunk.count).joined(separator: ",")
-            let cursor = try Row.fetchCursor(
-                db, sql: "SELECT event_id, \(Self.rowColumns) FROM events WHERE event_id IN (\(marks))",
-                arguments: StatementArguments(chunk))
+            // Cached: a flush's batches are mostly the same size, so the statement is prepared once.
+            let lookup = try db.cachedStatement(
+                sql: "SELECT event_id, \(Self.rowColumns) FROM events WHERE event_id IN (\(marks))")
+            let cursor = try Row.fetchCursor(lookup, arguments: StatementArguments(chunk))
             while let row = try cursor.next() {
                 let id: String = row[0]
                 rows[id] = try Self.queueRow(row, from: 1)
             }
         }
+        // Consecutive outcomes that give rows the same new values (a delivered batch: all of them) are written by
+        // one statement. A row applied once leaves `in_flight`, so no seq is written twice.
+        var run: (row: QueueRow, seqs: [Int64])?
         for outcome in outcomes {
             guard
                 let event = rows[outcome.eventID],
@@ -500,16 +504,42 @@ public final class EventQueue: Sendable {
                 result.ignored.append(outcome.eventID)
                 continue
             }
-            try Self.store(next, seq: event.seq, db: db)
+            if run?.row == next, let count = run?.seqs.count, count < Self.lookupChunk {
+                run?.seqs.append(event.seq)
+            } else {
+                if let run { try Self.store(run.row, seqs: run.seqs, db: db) }
+                run = (next, [event.seq])
+            }
             // An id listed twice sees its first outcome's result, as one statement per outcome would.
             rows[outcome.eventID] = (event.seq, next)
             result.applied += 1
         }
+        if let run { try Self.store(run.row, seqs: run.seqs, db: db) }
         return result
     }
 
     /// Ids looked up per statement (well under SQLite's limit of bound parameters).
     static let lookupChunk = 500
+
+    /// Writes the same new values to the rows `seqs` (at most `lookupChunk` of them) in one statement.
+    private static func store(_ row: QueueRow, seqs: [Int64], db: Database) throws {
+        guard seqs.count > 1 else {
+            if let seq = seqs.first { try store(row, seq: seq, db: db) }
+            return
+        }
+        let marks = repeatElement("?", count: seqs.count).joined(separator: ",")
+        let update = try db.cachedStatement(
+            sql: """
+                UPDATE events SET state = ?, attempts = ?, next_attempt_at = ?, last_error = ?, lease_owner = ?,
+                    lease_expires_at = ?, delivered_at = ? WHERE seq IN (\(marks))
+                """)
+        var arguments: StatementArguments = [
+            row.state.rawValue, row.attempts, row.nextAttemptAt.timeIntervalSince1970, row.lastError,
+            row.leaseOwner, row.leaseExpiresAt?.timeIntervalSince1970, row.deliveredAt?.timeIntervalSince1970,
+        ]
+        arguments += StatementArguments(seqs)
+        try update.execute(arguments: arguments)
+    }
 
     private static func store(_ row: QueueRow, seq: Int64, db: Database) throws {
         let update = try db.cachedStatement(
