@@ -65,12 +65,24 @@ import TestSupport
         return (p, errPath)
     }
 
-    /// Polls until some events are delivered and the rest are still in flight (a flush in mid-course).
+    /// Polls until some events are delivered and the rest are still in flight (a flush in mid-course). Reads
+    /// the queue file directly (read-only, WAL): a `queue status` process per poll can take seconds to start
+    /// while the whole suite runs on 2 cores, longer than the flush lasts.
     static func waitMidFlush(_ state: String) async throws -> Bool {
         let deadline = Date().addingTimeInterval(60)
+        let path = state + "/queue.sqlite"
         while Date() < deadline {
-            let c = try await counts(state)
-            if (c["delivered"] ?? 0) >= 100, (c["in_flight"] ?? 0) > 0 { return true }
+            let counts = try await blockingCall { () throws -> [String: Int] in
+                var configuration = Configuration()
+                configuration.readonly = true
+                let queue = try DatabaseQueue(path: path, configuration: configuration)
+                defer { try? queue.close() }
+                return try queue.read { db in
+                    let rows = try Row.fetchAll(db, sql: "SELECT state, COUNT(*) FROM events GROUP BY state")
+                    return Dictionary(uniqueKeysWithValues: rows.map { ($0[0] as String, $0[1] as Int) })
+                }
+            }
+            if (counts["delivered"] ?? 0) >= 100, (counts["in_flight"] ?? 0) > 0 { return true }
             try await Task.sleep(for: .milliseconds(50))
         }
         return false
