@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
-import Testing
 import TestSupport
+import Testing
 
 #if canImport(Glibc)
     import Glibc
@@ -93,7 +93,9 @@ import TestSupport
         try await blockingCall {
             let store = try DatabaseQueue(path: dir + "/receiver.sqlite")
             defer { try? store.close() }
-            return try store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT event_id) FROM received_events") }
+            return try store.read { db in
+                try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT event_id) FROM received_events")
+            }
         }
     }
 

@@ -64,7 +64,8 @@ public struct DeliveryConfiguration: Sendable {
             window: window, claimLimit: max(1, maxEvents) * perClaim, claimMaxBytes: max(1, maxBytes) * perClaim,
             leaseSeconds: leaseSeconds, requestTimeout: requestTimeout, groupSize: max(1, perClaim / 2),
             maxConsecutiveUnreachable: maxConsecutiveUnreachable, unreachablePause: unreachablePause,
-            untilEmpty: untilEmpty, maxRetryWait: maxRetryWait, batcher: Batcher(maxEvents: maxEvents, maxBytes: maxBytes),
+            untilEmpty: untilEmpty, maxRetryWait: maxRetryWait,
+            batcher: Batcher(maxEvents: maxEvents, maxBytes: maxBytes),
             schedule: schedule, endpoint: displayEndpoint)
     }
 }
@@ -185,7 +186,8 @@ public final class DeliveryWorker: Sendable {
         // leave claimed events in flight behind it.
         let endpoint: EndpointURL
         do { endpoint = try EndpointURL(validating: c.endpoint) } catch { throw .invalidEndpoint(error) }
-        var machine = FlushStateMachine(settings: c.machineSettings(untilEmpty: untilEmpty), random: c.random, now: c.now())
+        var machine = FlushStateMachine(
+            settings: c.machineSettings(untilEmpty: untilEmpty), random: c.random, now: c.now())
         let result = await withTaskGroup(of: Step.self) { group -> Result<FlushSummary, DeliveryError> in
             var actions = machine.start(now: c.now())
             var shutdownSent = false
@@ -213,7 +215,8 @@ public final class DeliveryWorker: Sendable {
                     // Give back what this flush still holds (outcomes already committed are left as they are).
                     let held = machine.heldEventIDs
                     let (queue, owner, now) = (self.queue, self.owner, c.now())
-                    _ = await Task { try await queue.complete(held.map { .release($0) }, owner: owner, now: now) }.result
+                    _ = await Task { try await queue.complete(held.map { .release($0) }, owner: owner, now: now) }
+                        .result
                     return .failure(error)
                 }
             }
