@@ -198,6 +198,37 @@ import Testing
         }
     }
 
+    @Test func groupedWritesGiveEachRowItsOwnOutcomeAcrossRunsAndChunks() async throws {
+        try await withQueue { queue, _ in
+            let batch = Self.events(1_200)
+            let now = Date()
+            try queue.append(batch, now: now)
+            let claimed = try await queue.claimDue(
+                now: now, limit: 1_200, maxBytes: 1 << 30, leaseSeconds: 30, owner: "w1")
+            #expect(claimed.count == 1_200)
+            let ids = batch.map(\.eventID)
+            // Runs of equal new values broken by a dead and a retried event, a run longer than one statement's
+            // chunk (500), and an id listed twice (its second outcome is ignored).
+            var outcomes: [DeliveryOutcome] = ids.map { .delivered($0) }
+            outcomes[300] = .dead(ids[300], reason: "rejected")
+            outcomes[301] = .retry(ids[301], at: now.addingTimeInterval(9), error: "HTTP 500", consumeAttempt: true)
+            outcomes.append(.release(ids[5]))
+            let result = try await queue.complete(outcomes, owner: "w1", now: now)
+            #expect(result.applied == 1_200 && result.ignored == [ids[5]])
+            let rows = Dictionary(uniqueKeysWithValues: try queue.list(limit: 2_000).map { ($0.eventID, $0) })
+            for (index, id) in ids.enumerated() {
+                let row = try #require(rows[id])
+                switch index {
+                case 300: #expect(row.state == .dead && row.lastError == "rejected" && row.attempts == 1)
+                case 301: #expect(row.state == .pending && row.lastError == "HTTP 500" && row.attempts == 1)
+                default:
+                    #expect(row.state == .delivered && row.attempts == 1 && row.leaseOwner == nil, "\(index)")
+                    #expect(row.deliveredAt.map { abs($0.timeIntervalSince(now)) < 0.001 } == true)
+                }
+            }
+        }
+    }
+
     @Test func concurrentClaimsFromTwoConnectionsNeverOverlap() async throws {
         let dir = Self.tempDir()
         defer { try? FileManager.default.removeItem(atPath: dir) }

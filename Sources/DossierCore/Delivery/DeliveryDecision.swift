@@ -8,6 +8,11 @@ public enum DeliveryAnswer: Sendable, Equatable {
     case timeout(String)
     /// No connection, or it broke before an answer (refused, reset, DNS, TLS).
     case connectionFailed(String)
+
+    /// True for an answer from the server (any status), false for a timeout or a failed connection.
+    public var isHTTP: Bool {
+        if case .http = self { true } else { false }
+    }
 }
 
 /// A further step the worker takes with the same events inside the same flush.
@@ -57,7 +62,8 @@ public struct DeliveryDecision: Sendable, Equatable {
                 outcomes: events.map { .retry($0.id, at: now, error: reason, consumeAttempt: false) },
                 followUp: .none, endpoint: .unreachable(reason), label: .unreachable, error: reason)
         case .http(let status, let body, let retryAfterHeader, let location):
-            let snippet = bodySnippet(body)
+            // Only failures quote the body: a 2xx answer (the common case) never pays for the snippet.
+            var snippet: String { bodySnippet(body) }
             switch status {
             case 200..<300:
                 return decideResults(

@@ -64,7 +64,8 @@ public struct DeliveryConfiguration: Sendable {
             window: window, claimLimit: max(1, maxEvents) * perClaim, claimMaxBytes: max(1, maxBytes) * perClaim,
             leaseSeconds: leaseSeconds, requestTimeout: requestTimeout, groupSize: max(1, perClaim / 2),
             maxConsecutiveUnreachable: maxConsecutiveUnreachable, unreachablePause: unreachablePause,
-            untilEmpty: untilEmpty, maxRetryWait: maxRetryWait, batcher: Batcher(maxEvents: maxEvents, maxBytes: maxBytes),
+            untilEmpty: untilEmpty, maxRetryWait: maxRetryWait,
+            batcher: Batcher(maxEvents: maxEvents, maxBytes: maxBytes),
             schedule: schedule, endpoint: displayEndpoint)
     }
 }
@@ -84,13 +85,34 @@ public struct FlushSummary: Sendable, Equatable, CustomStringConvertible {
     public var unreachableReason: String?
     /// Events whose claim was given back untouched (pause, shutdown, lease running out).
     public var released = 0
+    /// Set when nothing was sent: events in flight under another owner's unexpired lease, and when the last of
+    /// those leases ends.
+    public var leasedElsewhere = 0
+    public var leasedUntil: Date?
 
     public init() {}
+
+    /// `N events leased by another flush until HH:MM:SS UTC`, or nil when none are.
+    public var leaseNote: String? {
+        guard leasedElsewhere > 0, let leasedUntil else { return nil }
+        let noun = leasedElsewhere == 1 ? "event" : "events"
+        return "\(leasedElsewhere) \(noun) leased by another flush until \(Self.clockTime(leasedUntil)) UTC"
+    }
+
+    /// `HH:MM:SS` of a UTC time, rounded up to the second (fixed format: the same on every machine, locale and
+    /// time zone).
+    static func clockTime(_ date: Date) -> String {
+        let seconds = Int64(date.timeIntervalSince1970.rounded(.up))
+        let day = ((seconds % 86_400) + 86_400) % 86_400
+        func two(_ n: Int64) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return "\(two(day / 3600)):\(two(day / 60 % 60)):\(two(day % 60))"
+    }
 
     public var description: String {
         var text = "delivered \(delivered), retried \(retried), dead \(dead), attempts \(attempts)"
         if let paused { text += "; endpoint paused: \(paused)" }
         if unreachable { text += "; endpoint unreachable: \(unreachableReason ?? "no answer")" }
+        if let leaseNote { text += "; " + leaseNote }
         return text
     }
 }
@@ -164,7 +186,8 @@ public final class DeliveryWorker: Sendable {
         // leave claimed events in flight behind it.
         let endpoint: EndpointURL
         do { endpoint = try EndpointURL(validating: c.endpoint) } catch { throw .invalidEndpoint(error) }
-        var machine = FlushStateMachine(settings: c.machineSettings(untilEmpty: untilEmpty), random: c.random, now: c.now())
+        var machine = FlushStateMachine(
+            settings: c.machineSettings(untilEmpty: untilEmpty), random: c.random, now: c.now())
         let result = await withTaskGroup(of: Step.self) { group -> Result<FlushSummary, DeliveryError> in
             var actions = machine.start(now: c.now())
             var shutdownSent = false
@@ -177,25 +200,40 @@ public final class DeliveryWorker: Sendable {
                     group.addTask { await self.execute(action, endpoint: endpoint) }
                 }
                 guard let step = await group.next() else { return .success(machine.summary) }
+                actions = []
+                // Before the step: a request the cancellation cut short is then seen as abandoned, not unanswered.
+                if Task.isCancelled, !shutdownSent {
+                    shutdownSent = true
+                    actions = machine.handle(.shutdown(at: c.now()))
+                }
                 switch step {
                 case .event(let event):
-                    actions = machine.handle(event)
+                    actions += machine.handle(event)
                     if case .answered = event { progress?(machine.summary) }
                 case .failed(let error):
                     group.cancelAll()
                     // Give back what this flush still holds (outcomes already committed are left as they are).
                     let held = machine.heldEventIDs
                     let (queue, owner, now) = (self.queue, self.owner, c.now())
-                    _ = await Task { try await queue.complete(held.map { .release($0) }, owner: owner, now: now) }.result
+                    _ = await Task { try await queue.complete(held.map { .release($0) }, owner: owner, now: now) }
+                        .result
                     return .failure(error)
-                }
-                if Task.isCancelled, !shutdownSent {
-                    shutdownSent = true
-                    actions += machine.handle(.shutdown(at: c.now()))
                 }
             }
         }
-        return try result.get()
+        var summary = try result.get()
+        if summary.attempts == 0 {
+            // Nothing was sent: say whether events are held by another flush's lease (running, or killed
+            // before it could give them back), so "delivered 0" is not a mystery.
+            let (queue, owner, now) = (self.queue, self.owner, c.now())
+            if case .success(let leased) = await Task(operation: {
+                try await queue.leasedElsewhere(owner: owner, now: now)
+            }).result {
+                summary.leasedElsewhere = leased.count
+                summary.leasedUntil = leased.until
+            }
+        }
+        return summary
     }
 
     /// Executes one action (never `.stop`) and reports what happened. Database writes run in an unstructured

@@ -15,6 +15,9 @@ import Foundation
 ///   budget is too low, every unsent batch of that claim is released and fresh events are claimed.
 /// - Answered attempts are committed in groups (`groupSize`, or earlier when nothing else is in flight);
 ///   claims given back ride in the same commit, which is then started at once. One commit runs at a time.
+/// - A shutdown sends nothing more and releases what is unsent; a request that ends without an HTTP answer after
+///   it (cancelled, reset, timed out) was abandoned: its events are released, not retried, and no attempt is
+///   logged. Answers that do come in are committed as usual, then the flush stops.
 /// - A pause answer (auth/configuration) releases what is unsent, lets in-flight requests finish and stops.
 ///   An unanswered request (refused, reset, timeout) releases what is unsent at once; after the in-flight
 ///   requests finish, the flush waits `unreachablePause` and claims again, or stops after
@@ -133,6 +136,8 @@ public struct FlushStateMachine: Sendable {
     /// Until the endpoint answers, one request at a time.
     private var probing = true
     private var waitedSince: Date?
+    /// A `.shutdown` came in.
+    private var shuttingDown = false
     public private(set) var summary = FlushSummary()
 
     /// `random` is in [0, 1) (retry jitter).
@@ -177,6 +182,11 @@ public struct FlushStateMachine: Sendable {
             return advance(now)
         case .answered(let token, let answer, let startedAt, let now):
             guard let held = inFlight.removeValue(forKey: token) else { return advance(now) }
+            if shuttingDown, !answer.isHTTP {
+                // Abandoned by the shutdown (cancelled, or no answer in time): given back untouched.
+                release(held.batch.eventIDs, now: now)
+                return advance(now)
+            }
             answered(held, answer, startedAt: startedAt, now: now)
             return advance(now)
         case .committed(let now):
@@ -192,6 +202,7 @@ public struct FlushStateMachine: Sendable {
             }
             return advance(now)
         case .shutdown(let now):
+            shuttingDown = true
             if phase != .draining {
                 releaseUnsent(now: now)
                 phase = .draining

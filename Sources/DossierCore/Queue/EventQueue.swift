@@ -454,6 +454,22 @@ public final class EventQueue: Sendable {
         }
     }
 
+    /// Events in flight under a lease of another owner that has not expired at `now`, and the latest end of
+    /// those leases (a flush still running, or one killed before it gave its claim back).
+    public func leasedElsewhere(owner: String, now: Date) async throws(QueueError) -> (count: Int, until: Date?) {
+        let t = now.timeIntervalSince1970
+        return try await readAsync("leases") { db in
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT COUNT(*) AS n, MAX(lease_expires_at) AS until FROM events INDEXED BY events_state_seq
+                    WHERE state = 'in_flight' AND lease_expires_at > ? AND lease_owner IS NOT ?
+                    """,
+                arguments: [t, owner])
+            return (row?["n"] ?? 0, (row?["until"] as Double?).map(Date.init(timeIntervalSince1970:)))
+        }
+    }
+
     /// The one place outcomes meet rows: read the row, ask `QueueTransitions.apply`, store what it returns.
     private static func apply(_ outcomes: [DeliveryOutcome], owner: String, now: Date, db: Database) throws
         -> CompletionResult
@@ -468,14 +484,18 @@ public final class EventQueue: Sendable {
             let chunk = Array(ids[start..<min(ids.count, start + Self.lookupChunk)])
             start += chunk.count
             let marks = repeatElement("?", count: chunk.count).joined(separator: ",")
-            let cursor = try Row.fetchCursor(
-                db, sql: "SELECT event_id, \(Self.rowColumns) FROM events WHERE event_id IN (\(marks))",
-                arguments: StatementArguments(chunk))
+            // Cached: a flush's batches are mostly the same size, so the statement is prepared once.
+            let lookup = try db.cachedStatement(
+                sql: "SELECT event_id, \(Self.rowColumns) FROM events WHERE event_id IN (\(marks))")
+            let cursor = try Row.fetchCursor(lookup, arguments: StatementArguments(chunk))
             while let row = try cursor.next() {
                 let id: String = row[0]
                 rows[id] = try Self.queueRow(row, from: 1)
             }
         }
+        // Consecutive outcomes that give rows the same new values (a delivered batch: all of them) are written by
+        // one statement. A row applied once leaves `in_flight`, so no seq is written twice.
+        var run: (row: QueueRow, seqs: [Int64])?
         for outcome in outcomes {
             guard
                 let event = rows[outcome.eventID],
@@ -484,16 +504,42 @@ public final class EventQueue: Sendable {
                 result.ignored.append(outcome.eventID)
                 continue
             }
-            try Self.store(next, seq: event.seq, db: db)
+            if run?.row == next, let count = run?.seqs.count, count < Self.lookupChunk {
+                run?.seqs.append(event.seq)
+            } else {
+                if let run { try Self.store(run.row, seqs: run.seqs, db: db) }
+                run = (next, [event.seq])
+            }
             // An id listed twice sees its first outcome's result, as one statement per outcome would.
             rows[outcome.eventID] = (event.seq, next)
             result.applied += 1
         }
+        if let run { try Self.store(run.row, seqs: run.seqs, db: db) }
         return result
     }
 
     /// Ids looked up per statement (well under SQLite's limit of bound parameters).
     static let lookupChunk = 500
+
+    /// Writes the same new values to the rows `seqs` (at most `lookupChunk` of them) in one statement.
+    private static func store(_ row: QueueRow, seqs: [Int64], db: Database) throws {
+        guard seqs.count > 1 else {
+            if let seq = seqs.first { try store(row, seq: seq, db: db) }
+            return
+        }
+        let marks = repeatElement("?", count: seqs.count).joined(separator: ",")
+        let update = try db.cachedStatement(
+            sql: """
+                UPDATE events SET state = ?, attempts = ?, next_attempt_at = ?, last_error = ?, lease_owner = ?,
+                    lease_expires_at = ?, delivered_at = ? WHERE seq IN (\(marks))
+                """)
+        var arguments: StatementArguments = [
+            row.state.rawValue, row.attempts, row.nextAttemptAt.timeIntervalSince1970, row.lastError,
+            row.leaseOwner, row.leaseExpiresAt?.timeIntervalSince1970, row.deliveredAt?.timeIntervalSince1970,
+        ]
+        arguments += StatementArguments(seqs)
+        try update.execute(arguments: arguments)
+    }
 
     private static func store(_ row: QueueRow, seq: Int64, db: Database) throws {
         let update = try db.cachedStatement(

@@ -16,8 +16,11 @@ struct QueueFlushCommand: AsyncParsableCommand {
             with each secret. Up to --window requests are in flight at once (default 4, else window under
             [delivery]; 1 sends strictly one after another, in queue order).
             A progress line goes to stderr; the summary to stdout (--json: {delivered, retried, dead, attempts,
-            released, paused, unreachable, unreachable_reason}). Exit 0 when the flush ran, 2 when the endpoint
-            is paused (auth/configuration answer) or unreachable, or on errors.
+            released, paused, unreachable, unreachable_reason, leased_elsewhere, leased_until}); when nothing was
+            sent, the summary names events leased by another flush and until when. Exit 0 when the flush ran, 2
+            when the endpoint is paused (auth/configuration answer) or unreachable, or on errors. SIGINT / SIGTERM
+            stop cleanly: nothing more is sent, claims are given back, a line on stderr says how many, and the exit
+            status is 130 / 143.
             """)
 
     @OptionGroup var state: StateOptions
@@ -50,10 +53,14 @@ struct QueueFlushCommand: AsyncParsableCommand {
         var paused: String?
         var unreachable: Bool
         var unreachable_reason: String?
+        var leased_elsewhere: Int
+        /// ISO 8601 UTC.
+        var leased_until: String?
 
         func encode(to encoder: any Encoder) throws {
             enum K: String, CodingKey {
                 case delivered, retried, dead, attempts, released, paused, unreachable, unreachable_reason
+                case leased_elsewhere, leased_until
             }
             var c = encoder.container(keyedBy: K.self)
             try c.encode(delivered, forKey: .delivered)
@@ -64,6 +71,8 @@ struct QueueFlushCommand: AsyncParsableCommand {
             try c.encode(paused, forKey: .paused)
             try c.encode(unreachable, forKey: .unreachable)
             try c.encode(unreachable_reason, forKey: .unreachable_reason)
+            try c.encode(leased_elsewhere, forKey: .leased_elsewhere)
+            try c.encode(leased_until, forKey: .leased_until)
         }
     }
 
@@ -100,22 +109,41 @@ struct QueueFlushCommand: AsyncParsableCommand {
         let queue = try QueueSupport.openQueue(state)
         let worker = DeliveryWorker(queue: queue, configuration: c)
         let printer = ProgressLine()
+        // SIGINT / SIGTERM cancel the flush: nothing more is sent, claims are given back, answers are committed.
+        let signals = ShutdownSignals()
+        defer { signals.cancel() }
+        let untilEmpty = self.untilEmpty
+        let flushing = Task { try await worker.flush(untilEmpty: untilEmpty) { printer.update($0) } }
+        signals.watch(flushing)
         let summary: FlushSummary
         do {
-            summary = try await worker.flush(untilEmpty: untilEmpty) { printer.update($0) }
+            summary = try await flushing.value
         } catch {
             await worker.shutdown()
-            throw QueueSupport.fail(error.description)
+            printer.finish()
+            throw QueueSupport.fail("\(error)")
         }
         await worker.shutdown()
         printer.finish()
+        if let number = signals.received {
+            // Stopped by a signal: say what was given back, then exit 128 + the signal number (130 / 143).
+            let noun = summary.released == 1 ? "event" : "events"
+            let line =
+                "dossier: flush stopped by \(ShutdownSignals.name(number)): \(summary.released) claimed \(noun) "
+                + "released (pending again, nothing left in flight); delivered \(summary.delivered), retried "
+                + "\(summary.retried), dead \(summary.dead), attempts \(summary.attempts)\n"
+            FileHandle.standardError.write(Data(line.utf8))
+            throw ExitCode(128 + number)
+        }
         if json {
             QueueSupport.writeOut(
                 QueueSupport.json(
                     Output(
                         delivered: summary.delivered, retried: summary.retried, dead: summary.dead,
                         attempts: summary.attempts, released: summary.released, paused: summary.paused,
-                        unreachable: summary.unreachable, unreachable_reason: summary.unreachableReason)))
+                        unreachable: summary.unreachable, unreachable_reason: summary.unreachableReason,
+                        leased_elsewhere: summary.leasedElsewhere,
+                        leased_until: summary.leasedUntil.map { Self.iso8601($0) })))
             QueueSupport.writeOut(Data("\n".utf8))
         } else {
             print(
@@ -128,8 +156,16 @@ struct QueueFlushCommand: AsyncParsableCommand {
                 let reason = TerminalText.escape(summary.unreachableReason ?? "no answer")
                 print("endpoint \(endpoint) unreachable: \(reason); events stay pending")
             }
+            if let note = summary.leaseNote { print(note + "; they are sent once that lease ends") }
         }
         if summary.paused != nil || summary.unreachable { throw ExitCode(2) }
+    }
+
+    /// `2026-12-01T17:52:10Z` (whole seconds, rounded up like the text summary's clock time).
+    static func iso8601(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return formatter.string(from: Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.up)))
     }
 }
 
