@@ -113,7 +113,7 @@ import Testing
         let w = try await World("config-crlf")
         defer { w.cleanup() }
         let secret = try LocalState.secretFile(in: w.dir)
-        let receiver = try DeliveryCLITests.ReceiverProcess([
+        let receiver = try await DeliveryCLITests.ReceiverProcess.start([
             "--secret-file", secret, "--store", w.dir + "/recv.sqlite",
         ])
         defer { _ = receiver.stop() }

@@ -30,13 +30,7 @@ import Testing
         p.standardError = FileHandle.nullDevice
         try p.run()
         // Wait until the second scan is being appended, then kill after a delay.
-        var seen = ""
-        let deadline = Date().addingTimeInterval(300)
-        while !seen.contains("appending 2 ") && Date() < deadline {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            seen += String(decoding: chunk, as: UTF8.self)
-        }
+        let seen = await out.read(until: "appending 2 ")
         try await Task.sleep(for: .milliseconds(delayMs))
         kill(p.processIdentifier, SIGKILL)
         await p.exited()

@@ -1,15 +1,21 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `dossier receive` and `dossier queue flush / retry / purge` as a user runs them: the real binary, real loopback
 /// HTTP, real SQLite on both sides.
 @Suite(.serialized) struct DeliveryCLITests {
     /// A running `dossier receive` process.
-    final class ReceiverProcess {
+    final class ReceiverProcess: Sendable {
         let process = Process()
         let url: String
 
-        init(_ args: [String]) throws {
+        /// Starts `dossier receive --port 0 args` and waits (off the cooperative pool) for its "listening on" line.
+        static func start(_ args: [String]) async throws -> ReceiverProcess {
+            try await blockingCall { try ReceiverProcess(args) }
+        }
+
+        private init(_ args: [String]) throws {
             process.executableURL = URL(fileURLWithPath: BinaryRunner.binary)
             process.arguments = ["receive", "--port", "0"] + args
             let out = Pipe()
@@ -54,7 +60,7 @@ import Testing
             executable: BinaryRunner.bench)
         #expect(append.exitCode == 0, "\(append.stderr)")
 
-        let poisoned = try ReceiverProcess([
+        let poisoned = try await ReceiverProcess.start([
             "--secret-file", secretFile, "--store", dir + "/receiver.sqlite",
             "--reject-event-type", "mission_dossier_snapshot_computed",
         ])
@@ -77,7 +83,7 @@ import Testing
         #expect(noEndpoint.exitCode == 2 && noEndpoint.stderr.contains("no webhook endpoint"))
 
         // The receiver is fixed; `queue retry --all` requeues the dead ones and the next flush delivers them.
-        let fixed = try ReceiverProcess(["--secret-file", secretFile, "--store", dir + "/receiver.sqlite"])
+        let fixed = try await ReceiverProcess.start(["--secret-file", secretFile, "--store", dir + "/receiver.sqlite"])
         let retry = try await BinaryRunner.run(["queue", "retry", "--state-dir", state, "--all"])
         #expect(retry.exitCode == 0 && retry.stdoutText.contains("requeued 2 dead events"))
         let second = try await BinaryRunner.run(
@@ -126,7 +132,9 @@ import Testing
             ["stress-append", "--state-dir", state, "--count", "299", "--batches", "2"],
             executable: BinaryRunner.bench)
         #expect(append.exitCode == 0, "\(append.stderr)")
-        let receiver = try ReceiverProcess(["--secret-file", dir + "/current", "--store", dir + "/receiver.sqlite"])
+        let receiver = try await ReceiverProcess.start([
+            "--secret-file", dir + "/current", "--store", dir + "/receiver.sqlite",
+        ])
         let badWindow = try await BinaryRunner.run([
             "queue", "flush", "--state-dir", state, "--endpoint", receiver.url, "--secret-file", dir + "/current",
             "--window", "0",

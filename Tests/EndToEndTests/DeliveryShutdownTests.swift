@@ -34,7 +34,7 @@ import Testing
             executable: BinaryRunner.bench)
         #expect(append.exitCode == 0, "\(append.stderr)")
         // Its first line comes within milliseconds (as in DeliveryCLITests).
-        let receiver = try DeliveryCLITests.ReceiverProcess([
+        let receiver = try await DeliveryCLITests.ReceiverProcess.start([
             "--secret-file", secretFile, "--store", dir + "/receiver.sqlite", "--latency-ms", "1000",
         ])
         return Setup(dir: dir, state: state, secretFile: secretFile, receiver: receiver)

@@ -23,7 +23,7 @@ import Testing
 
         let scan = try await BinaryRunner.run(["scan", repo, "--state-dir", state])
         #expect(scan.exitCode == 0, "\(scan.stderr)")
-        let refusing = try DeliveryCLITests.ReceiverProcess([
+        let refusing = try await DeliveryCLITests.ReceiverProcess.start([
             "--secret-file", secretFile, "--store", store, "--reject-event-type", "mission_dossier_artifact_indexed",
         ])
         let first = try await BinaryRunner.run(
@@ -40,7 +40,7 @@ import Testing
         #expect(pending.stderr.contains("artifact(s) still missing"), "\(pending.stderr)")
         _ = refusing.stop()
 
-        let receiver = try DeliveryCLITests.ReceiverProcess(["--secret-file", secretFile, "--store", store])
+        let receiver = try await DeliveryCLITests.ReceiverProcess.start(["--secret-file", secretFile, "--store", store])
         defer { receiver.kill() }
         let retry = try await BinaryRunner.run(["queue", "retry", "--all", "--state-dir", state])
         #expect(retry.exitCode == 0, "\(retry.stderr)")

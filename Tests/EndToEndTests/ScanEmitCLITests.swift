@@ -63,7 +63,7 @@ import Testing
         let secretFile = dir + "/secret"
         try Data(secret.utf8).write(to: URL(fileURLWithPath: secretFile))
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: secretFile)
-        let receiver = try DeliveryCLITests.ReceiverProcess([
+        let receiver = try await DeliveryCLITests.ReceiverProcess.start([
             "--secret-file", secretFile, "--store", dir + "/receiver.sqlite",
         ])
         defer { receiver.kill() }
