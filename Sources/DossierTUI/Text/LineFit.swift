@@ -39,11 +39,24 @@ public enum LineFit {
     public static func fit(_ segments: [Segment], width: Int) -> [Segment] {
         var out = segments.filter { $0.onlyFrom <= width }
         var total = out.reduce(0) { $0 + $1.width }
+        // A group is as important as its most important part: a label never goes (taking its value along) while
+        // its value would outlast other text.
+        var groupPriority: [Int: Int] = [:]
+        for s in out where s.group != 0 { groupPriority[s.group] = max(groupPriority[s.group] ?? s.priority, s.priority) }
+        func rank(_ s: Segment) -> Int { s.group == 0 ? s.priority : groupPriority[s.group] ?? s.priority }
         while total > width, !out.isEmpty {
             // The lowest priority, rightmost among equals.
             var victim = out.count - 1
-            for i in out.indices.reversed() where out[i].priority < out[victim].priority { victim = i }
+            for i in out.indices.reversed() where rank(out[i]) < rank(out[victim]) { victim = i }
             let excess = total - width
+            // In a group, a part that can be cut gives way before the whole group goes.
+            if out[victim].group != 0, !out[victim].cuttable || out[victim].width - excess < minimumCut,
+                let part = out.indices.last(where: {
+                    out[$0].group == out[victim].group && out[$0].cuttable && out[$0].width - excess >= minimumCut
+                })
+            {
+                victim = part
+            }
             let w = out[victim].width
             if out[victim].cuttable, w - excess >= minimumCut {
                 out[victim].text = TextWidth.truncate(out[victim].text, to: w - excess)
