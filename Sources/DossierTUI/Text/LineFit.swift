@@ -3,16 +3,30 @@
 public struct Segment: Sendable, Equatable {
     public var text: String
     public var style: Style
-    /// Higher stays longer: when the line is too long, the lowest priority gives way first (the rightmost of equals).
-    public var priority: Int
     /// True: may be cut (ending in `…`); false: dropped whole rather than cut.
     public var cuttable: Bool
+    // Small storage (24 bytes a segment, not 56): an Artifacts pane holds ~44,000 of them at real scale.
+    private var storedPriority: Int16
+    private var storedOnlyFrom: Int16
+    private var storedGroup: Int16
+
+    /// Higher stays longer: when the line is too long, the lowest priority gives way first (the rightmost of equals).
+    public var priority: Int {
+        get { Int(storedPriority) }
+        set { storedPriority = Int16(clamping: newValue) }
+    }
     /// Shown only in lines at least this wide: a column that stays or goes for a whole pane (rows stay aligned),
     /// whatever the length of each row's other text.
-    public var onlyFrom: Int
+    public var onlyFrom: Int {
+        get { Int(storedOnlyFrom) }
+        set { storedOnlyFrom = Int16(clamping: newValue) }
+    }
     /// Segments with the same non-zero group go together: when one is dropped the others are too (a label never
     /// stays behind without its value: `mission ` with no mission type).
-    public var group: Int
+    public var group: Int {
+        get { Int(storedGroup) }
+        set { storedGroup = Int16(clamping: newValue) }
+    }
 
     public init(
         _ text: String, _ style: Style = .normal, priority: Int, cuttable: Bool = false, onlyFrom: Int = 0,
@@ -20,10 +34,10 @@ public struct Segment: Sendable, Equatable {
     ) {
         self.text = text
         self.style = style
-        self.priority = priority
         self.cuttable = cuttable
-        self.onlyFrom = onlyFrom
-        self.group = group
+        self.storedPriority = Int16(clamping: priority)
+        self.storedOnlyFrom = Int16(clamping: onlyFrom)
+        self.storedGroup = Int16(clamping: group)
     }
 
     public var width: Int { TextWidth.width(text) }
