@@ -121,7 +121,8 @@ public enum DashboardBenchmark {
         if sink == -1 { print(sink) }  // keep the work observable
         data = dataSource.snapshot()
         return Result(
-            dataChange: Timings(milliseconds: changed.sorted()), eventsArriving: Timings(milliseconds: arriving.sorted()),
+            dataChange: Timings(milliseconds: changed.sorted()),
+            eventsArriving: Timings(milliseconds: arriving.sorted()),
             eventsArrivingBuilt: built, drawOnly: Timings(milliseconds: drawn.sorted()),
             events: data.pages.values.reduce(0) { $0 + $1.rows.count }, queueTotal: data.queue.total,
             features: data.features.count, artifactRows: state.rowSet(data: data, now: Date()).totals[.artifacts] ?? 0)

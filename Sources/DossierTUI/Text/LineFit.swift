@@ -56,7 +56,9 @@ public enum LineFit {
         // A group is as important as its most important part: a label never goes (taking its value along) while
         // its value would outlast other text.
         var groupPriority: [Int: Int] = [:]
-        for s in out where s.group != 0 { groupPriority[s.group] = max(groupPriority[s.group] ?? s.priority, s.priority) }
+        for s in out where s.group != 0 {
+            groupPriority[s.group] = max(groupPriority[s.group] ?? s.priority, s.priority)
+        }
         func rank(_ s: Segment) -> Int { s.group == 0 ? s.priority : groupPriority[s.group] ?? s.priority }
         while total > width, !out.isEmpty {
             // The lowest priority, rightmost among equals.
