@@ -84,6 +84,24 @@ import Testing
         #expect(LineFit.text(status, width: 30) == "unreachable since 18:10:16 (c…")
     }
 
+    /// A label less important than its value (`endpoint ` before a long `unreachable since …` state) stays while the
+    /// value does: the value is cut, lower-priority text goes first, and the pair never vanishes while it fits cut.
+    @Test func aLabelLessImportantThanItsValueStaysWithIt() {
+        let line = [
+            Segment("parity ", priority: 2, group: 1), Segment("3fa2b1c4", priority: 2, group: 1),
+            Segment("  ", priority: 2, group: 1),
+            Segment("endpoint ", priority: 4, group: 2),
+            Segment("unreachable since 18:10:31 (connection failed: refused)", priority: 7, cuttable: true, group: 2),
+            Segment(" → http://127.0.0.1:1/webhook", priority: 1, cuttable: true),
+        ]
+        #expect(LineFit.text(line, width: 60) == "endpoint unreachable since 18:10:31 (connection failed: ref…")
+        #expect(LineFit.text(line, width: 30) == "endpoint unreachable since 18…")
+        for width in 13...80 {
+            let t = LineFit.text(line, width: width)
+            #expect(t.hasPrefix("endpoint u") || t.hasPrefix("parity "), "\(width): \(t)")
+        }
+    }
+
     @Test func canvasCutsShowAnEllipsis() {
         var canvas = Canvas(width: 12, height: 1)
         canvas.write("sent 5729 events", x: 0, y: 0)

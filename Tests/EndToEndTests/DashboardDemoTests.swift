@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// End-to-end on the default run: `dossier` outside any repository opens the bundled demo with a
-/// local reference receiver (20 % of requests answered 500, `artifact_missing` events rejected).
+/// local reference receiver (20 % of requests answered 500, each `artifact_missing` event rejected once).
 @Suite(.enabled(if: TmuxHarness.isAvailable, "needs /usr/bin/tmux and the dossier binary"))
 struct DashboardDemoTests {
     /// A demo dir and state dir of its own, and an empty working directory (no repository).
@@ -120,20 +120,29 @@ struct DashboardDemoTests {
         try t.send("Escape")
         try await t.waitUntil("attempt details closed") { !$0.contains("Events in this batch:") }
 
-        try t.send("2")  // Queue pane: the dead event is listed first and selected
-        try await t.waitFor("[2 Queue (1)]")
-        try t.send("r")
-        try await t.waitFor("retry: 1 event back to pending (the selected event)", "pending 1", "DEAD 0")
-        // The demo receiver rejects artifact_missing events again: dead again after the next flush.
-        try await flushUntil(t, ["DEAD 1", "pending 0"])
         try t.send("R")
         try await t.waitFor("Retry all 1 dead event? y = yes")
         try t.send("n")
-        try await t.waitFor("retry all: cancelled")
+        try await t.waitFor("retry all: cancelled", "DEAD 1")
         try t.send("R")
         try await t.waitFor("Retry all 1 dead event?")
         try t.send("y")
-        try await t.waitFor("retry: 1 event back to pending (all dead events)", "pending 1")
+        try await t.waitFor("pending 1", "DEAD 0")
+        // The demo receiver rejects an event once: its retry is delivered.
+        try await flushUntil(t, ["sent 14", "DEAD 0", "pending 0"])
+    }
+
+    /// The dead letter of the first seconds, cleared by `r` with no other key: auto-delivery sends the retry and
+    /// the demo receiver, which rejects each `artifact_missing` event once, accepts it.
+    @Test func rOnTheFirstDeadLetterDeliversIt() async throws {
+        let demo = try Demo()
+        let t = try TmuxHarness(arguments: [], directory: demo.cwd, environment: demo.environment)
+        try await t.waitFor("feature 001-demo-checkout", "DEAD 1", timeout: .seconds(60))
+        try t.send("2")  // Queue pane: dead events are listed first, and the first row is selected
+        // The Queue row (no clock, unlike the Events row): the dead letter is there and selected.
+        try await t.waitFor("[2 Queue (", "DEAD ✗  missing  tasks", "DEAD 1")
+        try t.send("r")
+        try await t.waitFor("sent 14", "DEAD 0", timeout: .seconds(90))
     }
 
     @Test func editingADemoFileShowsDriftWithDetails() async throws {

@@ -43,6 +43,11 @@ struct DashboardLiveScanTests {
         return (root, root + "/repo", root + "/state")
     }
 
+    /// The header's progress: features done/total, files, MB, MB hashed (captured) and their rate, current feature.
+    static var progressLine: Regex<(Substring, Substring)> {
+        /scanning \[[█░]+\] \d+% \d+\/412 features · \d+ files · [\d.]+ MB · ([\d.]+) MB hashed at [\d.]+ MB\/s · \S+/
+    }
+
     @Test func startUpProgressAndOneFollowUpScan() async throws {
         let c = try await Self.corpus(busyFile: true)
         defer { try? FileManager.default.removeItem(atPath: c.root) }
@@ -55,7 +60,7 @@ struct DashboardLiveScanTests {
         do {
             progress = try await t.waitUntil("start-up scan progress", timeout: .seconds(120)) {
                 // (Not "first scan running" with it: that shows only until the first features come in.)
-                $0.contains(/scanning \[[█░]+\] \d+% \d+\/412 features · \d+ files · [\d.]+ MB · [\d.]+ MB\/s · \S+/)
+                $0.contains(Self.progressLine)
             }
         } catch let TmuxHarnessError.timeout(_, screen) {
             // Name the header and status bar in the failure (the whole screen is long).
@@ -65,6 +70,11 @@ struct DashboardLiveScanTests {
         }
         let header = progress.split(separator: "\n").prefix(4).joined(separator: "\n")
         #expect(!header.contains("no scan yet"), "\(header)")
+        // The bytes hashed move while the large file hashes (no file finishes meanwhile).
+        let hashed = try #require(progress.firstMatch(of: Self.progressLine).flatMap { Double($0.1) })
+        try await t.waitUntil("more than \(hashed) MB hashed", timeout: .seconds(60)) { screen in
+            screen.firstMatch(of: Self.progressLine).flatMap { Double($0.1) }.map { $0 > hashed } ?? false
+        }
 
         // s during the scan: one follow-up queued, said so; a second s does not queue another.
         try t.send("s")

@@ -25,9 +25,11 @@ public enum StableFileHasher {
     /// At most this many reads of one file.
     static let maximumPasses = 4
 
-    /// Hashes `fd` (already opened by the walk) through `fileSystem`, using `buffer` for reads.
+    /// Hashes `fd` (already opened by the walk) through `fileSystem`, using `buffer` for reads. `onRead` is told the
+    /// size of every read (progress while a large file hashes).
     public static func hash(
-        _ fd: Int32, fileSystem: any ScanFileSystem, validateUTF8: Bool, clock: any ScanClock
+        _ fd: Int32, fileSystem: any ScanFileSystem, validateUTF8: Bool, clock: any ScanClock,
+        onRead: ((Int) -> Void)? = nil
     ) -> HashOutcome {
         var before: FileStatus
         switch fileSystem.status(of: fd) {
@@ -45,7 +47,7 @@ public enum StableFileHasher {
         for _ in 0..<maximumPasses {
             let started = clock.now()
             let digest: FileDigest
-            switch pass(fd, fileSystem: fileSystem, validateUTF8: validateUTF8, buffer: buffer) {
+            switch pass(fd, fileSystem: fileSystem, validateUTF8: validateUTF8, buffer: buffer, onRead: onRead) {
             case .success(let d): digest = d
             case .failure(let e): return .failed(e)
             }
@@ -71,7 +73,8 @@ public enum StableFileHasher {
 
     /// One read of the whole file from offset 0.
     static func pass(
-        _ fd: Int32, fileSystem: any ScanFileSystem, validateUTF8: Bool, buffer: UnsafeMutableRawBufferPointer
+        _ fd: Int32, fileSystem: any ScanFileSystem, validateUTF8: Bool, buffer: UnsafeMutableRawBufferPointer,
+        onRead: ((Int) -> Void)? = nil
     ) -> Result<FileDigest, FileSystemError> {
         var hasher = SHA256()
         var validator = UTF8Validator()
@@ -89,6 +92,7 @@ public enum StableFileHasher {
                 hasher.update(bufferPointer: chunk)
                 if validateUTF8 { validator.feed(chunk.bindMemory(to: UInt8.self)) }
                 total += Int64(n)
+                onRead?(n)
             }
         }
     }

@@ -50,6 +50,8 @@ struct FeatureWalker: Sendable {
     let workers: Int
     /// Called once per file with the bytes it holds (0 when it could not be read).
     let onFile: @Sendable (Int64) -> Void
+    /// Called after every read while hashing, with its size (progress inside a large file).
+    var onRead: (@Sendable (Int) -> Void)? = nil
 
     private enum Source: Sendable {
         case entry
@@ -268,7 +270,7 @@ struct FeatureWalker: Sendable {
             }
         }
         defer { fileSystem.close(fd) }
-        switch StableFileHasher.hash(fd, fileSystem: fileSystem, validateUTF8: validate, clock: clock) {
+        switch StableFileHasher.hash(fd, fileSystem: fileSystem, validateUTF8: validate, clock: clock, onRead: onRead) {
         case .hashed(let digest, let status):
             result.hashed = true
             result.file = WalkedFile(

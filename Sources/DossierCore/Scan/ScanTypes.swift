@@ -27,6 +27,21 @@ public struct ScanProgress: Sendable, Equatable {
     public var featuresTotal: Int
     /// Bytes of the files finished so far (files from the stat cache count their cached size).
     public var bytesDone: Int64 = 0
+    /// Bytes read and hashed so far, the files still being read included (it moves while a large file hashes;
+    /// files from the stat cache add nothing).
+    public var bytesHashed: Int64 = 0
+
+    public init(
+        featureSlug: String, filesDone: Int, featuresDone: Int, featuresTotal: Int, bytesDone: Int64 = 0,
+        bytesHashed: Int64 = 0
+    ) {
+        self.featureSlug = featureSlug
+        self.filesDone = filesDone
+        self.featuresDone = featuresDone
+        self.featuresTotal = featuresTotal
+        self.bytesDone = bytesDone
+        self.bytesHashed = bytesHashed
+    }
 }
 
 /// How much reading a scan did.

@@ -128,10 +128,14 @@ public struct Scanner: Sendable {
     {
         let slug = feature.slug
         let request = context.request
-        let walker = FeatureWalker(
+        var walker = FeatureWalker(
             fileSystem: fileSystem, clock: clock, featurePath: feature.path, rootPath: context.rootBytes,
             rootFD: context.rootFD, cache: context.cache, rehash: request.rehash, scanStarted: context.scanStarted,
             workers: context.fileWorkers, onFile: { context.reporter.fileDone(slug, bytes: $0) })
+        if context.reporter.reportsReads {
+            let reporter = context.reporter
+            walker.onRead = { reporter.bytesRead($0, slug) }
+        }
         var walk = WalkOutput()
         var metaBytes: Result<[UInt8], FileSystemError>?
         switch discovery.open(feature, fileSystem) {
@@ -218,7 +222,10 @@ private final class ManifestCache: Sendable {
 
 /// Serialises progress callbacks so both counts only ever grow, whichever worker finishes first.
 private final class ProgressReporter: Sendable {
-    private let counts = Mutex<(files: Int, features: Int, bytes: Int64)>((0, 0, 0))
+    private let counts = Mutex<(files: Int, features: Int, bytes: Int64, read: Int64, readReported: Int64)>(
+        (0, 0, 0, 0, 0))
+    /// Reads add up to this many bytes between two progress reports from reads alone.
+    static let readReportStep: Int64 = 8 << 20
     private let featuresTotal: Int
     private let callback: (@Sendable (ScanProgress) -> Void)?
 
@@ -226,6 +233,9 @@ private final class ProgressReporter: Sendable {
         self.featuresTotal = featuresTotal
         self.callback = callback
     }
+
+    /// False without a callback: the walk then passes no read hook at all.
+    var reportsReads: Bool { callback != nil }
 
     func fileDone(_ slug: String, bytes: Int64) {
         guard let callback else { return }
@@ -235,7 +245,21 @@ private final class ProgressReporter: Sendable {
             callback(
                 ScanProgress(
                     featureSlug: slug, filesDone: c.files, featuresDone: c.features, featuresTotal: featuresTotal,
-                    bytesDone: c.bytes))
+                    bytesDone: c.bytes, bytesHashed: c.read))
+        }
+    }
+
+    /// One read while hashing: reported every `readReportStep` bytes, so a large file's progress moves.
+    func bytesRead(_ n: Int, _ slug: String) {
+        guard let callback else { return }
+        counts.withLock { c in
+            c.read &+= Int64(n)
+            guard c.read - c.readReported >= Self.readReportStep else { return }
+            c.readReported = c.read
+            callback(
+                ScanProgress(
+                    featureSlug: slug, filesDone: c.files, featuresDone: c.features, featuresTotal: featuresTotal,
+                    bytesDone: c.bytes, bytesHashed: c.read))
         }
     }
 
@@ -246,7 +270,7 @@ private final class ProgressReporter: Sendable {
             callback(
                 ScanProgress(
                     featureSlug: slug, filesDone: c.files, featuresDone: c.features, featuresTotal: featuresTotal,
-                    bytesDone: c.bytes))
+                    bytesDone: c.bytes, bytesHashed: c.read))
         }
     }
 }

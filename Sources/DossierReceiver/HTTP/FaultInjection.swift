@@ -16,6 +16,9 @@ public struct FaultConfiguration: Sendable, Equatable {
     /// When true, a batch holding a `rejectEventType` event is refused whole with 422 and no per-event results
     /// (the sender must bisect to find it); when false the event is answered `rejected` in the results.
     public var rejectWholeBatch: Bool = false
+    /// When true, each `rejectEventType` event is rejected the first time it arrives only: its retry (same
+    /// `event_id`) is accepted, so a dead letter can be cleared (the demo's `r`).
+    public var rejectOnce: Bool = false
     /// Probability of closing the connection without an answer (0…1).
     public var dropConnectionRate: Double = 0
     /// Seed of the fault generator (same seed, same sequence of faults).
@@ -47,6 +50,8 @@ public enum FaultAction: Sendable, Equatable {
 public final class FaultInjector: Sendable {
     let configuration: FaultConfiguration
     private let state: Mutex<(rng: UInt64, served: Int)>
+    /// With `rejectOnce`: the `event_id`s rejected so far.
+    private let rejected = Mutex<Set<String>>([])
 
     public init(_ configuration: FaultConfiguration) {
         self.configuration = configuration
@@ -60,6 +65,14 @@ public final class FaultInjector: Sendable {
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         z ^= z >> 31
         return Double(z >> 11) / Double(1 << 53)
+    }
+
+    /// Whether an event of type `eventType` is to be rejected now (`rejectEventType`, once per event id with
+    /// `rejectOnce`).
+    public func rejects(eventType: String, eventID: String) -> Bool {
+        guard let poison = configuration.rejectEventType, eventType == poison else { return false }
+        guard configuration.rejectOnce else { return true }
+        return rejected.withLock { $0.insert(eventID).inserted }
     }
 
     /// The fault for the next request.

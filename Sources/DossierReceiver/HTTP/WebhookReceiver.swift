@@ -205,7 +205,9 @@ public final class WebhookReceiver: Sendable {
             do {
                 let envelope = try EventValidation.envelope(raw)
                 ids.append(envelope.eventID)
-                if let poison = configuration.faults.rejectEventType, envelope.eventType.rawValue == poison {
+                if let poison = configuration.faults.rejectEventType,
+                    faults.rejects(eventType: envelope.eventType.rawValue, eventID: envelope.eventID)
+                {
                     if configuration.faults.rejectWholeBatch {
                         return Self.error(422, "batch holds an event of type \(poison), which this receiver rejects")
                     }

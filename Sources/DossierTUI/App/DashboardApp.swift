@@ -128,26 +128,16 @@ public enum DashboardApp {
     }
 }
 
-/// Skips work while nothing changed: rows are rebuilt only when the data, the filters, the pause
-/// or the second (ages, "in 5s") changed; a frame only when that or the UI state or size changed.
+/// Skips work while nothing changed: each pane's rows are rebuilt only when what they come from changed
+/// (`PaneRowCache`: the scan's panes only after a scan), a frame only when the data, the second, the UI state or the
+/// size changed.
 struct FrameCache {
-    private var rowsKey: RowsKey?
-    private var rowSet = PaneRowSet()
+    private var rows = PaneRowCache()
     private var frameKey: FrameKey?
 
-    private struct RowsKey: Equatable {
-        var revision: Int
-        var filters: [Pane: String]
-        var scope: String?
-        var paused: Bool
-        var second: Int
-        /// What the paged panes ask for (an in-memory window depends on it).
-        var requests: [Pane: PageRequest]
-        var wantLast: Set<Pane>
-    }
-
     private struct FrameKey: Equatable {
-        var rows: RowsKey
+        var revision: Int
+        var second: Int
         var state: UIState
         var width: Int
         var height: Int
@@ -158,40 +148,24 @@ struct FrameCache {
         data: DashboardData, state: inout UIState, width: Int, height: Int, now: Date,
         build: (UIState, PaneRowSet) -> Canvas
     ) -> Canvas? {
-        var key = RowsKey(
-            revision: data.revision, filters: state.filters, scope: state.scope, paused: state.paused,
-            second: Int(now.timeIntervalSince1970.rounded(.down)), requests: state.pageRequests(),
-            wantLast: state.wantLast)
-        if key != rowsKey {
-            var sameButTheSecond = rowsKey
-            sameButTheSecond?.second = key.second
-            // Only the clock moved: only the panes that show ages (Queue "due in", Deliveries "retry in") change.
-            rowSet =
-                sameButTheSecond == key
-                ? state.rowSet(data: data, now: now, panes: [.queue, .deliveries], reusing: rowSet)
-                : state.rowSet(data: data, now: now)
-            rowsKey = key
+        let layout = Layout(width: width, height: height)
+        rows.update(state: state, data: data, now: now)
+        state.normalize(rowSet: rows.rowSet, layout: layout)
+        // Normalizing can move a paged pane's anchor: that pane's window again (the others stay cached).
+        if !rows.update(state: state, data: data, now: now).isEmpty {
+            state.normalize(rowSet: rows.rowSet, layout: layout)
         }
-        state.normalize(rowSet: rowSet, layout: Layout(width: width, height: height))
-        if state.pageRequests() != key.requests || state.wantLast != key.wantLast {
-            // Normalizing moved an anchor: rebuild the in-memory windows for it (paged windows are unchanged).
-            rowSet = state.rowSet(data: data, now: now)
-            state.normalize(rowSet: rowSet, layout: Layout(width: width, height: height))
-            key = RowsKey(
-                revision: data.revision, filters: state.filters, scope: state.scope, paused: state.paused,
-                second: key.second,
-                requests: state.pageRequests(), wantLast: state.wantLast)
-            rowsKey = key
-        }
-        let frame = FrameKey(rows: key, state: state, width: width, height: height)
+        let frame = FrameKey(
+            revision: data.revision, second: Int(now.timeIntervalSince1970.rounded(.down)), state: state,
+            width: width, height: height)
         guard frame != frameKey else { return nil }
         frameKey = frame
-        return build(state, rowSet)
+        return build(state, rows.rowSet)
     }
 
     /// Forget everything (after a resize the terminal must be redrawn in full).
     mutating func invalidate() {
-        rowsKey = nil
+        rows.invalidate()
         frameKey = nil
     }
 }

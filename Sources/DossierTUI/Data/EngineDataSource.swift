@@ -529,16 +529,20 @@ public final class EngineDataSource: DashboardDataSource {
         if wanted { runScan(emit: true) }
     }
 
-    /// `165/412 features · 3,210 files · 41.2 MB · 12.3 MB/s · 042-login` for the header.
+    /// `165/412 features · 3,210 files · 41.2 MB · 512.0 MB hashed at 80.3 MB/s · 042-login` for the header: files
+    /// and MB finished, then the bytes read so far (they move while one large file hashes) and their rate.
     static func scanActivity(title: String, _ p: ScanProgress, elapsed: Duration) -> Activity {
         let fraction = p.featuresTotal > 0 ? Double(p.featuresDone) / Double(p.featuresTotal) : nil
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let mb = Double(p.bytesDone) / 1_000_000
-        let rate = seconds > 0.05 ? String(format: " · %.1f MB/s", mb / seconds) : ""
-        let detail =
-            "\(p.featuresDone)/\(p.featuresTotal) features · \(p.filesDone) files · "
-            + String(format: "%.1f MB", mb) + rate + " · " + p.featureSlug
-        return Activity(title: title, fraction: fraction, detail: detail)
+        let hashedMB = Double(p.bytesHashed) / 1_000_000
+        var detail =
+            "\(p.featuresDone)/\(p.featuresTotal) features · \(p.filesDone) files · " + String(format: "%.1f MB", mb)
+        if p.bytesHashed > 0 {
+            detail += String(format: " · %.1f MB hashed", hashedMB)
+            if seconds > 0.05 { detail += String(format: " at %.1f MB/s", hashedMB / seconds) }
+        }
+        return Activity(title: title, fraction: fraction, detail: detail + " · " + p.featureSlug)
     }
 
     /// "scan: 2 features, 14 events queued (3 already queued), 1 rejected".

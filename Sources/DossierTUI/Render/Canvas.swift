@@ -1,10 +1,3 @@
-/// What a cell means visually. The terminal layer maps each style to color + attributes;
-/// without color (NO_COLOR, `--no-color`, monochrome terminals) only the attributes remain,
-/// so the renderer always puts the meaning in text as well (labels like `DEAD`, `ERR`, `✓`).
-public enum Style: UInt8, Sendable, Equatable, CaseIterable {
-    case normal, bold, dim, title, focusedTitle, selected, statusBar, ok, warning, error, accent, overlay
-}
-
 /// A fixed-size grid of cells that the renderer draws into (pure; no terminal).
 /// Wide characters occupy two cells: the character and a continuation cell.
 public struct Canvas: Sendable, Equatable {
@@ -153,24 +146,4 @@ public struct Canvas: Sendable, Equatable {
             chars[i + 1] = " "
         }
     }
-}
-
-/// A rectangle in terminal cells.
-public struct Rect: Sendable, Equatable, CustomStringConvertible {
-    public var x: Int
-    public var y: Int
-    public var width: Int
-    public var height: Int
-
-    public init(x: Int, y: Int, width: Int, height: Int) {
-        self.x = x
-        self.y = y
-        self.width = width
-        self.height = height
-    }
-
-    /// The area inside a one-cell border.
-    public var inner: Rect { Rect(x: x + 1, y: y + 1, width: max(0, width - 2), height: max(0, height - 2)) }
-
-    public var description: String { "(\(x),\(y) \(width)x\(height))" }
 }

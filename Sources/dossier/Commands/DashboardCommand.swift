@@ -111,7 +111,8 @@ struct DashboardCommand: AsyncParsableCommand {
 
     /// The bundled demo: lays the demo mission out (kept between runs, so edits show as drift), accepts
     /// a baseline the first time, starts the reference receiver on a free loopback port with injected
-    /// failures (20 % answered 500, `artifact_missing` events rejected → dead letters), and delivers to it.
+    /// failures (20 % answered 500, `artifact_missing` events rejected once → a dead letter `r` clears), and
+    /// delivers to it.
     private func launchDemo(environment: [String: String]) async throws -> Int32 {
         let dir = DemoMission.defaultDirectory(environment: environment)
         do { try DemoMission.materialize(into: dir) } catch { throw DashboardLaunchError.demo(error.description) }
@@ -134,10 +135,13 @@ struct DashboardCommand: AsyncParsableCommand {
         }
 
         let secret = WebhookSecret.generate()
-        let faults = FaultConfiguration(
+        var faults = FaultConfiguration(
             failRate: 0.2, rejectEventType: "mission_dossier_artifact_missing",
             // DOSSIER_DEMO_SEED replays the same injected failures (tests, bug reports); random otherwise.
             seed: environment["DOSSIER_DEMO_SEED"].flatMap(UInt64.init) ?? UInt64.random(in: 1...UInt64.max))
+        // The `artifact_missing` event is rejected at its first arrival only (whatever the seed): a dead letter
+        // within seconds that `r` clears (its retry is accepted).
+        faults.rejectOnce = true
         let receiver: WebhookReceiver
         let port: Int
         do {
