@@ -75,13 +75,6 @@ import Testing
             #expect(!t.contains("mission") || t.contains("mission s"), "\(width): \(t)")
         }
         #expect(LineFit.text(grouped, width: 40) == "feature 042-login  ✗ INCOMPLETE")
-        // A label that matters less than its value goes alone, and the value stays (cut if need be).
-        let status = [
-            Segment("endpoint ", priority: 4, group: 1),
-            Segment("unreachable since 18:10:16 (connection refused)", priority: 7, cuttable: true, group: 1),
-        ]
-        #expect(LineFit.text(status, width: 47) == "unreachable since 18:10:16 (connection refused)")
-        #expect(LineFit.text(status, width: 30) == "unreachable since 18:10:16 (c…")
     }
 
     /// A label less important than its value (`endpoint ` before a long `unreachable since …` state) stays while the
