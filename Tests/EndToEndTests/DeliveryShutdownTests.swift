@@ -21,7 +21,9 @@ import Testing
         let receiver: DeliveryCLITests.ReceiverProcess
     }
 
-    /// A queue of `total` events and a receiver that answers every webhook 1 s late.
+    /// A queue of `total` events and a receiver that answers every webhook 2 s late: a flush of window 1 is
+    /// mid-course (some delivered, the rest in flight) for 18 s, long enough for a poll to see it while the whole
+    /// suite loads 2 cores (at 1 s late, a full run under load once saw the flush finish between two polls).
     static func setUp(_ tag: String) async throws -> Setup {
         let dir = try BinaryRunner.tempDirectory(tag)
         let state = dir + "/state"
@@ -35,7 +37,7 @@ import Testing
         #expect(append.exitCode == 0, "\(append.stderr)")
         // Its first line comes within milliseconds (as in DeliveryCLITests).
         let receiver = try await DeliveryCLITests.ReceiverProcess.start([
-            "--secret-file", secretFile, "--store", dir + "/receiver.sqlite", "--latency-ms", "1000",
+            "--secret-file", secretFile, "--store", dir + "/receiver.sqlite", "--latency-ms", "2000",
         ])
         return Setup(dir: dir, state: state, secretFile: secretFile, receiver: receiver)
     }

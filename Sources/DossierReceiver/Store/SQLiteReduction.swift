@@ -13,29 +13,17 @@ import GRDB
 ///   that verifies becomes the served snapshot: its entries replace the catalog, and observations and snapshots
 ///   up to it are dropped. The others keep their `received`/`missing` figures for the pending answer.
 struct SQLiteReduction {
-    private struct FeatureChange {
-        var events = 0
-        /// Latest (order key, timestamp) seen, as `orderKey + "|" + timestamp`.
-        var lastSort = ""
-        var lastTimestamp = ""
-        var observationKeys: ClosedRange<String>?
-        var newSnapshots: [String] = []
-    }
+    private var changes: [String: FeatureBatchChange] = [:]
+    private var verifiedCache: [String: VerifiedSnapshot?] = [:]
 
-    private struct Verified {
-        var orderKey: String
-        var eventID: String
-    }
-
-    private var changes: [String: FeatureChange] = [:]
-    private var verifiedCache: [String: Verified?] = [:]
-
-    private mutating func verified(_ db: Database, _ slug: String) throws -> Verified? {
+    private mutating func verified(_ db: Database, _ slug: String) throws -> VerifiedSnapshot? {
         if let cached = verifiedCache[slug] { return cached }
         let row = try Row.fetchOne(
             db, sql: "SELECT snapshot_key, snapshot_event_id FROM features WHERE feature_slug = ?", arguments: [slug])
-        var value: Verified?
-        if let row, let key: String = row[0], let id: String = row[1] { value = Verified(orderKey: key, eventID: id) }
+        var value: VerifiedSnapshot?
+        if let row, let key: String = row[0], let id: String = row[1] {
+            value = VerifiedSnapshot(orderKey: key, eventID: id)
+        }
         verifiedCache[slug] = value
         return value
     }
@@ -43,17 +31,11 @@ struct SQLiteReduction {
     mutating func record(_ db: Database, _ envelope: EventEnvelope) throws {
         let slug = envelope.payload.featureSlug
         let key = EventOrderKey.key(envelope.timestamp)
-        var change = changes[slug] ?? FeatureChange()
-        change.events += 1
-        let sort = key + "|" + envelope.timestamp
-        if sort > change.lastSort {
-            change.lastSort = sort
-            change.lastTimestamp = envelope.timestamp
-        }
-        let verified = try verified(db, slug)
-        switch envelope.payload {
-        case .artifactIndexed(let p):
-            if let verified, key <= verified.orderKey { break }
+        var change = changes[slug] ?? FeatureBatchChange()
+        let route = change.record(envelope, key: key, verified: try verified(db, slug))
+        changes[slug] = change
+        switch (route, envelope.payload) {
+        case (.observation, .artifactIndexed(let p)):
             // Only new events are recorded (received_events deduplicates), so a plain insert.
             try db.cachedStatement(
                 sql: """
@@ -66,13 +48,7 @@ struct SQLiteReduction {
                     envelope.eventID, slug, key, p.relativePath, p.artifactKey, p.contentHashSHA256,
                     p.requiredStatus.rawValue,
                 ])
-            if let range = change.observationKeys {
-                change.observationKeys = min(range.lowerBound, key)...max(range.upperBound, key)
-            } else {
-                change.observationKeys = key...key
-            }
-        case .snapshotComputed(let p):
-            if let verified, (key, envelope.eventID) <= (verified.orderKey, verified.eventID) { break }
+        case (.heldSnapshot, .snapshotComputed(let p)):
             try db.execute(
                 sql: """
                     INSERT INTO snapshots
@@ -83,11 +59,9 @@ struct SQLiteReduction {
                     envelope.eventID, slug, key, p.snapshotID, p.parityHashSHA256, p.completenessStatus.rawValue,
                     envelope.timestamp, SnapshotClaim.expectedArtifacts(p.artifactCounts),
                 ])
-            change.newSnapshots.append(envelope.eventID)
-        case .artifactMissing, .parityDriftDetected:
+        default:
             break
         }
-        changes[slug] = change
     }
 
     mutating func finish(_ db: Database) throws {
@@ -120,7 +94,7 @@ struct SQLiteReduction {
     private static let claimColumns =
         "event_id, order_key, snapshot_id, parity_hash, completeness, snapshot_at, expected"
 
-    private mutating func reevaluate(_ db: Database, _ slug: String, _ change: FeatureChange) throws {
+    private mutating func reevaluate(_ db: Database, _ slug: String, _ change: FeatureBatchChange) throws {
         var affected: [String: SnapshotClaim] = [:]
         if let range = change.observationKeys {
             // Every held snapshot from the first whose window can hold the lowest new key, up to the first that
@@ -228,6 +202,6 @@ struct SQLiteReduction {
         try db.execute(
             sql: "DELETE FROM snapshots WHERE feature_slug = ? AND (order_key, event_id) <= (?, ?)",
             arguments: [slug, claim.orderKey, claim.eventID])
-        verifiedCache[slug] = Verified(orderKey: claim.orderKey, eventID: claim.eventID)
+        verifiedCache[slug] = VerifiedSnapshot(orderKey: claim.orderKey, eventID: claim.eventID)
     }
 }

@@ -10,19 +10,6 @@ import PostgresNIO
 /// is served (its entries replace the catalog; observations and snapshots up to it are dropped), the others keep
 /// their `received`/`missing` figures for the pending answer.
 struct PostgresReduction {
-    private struct FeatureChange {
-        var events = 0
-        var lastSort = ""
-        var lastTimestamp = ""
-        var observationKeys: ClosedRange<String>?
-        var newSnapshots: [String] = []
-    }
-
-    private struct Verified {
-        var orderKey: String
-        var eventID: String
-    }
-
     let connection: PostgresConnection
     let logger: Logger
 
@@ -30,44 +17,29 @@ struct PostgresReduction {
     func apply(_ accepted: [EventEnvelope]) async throws {
         guard !accepted.isEmpty else { return }
         let slugs = Array(Set(accepted.map(\.payload.featureSlug))).sorted()
-        var verified: [String: Verified] = [:]
+        var verified: [String: VerifiedSnapshot] = [:]
         for try await (slug, key, id) in try await connection.query(
             """
             SELECT feature_slug, snapshot_key, snapshot_event_id FROM features
             WHERE feature_slug = ANY(\(slugs)) AND snapshot_key IS NOT NULL AND snapshot_event_id IS NOT NULL
             """, logger: logger
         ).decode((String, String, String).self) {
-            verified[slug] = Verified(orderKey: key, eventID: id)
+            verified[slug] = VerifiedSnapshot(orderKey: key, eventID: id)
         }
 
-        var changes: [String: FeatureChange] = [:]
+        var changes: [String: FeatureBatchChange] = [:]
         var observations = ObservationColumns()
         var snapshots = SnapshotColumns()
         for envelope in accepted {
             let slug = envelope.payload.featureSlug
             let key = EventOrderKey.key(envelope.timestamp)
-            var change = changes[slug] ?? FeatureChange()
-            change.events += 1
-            let sort = key + "|" + envelope.timestamp
-            if sort > change.lastSort {
-                change.lastSort = sort
-                change.lastTimestamp = envelope.timestamp
-            }
-            let held = verified[slug]
-            switch envelope.payload {
-            case .artifactIndexed(let p):
-                if let held, key <= held.orderKey { break }
+            var change = changes[slug] ?? FeatureBatchChange()
+            switch (change.record(envelope, key: key, verified: verified[slug]), envelope.payload) {
+            case (.observation, .artifactIndexed(let p)):
                 observations.append(envelope.eventID, slug, key, p)
-                if let range = change.observationKeys {
-                    change.observationKeys = min(range.lowerBound, key)...max(range.upperBound, key)
-                } else {
-                    change.observationKeys = key...key
-                }
-            case .snapshotComputed(let p):
-                if let held, (key, envelope.eventID) <= (held.orderKey, held.eventID) { break }
+            case (.heldSnapshot, .snapshotComputed(let p)):
                 snapshots.append(envelope.eventID, slug, key, envelope.timestamp, p)
-                change.newSnapshots.append(envelope.eventID)
-            case .artifactMissing, .parityDriftDetected:
+            default:
                 break
             }
             changes[slug] = change
@@ -97,7 +69,7 @@ struct PostgresReduction {
         }
     }
 
-    private func reevaluate(_ slug: String, _ change: FeatureChange, _ verified: Verified?) async throws {
+    private func reevaluate(_ slug: String, _ change: FeatureBatchChange, _ verified: VerifiedSnapshot?) async throws {
         // Every held snapshot of the feature, oldest first (held snapshots are few: a feature's scans not yet
         // verified).
         var held: [SnapshotClaim] = []
@@ -154,7 +126,8 @@ struct PostgresReduction {
         for index in newestFirst {
             let claim = held[index]
             let from = start(index)
-            let window = observations.filter { o in o.orderKey <= claim.orderKey && from.map { o.orderKey > $0 } ?? true }
+            let window = observations.filter { o in o.orderKey <= claim.orderKey && from.map { o.orderKey > $0 } ?? true
+            }
             switch SnapshotVerification.verify(claim, window: window) {
             case .verified(let entries):
                 served = (claim, entries)
