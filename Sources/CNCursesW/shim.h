@@ -12,6 +12,7 @@
 
 #include <locale.h>
 #include <langinfo.h>
+#include <malloc.h>
 #include <string.h>
 #include <wchar.h>
 #include <curses.h>
@@ -25,6 +26,9 @@ static inline int ncs_terminal_can_address(void) {
     char *cup = tigetstr("cup");
     return cup != NULL && cup != (char *)-1;
 }
+
+/* glibc's mallopt(M_ARENA_MAX, n): <malloc.h> is not part of Swift's Glibc module. */
+static inline int ncs_limit_malloc_arenas(int n) { return mallopt(M_ARENA_MAX, n); }
 
 /* glibc declares wcwidth() only under _XOPEN_SOURCE; the Glibc module is built without it. */
 extern int wcwidth(wchar_t c);

@@ -53,6 +53,7 @@ struct DashboardCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        ProcessMemory.limitMallocArenas()
         do {
             let code = try await launch()
             if code != 0 { throw ExitCode(code) }
