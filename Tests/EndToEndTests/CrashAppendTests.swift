@@ -30,7 +30,7 @@ import Testing
         p.standardError = FileHandle.nullDevice
         try p.run()
         // Wait until the second scan is being appended, then kill after a delay.
-        let seen = await out.read(until: "appending 2 ")
+        _ = await out.read(until: "appending 2 ")
         try await Task.sleep(for: .milliseconds(delayMs))
         kill(p.processIdentifier, SIGKILL)
         await p.exited()
