@@ -1,21 +1,23 @@
 import Dispatch
 import Foundation
 
-/// Runs blocking work (waiting for a child process, `waitpid`, a sleep) on a Dispatch worker thread and awaits
-/// its result, so no thread of Swift's cooperative pool is held meanwhile.
+/// Runs blocking work (waiting for a child process, `waitpid`, a sleep) on a thread of its own and awaits its
+/// result, so no thread of Swift's cooperative pool is held meanwhile.
 ///
 /// `swift test` runs every suite in one process, and on a 2-core machine the pool has two threads: two tests
 /// parked in `waitUntilExit()` stall every other suite (an in-process receiver then misses its read deadline).
+/// Not Dispatch's global queue either: its width is the core count too, and in a full run it is busy with the
+/// scanner's parallel hashing and every other blocked wait (a poll queued behind them missed an 18-s window).
 public func blockingCall<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
+        Thread { continuation.resume(with: Result { try work() }) }.start()
     }
 }
 
 /// The non-throwing form of `blockingCall(_:)`.
 public func blockingCall<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
     await withCheckedContinuation { continuation in
-        DispatchQueue.global().async { continuation.resume(returning: work()) }
+        Thread { continuation.resume(returning: work()) }.start()
     }
 }
 
@@ -27,14 +29,14 @@ extension Process {
 }
 
 extension Pipe {
-    /// Every byte until all writers close the pipe, read on a Dispatch thread (see `blockingCall(_:)`): a test
+    /// Every byte until all writers close the pipe, read on a thread of its own (see `blockingCall(_:)`): a test
     /// waiting for a child's output holds no thread of the cooperative pool.
     public func readAll() async -> Data {
         let handle = fileHandleForReading
         return await blockingCall { handle.readDataToEndOfFile() }
     }
 
-    /// What the pipe gives until the text contains `marker` (or the pipe ends), read on a Dispatch thread.
+    /// What the pipe gives until the text contains `marker` (or the pipe ends), read on a thread of its own.
     public func read(until marker: String) async -> String {
         let handle = fileHandleForReading
         return await blockingCall {
