@@ -80,7 +80,9 @@ public final class PostgresReceiverStore: ReceiverStore {
         var configuration = PostgresConnection.Configuration(
             host: settings.host, port: settings.port, username: settings.username, password: settings.password,
             database: settings.database, tls: tls)
-        let (seconds, attoseconds) = settings.operationTimeout.components
+        // The start-up connect gets the open's budget, not one operation's: a loaded machine can take longer than
+        // a short operation timeout just to connect (seen: "Connect timeout (400 ms)" under a full test run).
+        let (seconds, attoseconds) = max(settings.operationTimeout, settings.openTimeout).components
         configuration.options.connectTimeout = .milliseconds(seconds * 1000 + attoseconds / 1_000_000_000_000_000)
         configuration.options.additionalStartupParameters = pooled.options.additionalStartupParameters
         let connection = try await PostgresConnection.connect(
