@@ -49,10 +49,7 @@ import Testing
         let dir = try BinaryRunner.tempDirectory("delivery-cli")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let state = dir + "/state"
-        let secret = "whsec_" + Data((0..<24).map { _ in UInt8.random(in: 0...255) }).base64EncodedString()
-        let secretFile = dir + "/secret"
-        try Data(secret.utf8).write(to: URL(fileURLWithPath: secretFile))
-        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: secretFile)
+        let (secretFile, secret) = try catalogueSecretFile(in: dir)
 
         // 2 synthetic scans of 99 artifacts + 1 snapshot each: 200 events, 2 of them snapshots.
         let append = try await BinaryRunner.run(

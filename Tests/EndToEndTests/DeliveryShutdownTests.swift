@@ -27,10 +27,7 @@ import Testing
     static func setUp(_ tag: String) async throws -> Setup {
         let dir = try BinaryRunner.tempDirectory(tag)
         let state = dir + "/state"
-        let secret = "whsec_" + Data((0..<24).map { _ in UInt8.random(in: 0...255) }).base64EncodedString()
-        let secretFile = dir + "/secret"
-        try Data(secret.utf8).write(to: URL(fileURLWithPath: secretFile))
-        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: secretFile)
+        let secretFile = try catalogueSecretFile(in: dir).path
         let append = try await BinaryRunner.run(
             ["stress-append", "--state-dir", state, "--count", "499", "--batches", "2"],
             executable: BinaryRunner.bench)
