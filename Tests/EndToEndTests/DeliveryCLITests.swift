@@ -7,34 +7,18 @@ import Testing
 @Suite(.serialized) struct DeliveryCLITests {
     /// A running `dossier receive` process.
     final class ReceiverProcess: Sendable {
-        let process = Process()
+        let process: Process
         let url: String
 
         /// Starts `dossier receive --port 0 args` and waits (off the cooperative pool) for its "listening on" line.
         static func start(_ args: [String]) async throws -> ReceiverProcess {
-            try await blockingCall { try ReceiverProcess(args) }
+            let (process, base, _) = try await blockingCall { try launchReceiver(args, keepErrors: false) }
+            return ReceiverProcess(process: process, url: base + "/webhook")
         }
 
-        private init(_ args: [String]) throws {
-            process.executableURL = URL(fileURLWithPath: BinaryRunner.binary)
-            process.arguments = ["receive", "--port", "0"] + args
-            let out = Pipe()
-            process.standardOutput = out
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            var text = ""
-            while !text.contains("\n") {
-                let chunk = out.fileHandleForReading.availableData
-                if chunk.isEmpty { break }
-                text += String(decoding: chunk, as: UTF8.self)
-            }
-            let first = text.split(separator: "\n").first.map(String.init) ?? ""
-            guard first.hasPrefix("listening on http://127.0.0.1:") else {
-                process.terminate()
-                throw CocoaError(
-                    .fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "receiver did not start: \(text)"])
-            }
-            url = String(first.dropFirst("listening on ".count)) + "/webhook"
+        private init(process: Process, url: String) {
+            self.process = process
+            self.url = url
         }
 
         /// SIGTERM, then wait: returns the exit status.

@@ -2,8 +2,8 @@ import DossierCore
 import Foundation
 import Logging
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 
 /// The team receiver (issue 13): several real `dossier receive` processes on one real PostgreSQL database,
 /// fed by real `dossier queue flush` senders. Needs `DOSSIER_TEST_POSTGRES_URL` (see `TeamPostgres`).
@@ -110,7 +110,8 @@ struct PostgresTeamReceiverTests {
         let dir = try BinaryRunner.tempDirectory("pg-team")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let secretFile = try LocalState.secretFile(in: dir)
-        let secret = try String(contentsOfFile: secretFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let secret = try String(contentsOfFile: secretFile, encoding: .utf8).trimmingCharacters(
+            in: .whitespacesAndNewlines)
         async let first = TeamReceiver.start(store: database, secretFile: secretFile)
         async let second = TeamReceiver.start(store: database, secretFile: secretFile)
         let receivers = try await [first, second]
@@ -137,7 +138,10 @@ struct PostgresTeamReceiverTests {
         let environment = ["DOSSIER_WEBHOOK_SECRET": secret]
         for copy in copies {
             let r = try await BinaryRunner.run(
-                ["queue", "flush", "--state-dir", copy, "--endpoint", sqlite.webhook, "--until-empty", "--window", "1"],
+                [
+                    "queue", "flush", "--state-dir", copy, "--endpoint", sqlite.webhook, "--until-empty", "--window",
+                    "1",
+                ],
                 environment: environment)
             #expect(r.exitCode == 0, "\(r.stdoutText)\(r.stderr)")
         }
@@ -245,14 +249,17 @@ struct PostgresRestartTests {
         }
         let url = try await server.start()
         let secretFile = try LocalState.secretFile(in: dir)
-        let secret = try String(contentsOfFile: secretFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let secret = try String(contentsOfFile: secretFile, encoding: .utf8).trimmingCharacters(
+            in: .whitespacesAndNewlines)
         let receivers = [
             try await TeamReceiver.start(store: url, secretFile: secretFile, extra: ["--pg-timeout-ms", "2000"]),
             try await TeamReceiver.start(store: url, secretFile: secretFile, extra: ["--pg-timeout-ms", "2000"]),
         ]
         let count = 3000
         let states = [dir + "/a", dir + "/b"]
-        for (n, state) in states.enumerated() { try await TeamEvents.fill(state: state, slug: "restart-\(n)", count: count) }
+        for (n, state) in states.enumerated() {
+            try await TeamEvents.fill(state: state, slug: "restart-\(n)", count: count)
+        }
         let environment = ["DOSSIER_WEBHOOK_SECRET": secret]
         let flushes = states.enumerated().map { n, state in
             Task {
@@ -310,7 +317,8 @@ enum TeamPostgres {
 
     static func serverURL() throws -> String {
         guard let url else {
-            throw Failure(description: "CI=true but DOSSIER_TEST_POSTGRES_URL is not set (scripts/postgres-test-server.sh)")
+            throw Failure(
+                description: "CI=true but DOSSIER_TEST_POSTGRES_URL is not set (scripts/postgres-test-server.sh)")
         }
         return url
     }
@@ -331,7 +339,8 @@ enum TeamPostgres {
 
     /// The first column of the first row `sql` gives on `url` (psql).
     static func value(_ url: String, _ sql: String) async throws -> String {
-        let result = try await TeamProcess.run("psql", [url, "-X", "-q", "-t", "-A", "-v", "ON_ERROR_STOP=1", "-c", sql])
+        let result = try await TeamProcess.run(
+            "psql", [url, "-X", "-q", "-t", "-A", "-v", "ON_ERROR_STOP=1", "-c", sql])
         guard result.status == 0 else { throw Failure(description: "psql \(sql): \(result.stderr)") }
         return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
@@ -412,33 +421,10 @@ final class TeamReceiver: Sendable {
 
     /// Starts `dossier receive --store <store>` and waits for its "listening on" line.
     static func start(store: String, secretFile: String, extra: [String] = []) async throws -> TeamReceiver {
-        try await blockingCall {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: BinaryRunner.binary)
-            var args = ["receive", "--port", "0", "--secret-file", secretFile, "--store", store]
-            if store.hasPrefix("postgres") { args += ["--pg-tls", "disable"] }
-            process.arguments = args + extra
-            let out = Pipe()
-            let err = Pipe()
-            process.standardOutput = out
-            process.standardError = err
-            process.standardInput = FileHandle.nullDevice
-            try process.run()
-            var text = ""
-            while !text.contains("\n") {
-                let chunk = out.fileHandleForReading.availableData
-                if chunk.isEmpty { break }
-                text += String(decoding: chunk, as: UTF8.self)
-            }
-            let first = text.split(separator: "\n").first.map(String.init) ?? ""
-            guard first.hasPrefix("listening on http://127.0.0.1:") else {
-                process.terminate()
-                process.waitUntilExit()
-                let reason = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                throw TeamPostgres.Failure(description: "receiver did not start: \(text)\(reason)")
-            }
-            return TeamReceiver(process: process, base: String(first.dropFirst("listening on ".count)), errors: err)
-        }
+        let tls = store.hasPrefix("postgres") ? ["--pg-tls", "disable"] : []
+        let args = ["--secret-file", secretFile, "--store", store] + tls + extra
+        let (process, base, errors) = try await blockingCall { try launchReceiver(args, keepErrors: true) }
+        return TeamReceiver(process: process, base: base, errors: errors ?? Pipe())
     }
 
     /// SIGTERM, then the exit status.
@@ -537,7 +523,8 @@ enum TeamEvents {
             var logger = Logger(label: "fixture")
             logger.logLevel = .critical
             let emitter = EventEmitter(clock: { Date() }, actor: "fixture", logger: logger)
-            let events = emitter.events(for: dossier, snapshot: SnapshotBuilder.snapshot(of: dossier), drift: nil).events
+            let events = emitter.events(for: dossier, snapshot: SnapshotBuilder.snapshot(of: dossier), drift: nil)
+                .events
             try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
             let queue = try EventQueue(path: state + "/queue.sqlite", capacity: 1_000_000)
             _ = try queue.append(events)
