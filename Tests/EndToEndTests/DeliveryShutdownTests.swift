@@ -164,7 +164,9 @@ import Testing
         let summary = try #require(try JSONSerialization.jsonObject(with: json.stdout) as? [String: Any])
         #expect(summary["leased_elsewhere"] as? Int == leased, "\(summary)")
         let until = try #require(summary["leased_until"] as? String)
-        let end = try #require(ISO8601DateFormatter().date(from: until))
+        let parser = ISO8601DateFormatter()
+        parser.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let end = try #require(parser.date(from: until), "\(until)")
         #expect(end > Date() && end < Date().addingTimeInterval(130), "the 120 s lease of the killed flush")
     }
 }

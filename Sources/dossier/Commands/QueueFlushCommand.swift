@@ -54,7 +54,7 @@ struct QueueFlushCommand: AsyncParsableCommand {
         var unreachable: Bool
         var unreachable_reason: String?
         var leased_elsewhere: Int
-        /// ISO 8601 UTC.
+        /// RFC 3339 UTC, milliseconds (as `queue status --json`).
         var leased_until: String?
 
         func encode(to encoder: any Encoder) throws {
@@ -161,11 +161,10 @@ struct QueueFlushCommand: AsyncParsableCommand {
         if summary.paused != nil || summary.unreachable { throw ExitCode(2) }
     }
 
-    /// `2026-12-01T17:52:10Z` (whole seconds, rounded up like the text summary's clock time).
+    /// The package's one RFC 3339 writer, as `queue status --json` times are: `2026-12-01T17:52:10.000Z` (whole
+    /// seconds, rounded up like the text summary's clock time).
     static func iso8601(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        return formatter.string(from: Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.up)))
+        EventTimestamp.string(from: Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.up)))
     }
 }
 
