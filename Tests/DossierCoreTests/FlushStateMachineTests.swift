@@ -8,12 +8,12 @@ import Testing
     let ok = DeliveryAnswer.http(status: 200, body: Data())
 
     func settings(
-        window: Int = 2, groupSize: Int = 5, untilEmpty: Bool = false, maxRetryWait: Double? = nil,
+        window: Int = 2, untilEmpty: Bool = false, maxRetryWait: Double? = nil,
         maxUnreachable: Int = 2
     ) -> FlushStateMachine.Settings {
         FlushStateMachine.Settings(
             window: window, claimLimit: 100, claimMaxBytes: 1 << 20, leaseSeconds: 120, requestTimeout: 30,
-            groupSize: groupSize, maxConsecutiveUnreachable: maxUnreachable, unreachablePause: 0.5,
+            maxConsecutiveUnreachable: maxUnreachable, unreachablePause: 0.5,
             untilEmpty: untilEmpty, maxRetryWait: maxRetryWait, batcher: Batcher(maxEvents: 2), endpoint: "http://x")
     }
 
@@ -64,27 +64,40 @@ import Testing
         let second = m.handle(.answered(token: 1, ok, startedAt: t0, at: at(0.01)))
         #expect(sends(second).map(\.ids) == [["e2", "e3"], ["e4", "e5"]], "the window opens to 2")
         #expect(claims(second) == 1, "nothing left unsent: claim ahead while requests are in flight")
-        #expect(commits(second).isEmpty, "fewer than groupSize answers and requests still in flight")
+        #expect(commits(second).map(\.attempts.count) == [1], "no commit running: the answer is committed at once")
         #expect(m.requestsInFlight == 2 && m.currentWindow == 2)
         #expect(m.summary.delivered == 2 && m.summary.attempts == 1)
     }
 
-    @Test func answersAreCommittedInGroupsOneCommitAtATime() {
-        var m = machine(settings(window: 4, groupSize: 2))
+    @Test func answersThatComeWhileACommitRunsGoTogetherInTheNext() {
+        var m = machine(settings(window: 4))
         _ = m.start(now: t0)
         _ = m.handle(.claimed(rows(10), at: t0))
-        _ = m.handle(.answered(token: 1, ok, startedAt: t0, at: at(0.01)))  // opens the window: tokens 2...5
-        let two = m.handle(.answered(token: 2, ok, startedAt: t0, at: at(0.02)))
-        let group = commits(two)
-        #expect(group.count == 1 && group[0].attempts.count == 2, "groupSize answers: one commit")
-        #expect(group[0].attempts.map(\.log.eventIDs) == [["e0", "e1"], ["e2", "e3"]])
-        #expect(group[0].attempts[0].outcomes == [.delivered("e0"), .delivered("e1")])
-        #expect(group[0].window == 4)
-        _ = m.handle(.answered(token: 3, ok, startedAt: t0, at: at(0.03)))
-        let waiting = m.handle(.answered(token: 4, ok, startedAt: t0, at: at(0.04)))
-        #expect(commits(waiting).isEmpty, "the previous commit is not durable yet")
-        let next = m.handle(.committed(at: at(0.05)))
-        #expect(commits(next).map(\.attempts.count) == [2], "what gathered meanwhile goes next")
+        // The probe's answer opens the window (tokens 2...5) and is committed at once: nothing else runs.
+        let first = commits(m.handle(.answered(token: 1, ok, startedAt: t0, at: at(0.01))))
+        #expect(first.count == 1 && first[0].attempts.map(\.log.eventIDs) == [["e0", "e1"]])
+        #expect(first[0].attempts[0].outcomes == [.delivered("e0"), .delivered("e1")])
+        #expect(first[0].window == 4)
+        for token in 2...4 {
+            let waiting = m.handle(.answered(token: token, ok, startedAt: t0, at: at(0.01 * Double(token))))
+            #expect(commits(waiting).isEmpty, "the previous commit is not durable yet")
+        }
+        let next = commits(m.handle(.committed(at: at(0.05))))
+        #expect(next.map(\.attempts.count) == [3], "what gathered meanwhile goes next, in one commit")
+        #expect(next.first?.attempts.map(\.log.eventIDs) == [["e2", "e3"], ["e4", "e5"], ["e6", "e7"]])
+    }
+
+    /// A slow endpoint with a window of 1: each answer is durable before the next request's answer comes (a
+    /// delivered batch never waits for later answers to show in `queue status` or the dashboard).
+    @Test func withAWindowOfOneEveryAnswerIsCommittedBeforeTheNextAnswer() {
+        var m = machine(settings(window: 1))
+        _ = m.start(now: t0)
+        _ = m.handle(.claimed(rows(6), at: t0))
+        for token in 1...3 {
+            let answered = m.handle(.answered(token: token, ok, startedAt: t0, at: at(Double(token))))
+            #expect(commits(answered).map(\.attempts.count) == [1], "answer \(token) committed at once")
+            _ = m.handle(.committed(at: at(Double(token) + 0.001)))
+        }
     }
 
     @Test func windowOfOneSendsStrictlyInQueueOrder() {
@@ -210,6 +223,7 @@ import Testing
         _ = m.start(now: t0)
         _ = m.handle(.claimed(rows(8), at: t0))
         _ = m.handle(.answered(token: 1, ok, startedAt: t0, at: at(0.01)))  // tokens 2 and 3 go out
+        _ = m.handle(.committed(at: at(0.015)))
         let paused = m.handle(.answered(token: 2, .http(status: 401, body: Data()), startedAt: t0, at: at(0.02)))
         #expect(sends(paused).isEmpty && claims(paused) == 0)
         let commit = commits(paused)
@@ -259,6 +273,7 @@ import Testing
         _ = m.start(now: t0)
         _ = m.handle(.claimed(rows(8), at: t0))
         _ = m.handle(.answered(token: 1, ok, startedAt: t0, at: at(0.01)))  // tokens 2 and 3 in flight
+        _ = m.handle(.committed(at: at(0.015)))
         #expect(m.heldEventIDs == ["e6", "e7", "e2", "e3", "e4", "e5"])
         let down = m.handle(.shutdown(at: at(0.02)))
         #expect(sends(down).isEmpty && claims(down) == 0)

@@ -67,7 +67,8 @@ import Testing
         #expect(
             QueueViewMapping.endpointState(
                 endpoint: "http://x", recorded: rec("failing", "HTTP 500: oops"), flushing: false, pending: 3,
-                nextAttempt: next).label == "retrying (HTTP 500), next attempt \(Format.clock(next)) → http://x")
+                nextAttempt: next
+            ).label == "retrying (HTTP 500), next attempt \(Format.clock(next)) → http://x")
         #expect(
             EndpointState.paused(endpoint: "http://x", reason: "HTTP 401: refused our signature; check the secret")
                 .label == "paused: 401 check the secret → http://x")
@@ -81,7 +82,8 @@ import Testing
             endpoint: "http://x", recorded: rec("unreachable", "connection refused"), flushing: false, pending: 3,
             attempts: [refused(3, -1, nil), refused(2, -30, nil), refused(1, -60, 200)])
         #expect(
-            down.label == "unreachable since \(Format.clock(now.addingTimeInterval(-30))) (connection refused) → http://x")
+            down.label
+                == "unreachable since \(Format.clock(now.addingTimeInterval(-30))) (connection refused) → http://x")
     }
 
     @Test func summaryCountsAndAges() {
@@ -92,5 +94,19 @@ import Testing
         #expect(s.pending == 2 && s.inFlight == 1 && s.delivered == 7 && s.dead == 3 && s.total == 13)
         #expect(s.oldestPendingAt == now.addingTimeInterval(-90))
         #expect(s.refused == 4 && s.capacity == 100)
+    }
+
+    /// While the dashboard backs off an unreachable endpoint, the queue pane's next try is the back-off's end.
+    @Test func aBackOffPostponesTheNextTryShown() {
+        let status = QueueStatus(
+            counts: [.pending: 2], oldestPendingAge: 90, nextAttemptAt: now, capacity: 100, refusedCount: 0,
+            endpoints: [])
+        let later = now.addingTimeInterval(32)
+        #expect(QueueViewMapping.summary(status, attempts: [], statusTime: now, now: now).nextRetryAt == now)
+        let backingOff = QueueViewMapping.summary(status, attempts: [], statusTime: now, now: now, notBefore: later)
+        #expect(backingOff.nextRetryAt == later)
+        let earlier = now.addingTimeInterval(-5)
+        let over = QueueViewMapping.summary(status, attempts: [], statusTime: now, now: now, notBefore: earlier)
+        #expect(over.nextRetryAt == now, "a back-off already over changes nothing")
     }
 }

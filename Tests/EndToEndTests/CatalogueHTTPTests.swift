@@ -48,7 +48,7 @@ import Testing
             name: "body slower than the timeout", path: "slow", exit: 2, expect: ["no answer within 2 s"],
             finalState: "pending", endpointState: "unreachable"),
         Case(
-            name: "connection closed without an answer", path: "close", exit: 2, expect: ["unreachable", "Closed"],
+            name: "connection closed without an answer", path: "close", exit: 2, expect: ["unreachable", "closed the connection before answering"],
             finalState: "pending"),
         Case(
             name: "body shorter than Content-Length", path: "short", exit: 2, expect: ["unreachable", "stream ended"],

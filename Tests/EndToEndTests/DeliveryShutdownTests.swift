@@ -21,9 +21,12 @@ import Testing
         let receiver: DeliveryCLITests.ReceiverProcess
     }
 
-    /// A queue of `total` events and a receiver that answers every webhook 2 s late: a flush of window 1 is
-    /// mid-course (some delivered, the rest in flight) for 18 s, long enough for a poll to see it while the whole
-    /// suite loads 2 cores (at 1 s late, a full run under load once saw the flush finish between two polls).
+    /// Webhooks the held receiver answers before it holds every later one: 2 batches of 100 delivered.
+    static let answered = 2
+
+    /// A queue of `total` events and a receiver that answers `answered` webhooks and then holds every later one
+    /// unanswered: a flush of window 1 stays mid-course (200 delivered, the rest in flight) until it is stopped,
+    /// however slowly a loaded machine polls it (a receiver that was merely slow once let a flush finish unseen).
     static func setUp(_ tag: String) async throws -> Setup {
         let dir = try BinaryRunner.tempDirectory(tag)
         let state = dir + "/state"
@@ -32,11 +35,23 @@ import Testing
             ["stress-append", "--state-dir", state, "--count", "499", "--batches", "2"],
             executable: BinaryRunner.bench)
         #expect(append.exitCode == 0, "\(append.stderr)")
-        // Its first line comes within milliseconds (as in DeliveryCLITests).
-        let receiver = try await DeliveryCLITests.ReceiverProcess.start([
-            "--secret-file", secretFile, "--store", dir + "/receiver.sqlite", "--latency-ms", "2000",
-        ])
+        let receiver = try await startReceiver(dir, secretFile, ["--hold-after", String(answered)])
         return Setup(dir: dir, state: state, secretFile: secretFile, receiver: receiver)
+    }
+
+    /// A receiver on the test's store. Its first line comes within milliseconds (as in DeliveryCLITests).
+    static func startReceiver(
+        _ dir: String, _ secretFile: String, _ extra: [String] = []
+    ) async throws -> DeliveryCLITests.ReceiverProcess {
+        try await DeliveryCLITests.ReceiverProcess.start(
+            ["--secret-file", secretFile, "--store", dir + "/receiver.sqlite"] + extra)
+    }
+
+    /// Stops a receiver that may hold a request: SIGKILL (a held request would keep a graceful stop waiting).
+    static func kill9(_ receiver: DeliveryCLITests.ReceiverProcess) async {
+        guard receiver.process.isRunning else { return }
+        kill(receiver.process.processIdentifier, SIGKILL)
+        await receiver.process.exited()
     }
 
     /// `queue status --json` counts.
@@ -47,13 +62,16 @@ import Testing
         return object?["counts"] as? [String: Int] ?? [:]
     }
 
-    /// Starts a flush in the background (window 1: one slow request after another).
+    /// The flush's lease: longer than its request timeout (a request starts only if it ends before the lease).
+    static let leaseSeconds = 900
+
+    /// Starts a flush in the background (window 1: one request after another; a held one waits up to 600 s).
     static func startFlush(_ s: Setup, _ dir: String) throws -> (Process, String) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: BinaryRunner.binary)
         p.arguments = [
             "queue", "flush", "--state-dir", s.state, "--endpoint", s.receiver.url, "--secret-file", s.secretFile,
-            "--window", "1",
+            "--window", "1", "--request-timeout", "600", "--lease-seconds", String(Self.leaseSeconds),
         ]
         let errPath = dir + "/flush.err"
         _ = FileManager.default.createFile(atPath: errPath, contents: nil)
@@ -67,9 +85,10 @@ import Testing
     /// Polls until some events are delivered and the rest are still in flight (a flush in mid-course). Reads
     /// the queue file directly (read-only, WAL): a `queue status` process per poll can take seconds to start
     /// while the whole suite runs on 2 cores, longer than the flush lasts.
-    static func waitMidFlush(_ state: String) async throws -> Bool {
-        let deadline = Date().addingTimeInterval(60)
+    static func waitMidFlush(_ state: String) async throws -> (reached: Bool, seen: [[String: Int]]) {
+        let deadline = Date().addingTimeInterval(120)
         let path = state + "/queue.sqlite"
+        var seen: [[String: Int]] = []
         while Date() < deadline {
             let counts = try await blockingCall { () throws -> [String: Int] in
                 var configuration = Configuration()
@@ -81,10 +100,17 @@ import Testing
                     return Dictionary(uniqueKeysWithValues: rows.map { ($0[0] as String, $0[1] as Int) })
                 }
             }
-            if (counts["delivered"] ?? 0) >= 100, (counts["in_flight"] ?? 0) > 0 { return true }
+            if seen.last != counts { seen.append(counts) }
+            if counts["delivered"] == answered * 100, (counts["in_flight"] ?? 0) > 0 { return (true, seen) }
             try await Task.sleep(for: .milliseconds(50))
         }
-        return false
+        return (false, seen)
+    }
+
+    /// What a failed wait prints: every distinct count the polls saw, and the flush's stderr.
+    static func story(_ seen: [[String: Int]], _ errPath: String) -> String {
+        let stderr = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
+        return "counts seen: \(seen); flush stderr: \(stderr)"
     }
 
     /// The receiver's stored events, each stored once however often it arrived (read after it stopped).
@@ -101,15 +127,14 @@ import Testing
     @Test(arguments: [SIGTERM, SIGINT])
     func aSignalMidFlushReleasesTheClaimAndTheNextFlushDeliversTheRestOnce(_ number: Int32) async throws {
         let s = try await Self.setUp("flush-signal")
-        defer {
-            if s.receiver.process.isRunning { _ = s.receiver.stop() }
-            try? FileManager.default.removeItem(atPath: s.dir)
-        }
+        defer { try? FileManager.default.removeItem(atPath: s.dir) }
         let (flush, errPath) = try Self.startFlush(s, s.dir)
         let mid = try await Self.waitMidFlush(s.state)
-        #expect(mid, "the flush never reached mid-course")
+        #expect(mid.reached, "the flush never reached mid-course; \(Self.story(mid.seen, errPath))")
+        // The flush is waiting for a held answer: the signal must not wait for it.
         kill(flush.processIdentifier, number)
         await flush.exited()
+        await Self.kill9(s.receiver)
         let stderr = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
         #expect(flush.terminationReason == .exit && flush.terminationStatus == 128 + number, "\(stderr)")
         let name = number == SIGTERM ? "SIGTERM" : "SIGINT"
@@ -117,14 +142,15 @@ import Testing
         #expect(stderr.contains("released (pending again, nothing left in flight)"), "\(stderr)")
 
         let after = try await Self.counts(s.state)
-        #expect(after["in_flight"] == 0, "\(after)")
-        let deliveredFirst = after["delivered"] ?? 0
-        #expect(deliveredFirst >= 100 && deliveredFirst < Self.total)
-        #expect((after["pending"] ?? 0) == Self.total - deliveredFirst)
+        let deliveredFirst = Self.answered * 100
+        #expect(after["in_flight"] == 0 && after["delivered"] == deliveredFirst, "\(after)")
+        #expect(after["pending"] == Self.total - deliveredFirst, "\(after)")
 
-        // The next flush finds every remaining event at once (no lease to wait for) and delivers each once.
+        // The next flush, to a receiver on the same store that answers everything, finds every remaining event
+        // at once (no lease to wait for) and delivers each once.
+        let receiver = try await Self.startReceiver(s.dir, s.secretFile)
         let second = try await BinaryRunner.run([
-            "queue", "flush", "--state-dir", s.state, "--endpoint", s.receiver.url, "--secret-file", s.secretFile,
+            "queue", "flush", "--state-dir", s.state, "--endpoint", receiver.url, "--secret-file", s.secretFile,
             "--window", "4", "--json",
         ])
         #expect(second.exitCode == 0, "\(second.stderr)")
@@ -133,25 +159,24 @@ import Testing
         #expect(summary["dead"] as? Int == 0 && summary["retried"] as? Int == 0)
         let final = try await Self.counts(s.state)
         #expect(final["delivered"] == Self.total && final["in_flight"] == 0 && final["pending"] == 0, "\(final)")
-        #expect(s.receiver.stop() == 0)
+        #expect(receiver.stop() == 0)
         #expect(try await Self.receiverEvents(s.dir) == Self.total, "every event stored")
     }
 
     @Test func aFlushThatFindsOnlyLeasedEventsNamesThem() async throws {
         let s = try await Self.setUp("flush-leased")
-        defer {
-            if s.receiver.process.isRunning { _ = s.receiver.stop() }
-            try? FileManager.default.removeItem(atPath: s.dir)
-        }
+        defer { try? FileManager.default.removeItem(atPath: s.dir) }
         // A flush killed outright (no chance to give its claim back) leaves events leased for its lease time.
-        let (flush, _) = try Self.startFlush(s, s.dir)
+        let (flush, errPath) = try Self.startFlush(s, s.dir)
         let mid = try await Self.waitMidFlush(s.state)
-        #expect(mid, "the flush never reached mid-course")
+        #expect(mid.reached, "the flush never reached mid-course; \(Self.story(mid.seen, errPath))")
         kill(flush.processIdentifier, SIGKILL)
         await flush.exited()
+        await Self.kill9(s.receiver)
         let leased = try await Self.counts(s.state)["in_flight"] ?? 0
-        #expect(leased > 0)
+        #expect(leased == Self.total - Self.answered * 100)
 
+        // Nothing is sent, so no receiver needs to listen.
         let args = [
             "queue", "flush", "--state-dir", s.state, "--endpoint", s.receiver.url, "--secret-file", s.secretFile,
         ]
@@ -167,6 +192,7 @@ import Testing
         let parser = ISO8601DateFormatter()
         parser.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         let end = try #require(parser.date(from: until), "\(until)")
-        #expect(end > Date() && end < Date().addingTimeInterval(130), "the 120 s lease of the killed flush")
+        let lease = Double(Self.leaseSeconds)
+        #expect(end > Date() && end < Date().addingTimeInterval(lease + 10), "the lease of the killed flush")
     }
 }

@@ -62,7 +62,7 @@ public struct DeliveryConfiguration: Sendable {
         let perClaim = max(1, batchesPerClaim)
         return FlushStateMachine.Settings(
             window: window, claimLimit: max(1, maxEvents) * perClaim, claimMaxBytes: max(1, maxBytes) * perClaim,
-            leaseSeconds: leaseSeconds, requestTimeout: requestTimeout, groupSize: max(1, perClaim / 2),
+            leaseSeconds: leaseSeconds, requestTimeout: requestTimeout,
             maxConsecutiveUnreachable: maxConsecutiveUnreachable, unreachablePause: unreachablePause,
             untilEmpty: untilEmpty, maxRetryWait: maxRetryWait,
             batcher: Batcher(maxEvents: maxEvents, maxBytes: maxBytes),

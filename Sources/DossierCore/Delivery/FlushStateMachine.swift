@@ -13,8 +13,10 @@ import Foundation
 ///   the window opens once the endpoint answers, so a dead endpoint costs one request per round.
 /// - A request starts only if it ends (its timeout) before its claim's lease does ("lease budget"): when the
 ///   budget is too low, every unsent batch of that claim is released and fresh events are claimed.
-/// - Answered attempts are committed in groups (`groupSize`, or earlier when nothing else is in flight);
-///   claims given back ride in the same commit, which is then started at once. One commit runs at a time.
+/// - An answered attempt is committed at once when no commit is running; answers that come in while one runs
+///   gather into the next (group commit without a delay: a slow endpoint's answers are durable and visible at
+///   once, a fast one's are grouped by the commit's own time). Claims given back ride in the same commit. One
+///   commit runs at a time.
 /// - A shutdown sends nothing more and releases what is unsent; a request that ends without an HTTP answer after
 ///   it (cancelled, reset, timed out) was abandoned: its events are released, not retried, and no attempt is
 ///   logged. Answers that do come in are committed as usual, then the flush stops.
@@ -33,8 +35,6 @@ public struct FlushStateMachine: Sendable {
         public var claimMaxBytes: Int
         public var leaseSeconds: Double
         public var requestTimeout: Double
-        /// Answered attempts gathered before a commit is started while requests are still in flight.
-        public var groupSize: Int
         public var maxConsecutiveUnreachable: Int
         public var unreachablePause: Double
         public var untilEmpty: Bool
@@ -46,7 +46,7 @@ public struct FlushStateMachine: Sendable {
 
         public init(
             window: Int = 4, claimLimit: Int = 1000, claimMaxBytes: Int = 2_621_440, leaseSeconds: Double = 120,
-            requestTimeout: Double = 30, groupSize: Int = 5, maxConsecutiveUnreachable: Int = 3,
+            requestTimeout: Double = 30, maxConsecutiveUnreachable: Int = 3,
             unreachablePause: Double = 0.5, untilEmpty: Bool = false, maxRetryWait: Double? = nil,
             batcher: Batcher = Batcher(), schedule: RetrySchedule = .standard, endpoint: String
         ) {
@@ -55,7 +55,6 @@ public struct FlushStateMachine: Sendable {
             self.claimMaxBytes = max(1, claimMaxBytes)
             self.leaseSeconds = leaseSeconds
             self.requestTimeout = requestTimeout
-            self.groupSize = max(1, groupSize)
             self.maxConsecutiveUnreachable = max(1, maxConsecutiveUnreachable)
             self.unreachablePause = unreachablePause
             self.untilEmpty = untilEmpty
@@ -332,10 +331,7 @@ public struct FlushStateMachine: Sendable {
                 actions.append(claim())
             }
         }
-        if !commitOutstanding, !buffer.isEmpty,
-            buffer.attempts.count >= settings.groupSize || !buffer.releases.isEmpty || inFlight.isEmpty
-                || phase != .running
-        {
+        if !commitOutstanding, !buffer.isEmpty {
             commitOutstanding = true
             actions.append(.commit(buffer))
             buffer = DeliveryCommit(releasedAt: now, window: settings.window)

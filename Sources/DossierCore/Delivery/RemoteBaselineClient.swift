@@ -63,7 +63,7 @@ public struct RemoteBaselineClient: Sendable {
             let body = try await response.body.collect(upTo: 64 << 20)
             result = .success((Int(response.status.code), Data(body.readableBytesView)))
         } catch {
-            result = .failure(.unreachable(url: shown, reason: "\(error)"))
+            result = .failure(.unreachable(url: shown, reason: ConnectionFailureText.phrase(error)))
         }
         try? await client.shutdown()
         let (status, body) = try result.get()

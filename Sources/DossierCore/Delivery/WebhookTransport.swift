@@ -52,10 +52,10 @@ public final class HTTPWebhookTransport: WebhookTransport {
             case .connectTimeout:
                 return .timeout("connect timed out")
             default:
-                return .connectionFailed("connection failed: \(error)")
+                return .connectionFailed(ConnectionFailureText.phrase(error))
             }
         } catch {
-            return .connectionFailed("connection failed: \(error)")
+            return .connectionFailed(ConnectionFailureText.phrase(error))
         }
     }
 

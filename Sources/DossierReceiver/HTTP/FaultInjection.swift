@@ -23,6 +23,9 @@ public struct FaultConfiguration: Sendable, Equatable {
     public var dropConnectionRate: Double = 0
     /// Seed of the fault generator (same seed, same sequence of faults).
     public var seed: UInt64 = 1
+    /// When set, requests after the first `holdAfter` are held unanswered (never stored) until the client gives
+    /// up: a flush caught mid-course stays there however slowly a loaded machine polls it.
+    public var holdAfter: Int?
 
     public init(
         failRate: Double = 0, statusSequence: [Int] = [], retryAfter: Int? = nil, latencyMs: Int = 0,
@@ -43,6 +46,8 @@ public enum FaultAction: Sendable, Equatable {
     case proceed
     case dropConnection
     case answer(status: Int, retryAfter: Int?)
+    /// Keep the request unanswered (`holdAfter`).
+    case hold
 }
 
 /// Decides the fault for each request, from a seeded generator (SplitMix64). Pure given its state;
@@ -81,6 +86,7 @@ public final class FaultInjector: Sendable {
         return state.withLock { s in
             let index = s.served
             s.served += 1
+            if let holdAfter = c.holdAfter, index >= holdAfter { return .hold }
             if index < c.statusSequence.count {
                 let status = c.statusSequence[index]
                 return .answer(status: status, retryAfter: (status == 429 || status == 503) ? c.retryAfter : nil)

@@ -113,7 +113,9 @@ public final class WebhookReceiver: Sendable {
             let raw = try context.parameters.require("slug")
             guard let slug = Self.decodePathSegment(raw) else {
                 return Self.error(
-                    400, "feature slug '\(TerminalText.escape(raw, limit: 200))' in the path is not valid percent-encoded UTF-8")
+                    400,
+                    "feature slug '\(TerminalText.escape(raw, limit: 200))' in the path is not valid percent-encoded UTF-8"
+                )
             }
             let answer = try await self.store.baseline(featureSlug: slug, source: "receiver")
             let (status, body) = try BaselineResponse.encode(answer, featureSlug: slug)
@@ -169,6 +171,10 @@ public final class WebhookReceiver: Sendable {
             try await Task.sleep(for: .milliseconds(configuration.faults.latencyMs))
         }
         switch action {
+        case .hold:
+            // Until the client closes the connection or the receiver stops; the batch is never stored.
+            try await Task.sleep(for: .seconds(86_400))
+            return Self.error(503, "held (injected)")
         case .dropConnection:
             await context.closeConnection()
             return Self.error(500, "connection dropped (injected)")

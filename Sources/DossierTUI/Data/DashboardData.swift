@@ -222,11 +222,11 @@ public enum EndpointState: Sendable, Equatable {
     case retrying(endpoint: String, reason: String, next: Date?)
     /// Delivery paused by an answer that needs a human (401/403/404/410, redirect, unexpected status).
     case paused(endpoint: String, reason: String)
-    /// No answer (connection refused, timeout) since `since`; events wait.
-    case offline(endpoint: String, reason: String, since: Date?)
+    /// No answer (connection refused, timeout) since `since`; events wait; the dashboard tries again at `next`.
+    case offline(endpoint: String, reason: String, since: Date?, next: Date? = nil)
 
     /// Text label (never color alone): `retrying (HTTP 500), next attempt 14:03:12 → …`,
-    /// `paused: 401 check the secret → …`, `unreachable since 14:01:07 (connection refused) → …`.
+    /// `paused: 401 check the secret → …`, `unreachable since 14:01:07 (connection refused), next try 14:02:11 → …`.
     public var label: String { summary + (endpoint.map { " → " + $0 } ?? "") }
 
     /// What happens, without the endpoint: `retrying (HTTP 500), next attempt 14:03:12`.
@@ -238,8 +238,9 @@ public enum EndpointState: Sendable, Equatable {
         case .retrying(_, let reason, let next):
             "retrying (\(Self.shortReason(reason)))" + (next.map { ", next attempt " + Format.clock($0) } ?? "")
         case .paused(_, let reason): "paused: \(Self.pauseHint(reason))"
-        case .offline(_, let reason, let since):
+        case .offline(_, let reason, let since, let next):
             "unreachable" + (since.map { " since " + Format.clock($0) } ?? "") + " (\(reason))"
+                + (next.map { ", next try " + Format.clock($0) } ?? "")
         }
     }
 
@@ -247,7 +248,7 @@ public enum EndpointState: Sendable, Equatable {
     public var endpoint: String? {
         switch self {
         case .unconfigured: nil
-        case .idle(let e), .delivering(let e), .retrying(let e, _, _), .paused(let e, _), .offline(let e, _, _): e
+        case .idle(let e), .delivering(let e), .retrying(let e, _, _), .paused(let e, _), .offline(let e, _, _, _): e
         }
     }
 

@@ -63,7 +63,8 @@ public final class EngineDataSource: DashboardDataSource {
         var flushing = false
         var rescanWanted = false
         var lastRescan = Date.distantPast
-        var lastAutoFlush = Date.distantPast
+        /// When automatic flushes are due (nil: auto-flush off); it backs off while flushes give up on the endpoint.
+        var autoFlush: AutoFlushSchedule?
         var stopped = false
         /// What the paged panes ask for, and whether a page read is scheduled / wanted again.
         var requests: [Pane: PageRequest] = [:]
@@ -87,7 +88,9 @@ public final class EngineDataSource: DashboardDataSource {
         self.configuration = configuration
         var data = DashboardData(source: configuration.sourceLabel)
         if let delivery = engine.options.delivery { data.endpoint = .idle(endpoint: delivery.displayEndpoint) }
-        shared = Mutex(Shared(data: data))
+        var shared = Shared(data: data)
+        shared.autoFlush = configuration.autoFlushInterval.map { AutoFlushSchedule(interval: $0) }
+        self.shared = Mutex(shared)
     }
 
     private var endpointLabel: String? { engine.options.delivery?.displayEndpoint }
@@ -170,7 +173,8 @@ public final class EngineDataSource: DashboardDataSource {
                     from: EngineScanOutcome(pipeline: pipeline, events: [], rejected: [], appended: nil),
                     acceptedAt: EventTimestamp.string(from: Date()))
                 publish(
-                    message: "baseline: accepted the current state of \(saved.count) feature\(saved.count == 1 ? "" : "s")",
+                    message:
+                        "baseline: accepted the current state of \(saved.count) feature\(saved.count == 1 ? "" : "s")",
                     isError: false)
             } catch {
                 publish(message: "baseline failed: \(error)", isError: true)
@@ -241,7 +245,8 @@ public final class EngineDataSource: DashboardDataSource {
             case .at(let key, _): .key(key)
             }
         let page = try queue.listingPage(
-            scope, anchor: anchor, before: margin, after: request.anchor == .tail ? request.visible : request.visible + margin)
+            scope, anchor: anchor, before: margin,
+            after: request.anchor == .tail ? request.visible : request.visible + margin)
         let total =
             request.filter.isEmpty
             ? page.count : try queue.listingCount(PagedList.scope(pane, filter: "", feature: request.feature))
@@ -259,7 +264,8 @@ public final class EngineDataSource: DashboardDataSource {
             for (id, p, _) in rows { s.parsed[id] = p }
         }
         return EventWindow(
-            request: request, rows: rows.map(\.2), offset: page.offset, anchorIndex: page.anchorIndex, count: page.count,
+            request: request, rows: rows.map(\.2), offset: page.offset, anchorIndex: page.anchorIndex,
+            count: page.count,
             total: total)
     }
 
@@ -287,7 +293,8 @@ public final class EngineDataSource: DashboardDataSource {
             shared.withLock { s in
                 if let status = s.status {
                     let summary = QueueViewMapping.summary(
-                        status, attempts: s.attempts, statusTime: s.statusTime, now: now)
+                        status, attempts: s.attempts, statusTime: s.statusTime, now: now,
+                        notBefore: s.autoFlush?.backOffUntil)
                     if summary != s.data.queue { s.data.queue = summary }  // unchanged: no new revision, no redraw work
                 }
             }
@@ -304,10 +311,12 @@ public final class EngineDataSource: DashboardDataSource {
                 s.statusTime = now
                 s.attempts = attempts
                 s.data.deliveries = attempts.map(QueueViewMapping.attemptRow)
-                s.data.queue = QueueViewMapping.summary(status, attempts: attempts, statusTime: now, now: now)
+                s.data.queue = QueueViewMapping.summary(
+                    status, attempts: attempts, statusTime: now, now: now, notBefore: s.autoFlush?.backOffUntil)
                 s.data.endpoint = QueueViewMapping.endpointState(
                     endpoint: endpointLabel, recorded: status.endpoints, flushing: s.flushing,
-                    pending: status.counts[.pending] ?? 0, nextAttempt: status.nextAttemptAt, attempts: attempts)
+                    pending: status.counts[.pending] ?? 0, nextAttempt: status.nextAttemptAt, attempts: attempts,
+                    nextTry: s.autoFlush?.backOffUntil)
             }
         } catch {
             publish(message: "queue: \(error)", isError: true)
@@ -325,7 +334,9 @@ public final class EngineDataSource: DashboardDataSource {
         let target = engine.options.scanPath
         let root = RepositoryLocator.root(for: target)
         let specs = (root as NSString).appendingPathComponent("kitty-specs")
-        let whole = RepositoryLocator.canonical(target) == RepositoryLocator.canonical(root) || RepositoryLocator.canonical(target) == RepositoryLocator.canonical(specs)
+        let whole =
+            RepositoryLocator.canonical(target) == RepositoryLocator.canonical(root)
+            || RepositoryLocator.canonical(target) == RepositoryLocator.canonical(specs)
         return (specs, whole)
     }
 
@@ -360,12 +371,14 @@ public final class EngineDataSource: DashboardDataSource {
             if gone.contains(slug) { return nil }
             guard let o = bySlug[slug] else { return f }
             return FeatureSummary(
-                snapshot: o.snapshot, artifacts: o.dossier.artifacts, anomalies: o.dossier.anomalies, baseline: o.baseline)
+                snapshot: o.snapshot, artifacts: o.dossier.artifacts, anomalies: o.dossier.anomalies,
+                baseline: o.baseline)
         }
         let touched = gone.union(bySlug.keys)
         var reports = drift.filter { !touched.contains($0.featureSlug) }
         reports += scanned.compactMap(\.drift).filter(\.hasDrift)
-        let order = Dictionary(features.enumerated().map { ($1.snapshot.featureSlug, $0) }, uniquingKeysWith: { a, _ in a })
+        let order = Dictionary(
+            features.enumerated().map { ($1.snapshot.featureSlug, $0) }, uniquingKeysWith: { a, _ in a })
         reports.sort { (order[$0.featureSlug] ?? .max) < (order[$1.featureSlug] ?? .max) }
         return (features, reports)
     }
@@ -396,13 +409,15 @@ public final class EngineDataSource: DashboardDataSource {
             for slug in slugs.sorted() {
                 let path = (specs as NSString).appendingPathComponent(slug)
                 var isDirectory: ObjCBool = false
-                guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+                guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue
+                else {
                     gone.insert(slug)
                     continue
                 }
                 do {
                     let pipeline = try ScanPipeline.run(
-                        ScanRequest(path: path, missionOverride: options.missionOverride, stepOverride: options.stepOverride),
+                        ScanRequest(
+                            path: path, missionOverride: options.missionOverride, stepOverride: options.stepOverride),
                         explicitStateDirectory: engine.stateDirectory, environment: options.environment)
                     outcomes += pipeline.features
                 } catch {
@@ -570,7 +585,7 @@ public final class EngineDataSource: DashboardDataSource {
         let started = shared.withLock { s -> Bool in
             guard !s.flushing, !s.stopped else { return false }
             s.flushing = true
-            s.lastAutoFlush = Date()
+            s.autoFlush?.started(at: Date())
             s.data.endpoint = .delivering(endpoint: endpoint)
             s.data.activity = Activity(title: "delivering")
             return true
@@ -581,6 +596,7 @@ public final class EngineDataSource: DashboardDataSource {
         }
         Task.detached { [self] in
             let message: Message?
+            let gaveUp: Bool
             do {
                 let summary = try await engine.flush { progress in
                     self.shared.withLock {
@@ -588,11 +604,14 @@ public final class EngineDataSource: DashboardDataSource {
                     }
                 }
                 message = manual || summary.attempts > 0 ? Message(text: "flush: \(summary)", at: Date()) : nil
+                gaveUp = summary.unreachable || summary.paused != nil
             } catch {
                 message = Message(text: "flush failed: \(error)", isError: true, at: Date())
+                gaveUp = true
             }
             shared.withLock { s in
                 s.flushing = false
+                s.autoFlush?.ended(gaveUp: gaveUp, at: Date())
                 s.data.activity = nil
                 if let message { s.data.message = message }
                 s.lastVersion = nil  // re-read: counts and the endpoint state changed
@@ -602,16 +621,18 @@ public final class EngineDataSource: DashboardDataSource {
     }
 
     private func maybeAutoFlush() {
-        guard let interval = configuration.autoFlushInterval else { return }
         let due = shared.withLock { s in
-            !s.flushing && Date().timeIntervalSince(s.lastAutoFlush) >= interval
+            !s.flushing && (s.autoFlush?.isDue(at: Date()) ?? false)
                 && (s.status.map { ($0.counts[.pending] ?? 0) > 0 } ?? false)
                 && (s.status?.nextAttemptAt.map { $0 <= Date() } ?? false)
         }
         if due { runFlush(manual: false) }
     }
 
-    private enum Rescan { case none, all, features(Set<String>) }
+    private enum Rescan {
+        case none, all
+        case features(Set<String>)
+    }
 
     /// Starts the rescan that is due: after the watcher's events went quiet for `debounce` seconds (only the changed
     /// features, or all after an overflow or a change directly under kitty-specs/), after another process changed the

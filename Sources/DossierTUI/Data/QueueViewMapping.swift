@@ -37,14 +37,16 @@ public enum QueueViewMapping {
     }
 
     /// The queue summary: `s` was read at `statusTime` (its ages are relative to that), the
-    /// throughput window ends at `now`.
-    public static func summary(_ s: QueueStatus, attempts: [DeliveryAttemptRecord], statusTime: Date, now: Date)
-        -> QueueSummary
-    {
-        QueueSummary(
+    /// throughput window ends at `now`. `notBefore`: no delivery is tried before then (the dashboard backs off
+    /// an unreachable endpoint), so an earlier next attempt shows as that time.
+    public static func summary(
+        _ s: QueueStatus, attempts: [DeliveryAttemptRecord], statusTime: Date, now: Date, notBefore: Date? = nil
+    ) -> QueueSummary {
+        let next = s.nextAttemptAt.map { next in notBefore.map { max($0, next) } ?? next }
+        return QueueSummary(
             pending: s.counts[.pending] ?? 0, inFlight: s.counts[.inFlight] ?? 0, delivered: s.counts[.delivered] ?? 0,
             dead: s.counts[.dead] ?? 0, oldestPendingAt: s.oldestPendingAge.map { statusTime.addingTimeInterval(-$0) },
-            nextRetryAt: s.nextAttemptAt, capacity: s.capacity, refused: s.refusedCount,
+            nextRetryAt: next, capacity: s.capacity, refused: s.refusedCount,
             throughput: throughput(attempts, now: now, buckets: 30, interval: 2), throughputInterval: 2)
     }
 
@@ -71,10 +73,11 @@ public enum QueueViewMapping {
 
     /// The header's endpoint state: `flushing` = a delivery runs in this process; otherwise what the delivery
     /// engine recorded for `endpoint` (`active`, `failing`, `paused`, `unreachable`). `nextAttempt` is the
-    /// queue's earliest pending attempt; `attempts` (newest first) date an outage from its first unanswered one.
+    /// queue's earliest pending attempt; `attempts` (newest first) date an outage from its first unanswered one;
+    /// `nextTry` is when the dashboard next tries an unreachable endpoint on its own.
     public static func endpointState(
         endpoint: String?, recorded: [EndpointStatus], flushing: Bool, pending: Int, nextAttempt: Date? = nil,
-        attempts: [DeliveryAttemptRecord] = []
+        attempts: [DeliveryAttemptRecord] = [], nextTry: Date? = nil
     ) -> EndpointState {
         guard let endpoint, !endpoint.isEmpty else { return .unconfigured }
         let record = recorded.first { $0.endpoint == endpoint }
@@ -83,7 +86,8 @@ public enum QueueViewMapping {
         case "unreachable":
             return .offline(
                 endpoint: endpoint, reason: record?.reason ?? "no answer",
-                since: outageStart(attempts.filter { $0.endpoint == endpoint }) ?? record?.updatedAt)
+                since: outageStart(attempts.filter { $0.endpoint == endpoint }) ?? record?.updatedAt,
+                next: flushing ? nil : nextTry)
         case "failing" where !flushing:
             return .retrying(
                 endpoint: endpoint, reason: record?.reason ?? "server error", next: pending > 0 ? nextAttempt : nil)

@@ -56,6 +56,12 @@ struct ReceiveCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Close this fraction of connections without answering (0…1).") var dropConnectionRate:
         Double = 0
     @Option(name: .long, help: "Seed of the fault generator.") var seed: UInt64 = 1
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Answer the first N webhooks, then hold every later one unanswered (tests of a flush mid-course).",
+            visibility: .hidden))
+    var holdAfter: Int?
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port \(port): expected 0…65535") }
@@ -66,6 +72,7 @@ struct ReceiveCommand: AsyncParsableCommand {
         guard (0...3_600_000).contains(latencyMs) else {
             throw ValidationError("--latency-ms \(latencyMs): expected 0…3600000")
         }
+        if let holdAfter, holdAfter < 0 { throw ValidationError("--hold-after \(holdAfter): expected 0 or more") }
         guard (1...(1 << 30)).contains(maxBodyBytes) else {
             throw ValidationError("--max-body-bytes \(maxBodyBytes): expected 1…1073741824")
         }
@@ -149,6 +156,7 @@ struct ReceiveCommand: AsyncParsableCommand {
             failRate: failRate, statusSequence: statusSequence.flatMap(Self.statuses) ?? [], retryAfter: retryAfter,
             latencyMs: latencyMs, rejectEventType: rejectEventType, dropConnectionRate: dropConnectionRate, seed: seed)
         faults.rejectWholeBatch = rejectWholeBatch
+        faults.holdAfter = holdAfter
         var configuration = ReceiverConfiguration(
             secrets: secrets, storePath: storePath, port: port, faults: faults)
         configuration.host = host
