@@ -102,11 +102,12 @@ import Testing
             counts: [.pending: 2], oldestPendingAge: 90, nextAttemptAt: now, capacity: 100, refusedCount: 0,
             endpoints: [])
         let later = now.addingTimeInterval(32)
-        #expect(QueueViewMapping.summary(status, attempts: [], statusTime: now, now: now).nextRetryAt == now)
+        #expect(QueueViewMapping.summary(status, attempts: [], statusTime: now, now: now).nextTryAt == now)
         let backingOff = QueueViewMapping.summary(status, attempts: [], statusTime: now, now: now, notBefore: later)
-        #expect(backingOff.nextRetryAt == later)
+        #expect(backingOff.nextTryAt == later)
+        #expect(backingOff.nextRetryAt == now, "the events are due: f flushes at once, without asking")
         let earlier = now.addingTimeInterval(-5)
         let over = QueueViewMapping.summary(status, attempts: [], statusTime: now, now: now, notBefore: earlier)
-        #expect(over.nextRetryAt == now, "a back-off already over changes nothing")
+        #expect(over.nextTryAt == now, "a back-off already over changes nothing")
     }
 }

@@ -122,8 +122,11 @@ import Testing
         #expect(text.contains("  ~ spec  spec.md"))
         #expect(text.contains("old " + DashboardFixtures.hash("b")))
         #expect(text.contains("new " + DashboardFixtures.hash("a")))
-        #expect(text.contains("  + research"))
+        #expect(text.contains("› + research"), "the first artifact is the chosen one")
         #expect(text.contains("  - tasks"))
+        state.detailTarget = 2
+        text = frame(data, state).joined(separator: "\n")
+        #expect(text.contains("› ~ spec  spec.md") && text.contains("  + research"))
 
         state.overlay = .detail(pane: .drift, id: "gone", scroll: 0)
         #expect(frame(data, state).joined(separator: "\n").contains("no longer in the list"))

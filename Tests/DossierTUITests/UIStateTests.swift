@@ -144,6 +144,36 @@ import Testing
         #expect(state.rows(.events, data: data, now: now).count == 6)
     }
 
+    /// Drift details: j/k choose an added, removed or changed artifact; Enter jumps to it in Artifacts, scoped to
+    /// its feature, with its events in Events (filtered on its key); a removed one goes to its events only.
+    @Test func enterOnADriftArtifactJumpsToItAndItsEvents() {
+        let data = DashboardFixtures.data()
+        var state = UIState()
+        _ = state.handle(.char("4"), data: data, layout: layout, now: now)
+        _ = state.handle(.enter, data: data, layout: layout, now: now)
+        let targets = DetailView.driftTargets(featureSlug: "042-login", data: data)
+        #expect(targets.map(\.key) == ["research", "tasks", "spec"])
+        #expect(targets.map(\.change) == [.added, .removed, .changed])
+        _ = state.handle(.char("j"), data: data, layout: layout, now: now)
+        _ = state.handle(.char("j"), data: data, layout: layout, now: now)
+        _ = state.handle(.char("j"), data: data, layout: layout, now: now)
+        #expect(state.detailTarget == 2, "stops at the last one")
+        _ = state.handle(.enter, data: data, layout: layout, now: now)
+        #expect(state.overlay == nil && state.focus == .artifacts && state.scope == "042-login")
+        #expect(state.selectedID[.artifacts] == "042-login/spec")
+        #expect(state.filters[.events] == #""artifact_key":"spec""#)
+        #expect(state.notice?.contains("spec selected in Artifacts") == true)
+
+        _ = state.handle(.char("4"), data: data, layout: layout, now: now)
+        _ = state.handle(.enter, data: data, layout: layout, now: now)
+        #expect(state.detailTarget == 0, "details open on their first artifact")
+        _ = state.handle(.char("j"), data: data, layout: layout, now: now)
+        _ = state.handle(.enter, data: data, layout: layout, now: now)
+        #expect(state.overlay == nil && state.focus == .events)
+        #expect(state.filters[.events] == #""artifact_key":"tasks""#)
+        #expect(state.notice?.contains("tasks was removed") == true)
+    }
+
     @Test func enterOpensDetailsEscClosesAndOverlayScrolls() {
         let data = DashboardFixtures.data()
         var state = UIState()
@@ -151,7 +181,10 @@ import Testing
         _ = state.handle(.enter, data: data, layout: layout, now: now)
         #expect(state.overlay == .detail(pane: .drift, id: "042-login", scroll: 0))
         _ = state.handle(.char("j"), data: data, layout: layout, now: now)
-        #expect(state.overlay == .detail(pane: .drift, id: "042-login", scroll: 1))
+        #expect(state.detailTarget == 1, "in drift details j chooses the next artifact")
+        state.overlay = .detail(pane: .events, id: data.events[0].id, scroll: 0)
+        _ = state.handle(.char("j"), data: data, layout: layout, now: now)
+        #expect(state.overlay == .detail(pane: .events, id: data.events[0].id, scroll: 1))
         _ = state.handle(.char("s"), data: data, layout: layout, now: now)  // no commands under an overlay
         #expect(state.notice == "Esc closes the overlay")
         _ = state.handle(.escape, data: data, layout: layout, now: now)

@@ -44,6 +44,15 @@ struct DashboardTruthTests {
         try await t.waitFor(
             "Drift · 042-login", "Removed (in the baseline, gone now): 1", "- plan  plan.md", "old \(oldPlan)",
             "Changed: 1", "~ spec  spec.md", "old \(oldSpec)", "new \(newSpec)", timeout: .seconds(30))
+
+        // j chooses the next artifact of the details; Enter shows it in Artifacts, its events in Events.
+        try await t.waitFor("› - plan  plan.md")
+        try t.send("j")
+        try await t.waitFor("› ~ spec  spec.md")
+        try t.send("Enter")
+        let jumped = try await t.waitFor("spec selected in Artifacts (5)", "›spec.md", timeout: .seconds(30))
+        #expect(!jumped.contains("Changed: 1"), "the details closed")
+        #expect(jumped.contains(#"/"artifact_key":"#), "Events filtered on the artifact's key")
     }
 
     @Test func readOnlyRefusesBaselineAcceptance() async throws {

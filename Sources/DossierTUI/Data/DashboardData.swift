@@ -147,7 +147,15 @@ public struct QueueSummary: Sendable, Equatable {
     public var delivered: Int
     public var dead: Int
     public var oldestPendingAt: Date?
+    /// The queue's earliest pending attempt.
     public var nextRetryAt: Date?
+    /// No delivery is tried before then: the dashboard backs off an endpoint its flushes gave up on.
+    public var notBefore: Date?
+    /// When the next delivery try happens, as the Queue pane shows it: the earliest attempt, or the back-off's
+    /// end when that is later.
+    public var nextTryAt: Date? {
+        nextRetryAt.map { next in notBefore.map { max($0, next) } ?? next }
+    }
     /// The queue cap (refuses new events beyond it) and how many events were refused so far.
     public var capacity: Int?
     public var refused: Int
@@ -158,8 +166,8 @@ public struct QueueSummary: Sendable, Equatable {
 
     public init(
         pending: Int = 0, inFlight: Int = 0, delivered: Int = 0, dead: Int = 0, oldestPendingAt: Date? = nil,
-        nextRetryAt: Date? = nil, capacity: Int? = nil, refused: Int = 0, throughput: [Int] = [],
-        throughputInterval: Int = 1
+        nextRetryAt: Date? = nil, notBefore: Date? = nil, capacity: Int? = nil, refused: Int = 0,
+        throughput: [Int] = [], throughputInterval: Int = 1
     ) {
         self.pending = pending
         self.inFlight = inFlight
@@ -167,6 +175,7 @@ public struct QueueSummary: Sendable, Equatable {
         self.dead = dead
         self.oldestPendingAt = oldestPendingAt
         self.nextRetryAt = nextRetryAt
+        self.notBefore = notBefore
         self.capacity = capacity
         self.refused = refused
         self.throughput = throughput

@@ -38,15 +38,14 @@ public enum QueueViewMapping {
 
     /// The queue summary: `s` was read at `statusTime` (its ages are relative to that), the
     /// throughput window ends at `now`. `notBefore`: no delivery is tried before then (the dashboard backs off
-    /// an unreachable endpoint), so an earlier next attempt shows as that time.
+    /// an endpoint its flushes gave up on).
     public static func summary(
         _ s: QueueStatus, attempts: [DeliveryAttemptRecord], statusTime: Date, now: Date, notBefore: Date? = nil
     ) -> QueueSummary {
-        let next = s.nextAttemptAt.map { next in notBefore.map { max($0, next) } ?? next }
-        return QueueSummary(
+        QueueSummary(
             pending: s.counts[.pending] ?? 0, inFlight: s.counts[.inFlight] ?? 0, delivered: s.counts[.delivered] ?? 0,
             dead: s.counts[.dead] ?? 0, oldestPendingAt: s.oldestPendingAge.map { statusTime.addingTimeInterval(-$0) },
-            nextRetryAt: next, capacity: s.capacity, refused: s.refusedCount,
+            nextRetryAt: s.nextAttemptAt, notBefore: notBefore, capacity: s.capacity, refused: s.refusedCount,
             throughput: throughput(attempts, now: now, buckets: 30, interval: 2), throughputInterval: 2)
     }
 

@@ -104,7 +104,7 @@ public struct KeyMap: Sendable {
         KeyBinding(keys: [.pageDown], action: .pageDown, hint: "page down", help: "one page down"),
         KeyBinding(
             keys: [.enter], action: .open, hint: "details",
-            help: "details of the selected row (in Features: scope the panes to that feature)"),
+            help: "details of the row (Features: scope to it; drift details: go to the artifact)"),
         KeyBinding(keys: [.escape], action: .back, hint: "back", help: "close the overlay, clear the filter"),
         KeyBinding(
             keys: [.char("/")], action: .filter, hint: "filter",

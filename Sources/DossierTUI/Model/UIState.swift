@@ -50,6 +50,8 @@ public struct UIState: Sendable, Equatable {
     /// True while typing a filter after `/`.
     public var editingFilter = false
     public var overlay: Overlay?
+    /// The chosen artifact in open drift details (an index into `DetailView.driftTargets`; Enter jumps to it).
+    public var detailTarget = 0
     /// The Events pane is frozen on `frozenEvents` while paused (`p`).
     public var paused = false
     public var frozenEvents: EventWindow?
@@ -265,7 +267,7 @@ public struct UIState: Sendable, Equatable {
 
         if editingFilter, editFilter(key) { return [] }
 
-        if let overlay { return handleOverlay(overlay, key, layout: layout, keyMap: keyMap) }
+        if let overlay { return handleOverlay(overlay, key, data: data, layout: layout, keyMap: keyMap) }
 
         guard let action = keyMap.action(for: key) else {
             notice = "\(key.label): no such key (? for help)"
@@ -300,10 +302,16 @@ public struct UIState: Sendable, Equatable {
         return true
     }
 
-    private mutating func handleOverlay(_ current: Overlay, _ key: KeyInput, layout: Layout?, keyMap: KeyMap)
-        -> [UICommand]
-    {
+    private mutating func handleOverlay(
+        _ current: Overlay, _ key: KeyInput, data: DashboardData, layout: Layout?, keyMap: KeyMap
+    ) -> [UICommand] {
         let page = max(1, (layout?.overlay.height ?? 10) - 3)
+        if case .detail(.drift, let slug, let scroll) = current {
+            let targets = DetailView.driftTargets(featureSlug: slug, data: data)
+            if !targets.isEmpty, handleDriftDetail(key, targets, scroll: scroll, page: page, keyMap: keyMap) {
+                return []
+            }
+        }
         var delta = 0
         switch keyMap.action(for: key) {
         case .up: delta = -1
@@ -328,6 +336,51 @@ public struct UIState: Sendable, Equatable {
         case .confirmRetryAll, .confirmAcceptBaseline, .confirmSendBackedOff: break
         }
         return []
+    }
+
+    /// Drift details with artifacts listed: j/k choose one (the view follows it), Enter jumps to it. False: the
+    /// key is handled as in any other overlay.
+    private mutating func handleDriftDetail(
+        _ key: KeyInput, _ targets: [DetailView.DriftTarget], scroll: Int, page: Int, keyMap: KeyMap
+    ) -> Bool {
+        let current = min(max(0, detailTarget), targets.count - 1)
+        let next: Int
+        switch keyMap.action(for: key) {
+        case .up: next = max(0, current - 1)
+        case .down: next = min(targets.count - 1, current + 1)
+        case .open:
+            jump(to: targets[current])
+            return true
+        default: return false
+        }
+        detailTarget = next
+        // Keep the chosen entry (its two or three lines) in view; the renderer corrects for wrapped lines.
+        let line = targets[next].line
+        var top = scroll
+        if line < top + 1 { top = max(0, line - 1) }
+        if line + 3 > top + page { top = line + 3 - page }
+        overlay = .detail(pane: .drift, id: targets[next].featureSlug, scroll: max(0, top))
+        return true
+    }
+
+    /// Closes the drift details and shows the artifact: scoped to its feature, selected in Artifacts (when the scan
+    /// still has it) and its events in Events, filtered on its key.
+    private mutating func jump(to target: DetailView.DriftTarget) {
+        overlay = nil
+        if scope != target.featureSlug { setScope(target.featureSlug) }
+        filters[.events] = "\"artifact_key\":\"\(target.key)\""
+        resetSelection(.events)
+        if target.change == .removed {
+            focus = .events
+            notice = "\(target.key) was removed (not in Artifacts); Events (1) filtered to its events (Esc clears)"
+            return
+        }
+        filters[.artifacts] = nil
+        focus = .artifacts
+        selectedID[.artifacts] = target.featureSlug + "/" + target.key
+        notice =
+            "\(target.key) selected in Artifacts (\(Pane.artifacts.rawValue)); Events (\(Pane.events.rawValue)) "
+            + "filtered to its events (Esc there clears)"
     }
 
     private mutating func perform(_ action: Action, data: DashboardData, layout: Layout?, now: Date) -> [UICommand] {
@@ -396,6 +449,7 @@ public struct UIState: Sendable, Equatable {
                 return []
             }
             overlay = .detail(pane: focus, id: row.id, scroll: 0)
+            detailTarget = 0
         case .allFeatures:
             guard scope != nil else {
                 notice = "a: already showing all features"

@@ -290,7 +290,7 @@ public enum Renderer {
         } else {
             second.append(Segment("no pending events", .dim, priority: 8))
         }
-        if let next = q.nextRetryAt, q.pending > 0 {
+        if let next = q.nextTryAt, q.pending > 0 {
             second.append(Segment((compact ? " · next " : " · next try ") + Format.due(next, now: now), priority: 7))
         }
         var third = [Segment("sent/\(q.throughputInterval)s ", .dim, priority: 2)]
@@ -363,9 +363,11 @@ public enum Renderer {
             textBox(&c, layout.overlay, title: "Help · keys (Esc closes)", lines: lines, scroll: scroll, options)
         case .detail(let pane, let id, let scroll):
             let content = DetailView.content(pane: pane, id: id, data: data, now: now)
+            let targets = pane == .drift ? DetailView.driftTargets(featureSlug: id, data: data) : []
+            let chosen = targets.isEmpty ? nil : targets[min(max(0, state.detailTarget), targets.count - 1)].line
             textBox(
                 &c, layout.overlay, title: content.title + " (Esc closes)", lines: content.lines, scroll: scroll,
-                options)
+                options, highlight: chosen)
         case .confirmRetryAll, .confirmAcceptBaseline, .confirmSendBackedOff:
             let text: String
             switch overlay {
@@ -388,20 +390,36 @@ public enum Renderer {
         }
     }
 
+    /// A bordered box of `lines` from `scroll`; `highlight` (a line of `lines`) is drawn selected and kept in view.
     static func textBox(
-        _ c: inout Canvas, _ rect: Rect, title: String, lines: [String], scroll: Int, _ options: RenderOptions
+        _ c: inout Canvas, _ rect: Rect, title: String, lines: [String], scroll: Int, _ options: RenderOptions,
+        highlight: Int? = nil
     ) {
         c.fill(rect, style: .overlay)
         c.box(rect, title: "[\(title)]", titleStyle: .focusedTitle, borderStyle: .bold, ascii: options.ascii)
         let inner = rect.inner
         // Long lines (dead reasons, errors, paths) wrap, continuing under their text.
-        let lines = lines.flatMap { line in
+        var source: [Int] = []  // the line of `lines` each wrapped line comes from
+        let wrapped = lines.enumerated().flatMap { index, line in
             let lead = String(repeating: " ", count: line.prefix { $0 == " " }.count)
-            return LineFit.wrap(TextWidth.sanitize(line), width: inner.width - 2, indent: lead + "    ")
+            let parts = LineFit.wrap(TextWidth.sanitize(line), width: inner.width - 2, indent: lead + "    ")
+            source += Array(repeating: index, count: parts.count)
+            return parts
         }
-        let top = min(scroll, max(0, lines.count - inner.height))
+        let lines = wrapped
+        var top = min(scroll, max(0, lines.count - inner.height))
+        if let highlight, let first = source.firstIndex(of: highlight) {
+            let last = source.lastIndex(of: highlight) ?? first
+            if first < top { top = first }
+            if last >= top + inner.height { top = max(0, last - inner.height + 1) }
+        }
         for (i, line) in lines.dropFirst(top).prefix(inner.height).enumerated() {
-            c.write(line, x: inner.x + 1, y: inner.y + i, style: .overlay, maxWidth: inner.width - 2)
+            let selected = highlight != nil && source[top + i] == highlight
+            if selected { c.fill(Rect(x: inner.x, y: inner.y + i, width: inner.width, height: 1), style: .selected) }
+            let text = selected ? (options.ascii ? ">" : "›") + line.dropFirst() : line
+            c.write(
+                String(text), x: inner.x + 1, y: inner.y + i, style: selected ? .selected : .overlay,
+                maxWidth: inner.width - 2)
         }
         if lines.count > inner.height {
             let more = " \(top + 1)-\(min(lines.count, top + inner.height))/\(lines.count) j/k scroll "
