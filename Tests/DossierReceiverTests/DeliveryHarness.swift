@@ -1,5 +1,6 @@
 import DossierCore
 import Foundation
+import Synchronization
 
 @testable import DossierReceiver
 
@@ -50,6 +51,9 @@ final class DeliveryHarness: Sendable {
     let queue: EventQueue
     let secret: WebhookSecret
     let storePath: String
+    /// The PostgreSQL database of this harness's receivers (created by the first one, shared by later ones, as
+    /// `storePath` is for SQLite).
+    private let postgresDatabase = Mutex<PostgresStoreSettings?>(nil)
 
     init() throws {
         directory = NSTemporaryDirectory() + "dossier-delivery-" + UUID().uuidString
@@ -59,18 +63,28 @@ final class DeliveryHarness: Sendable {
         storePath = directory + "/receiver/store.sqlite"
     }
 
-    /// A receiver on the SQLite store at `storePath`, or (`kind: .postgres`) on a fresh PostgreSQL database.
+    /// A receiver on the SQLite store at `storePath`, or (`kind: .postgres`) on this harness's PostgreSQL database
+    /// (a fresh one the first time); it accepts `secrets` (default: the harness's one secret).
     func startReceiver(
-        port: Int = 0, faults: FaultConfiguration = .init(), secret: WebhookSecret? = nil, kind: StoreKind = .sqlite
+        port: Int = 0, faults: FaultConfiguration = .init(), secrets: [WebhookSecret]? = nil,
+        kind: StoreKind = .sqlite
     ) async throws -> (WebhookReceiver, Int) {
         let configuration = ReceiverConfiguration(
-            secret: secret ?? self.secret, storePath: storePath, port: port, faults: faults)
+            secrets: secrets ?? [secret], storePath: storePath, port: port, faults: faults)
         let receiver: WebhookReceiver
         switch kind {
         case .sqlite:
             receiver = try WebhookReceiver(configuration: configuration)
         case .postgres:
-            let store = try await PostgresReceiverStore.open(try await TestPostgres.freshDatabase())
+            let existing = postgresDatabase.withLock { $0 }
+            let database: PostgresStoreSettings
+            if let existing {
+                database = existing
+            } else {
+                database = try await TestPostgres.freshDatabase()
+                postgresDatabase.withLock { $0 = database }
+            }
+            let store = try await PostgresReceiverStore.open(database)
             receiver = WebhookReceiver(configuration: configuration, store: store)
         }
         let bound = try await receiver.start()

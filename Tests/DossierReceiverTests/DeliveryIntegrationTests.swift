@@ -56,10 +56,11 @@ import Testing
         await receiver.stop()
     }
 
-    @Test func receiverRejectsTamperedBodyWrongSecretAndStaleTimestamp() async throws {
+    @Test(arguments: StoreKind.testable)
+    func receiverRejectsTamperedBodyWrongSecretAndStaleTimestamp(kind: StoreKind) async throws {
         let h = try DeliveryHarness()
         defer { h.cleanup() }
-        let (receiver, port) = try await h.startReceiver()
+        let (receiver, port) = try await h.startReceiver(kind: kind)
         let transport = HTTPWebhookTransport(requestTimeout: 10)
         let url = "http://127.0.0.1:\(port)/webhook"
         let batch = DeliveryBatch(
@@ -118,7 +119,8 @@ import Testing
         await receiver.stop()
     }
 
-    @Test func poisonEventsAmongAThousandAreDeadAndRetryRequeuesThem() async throws {
+    @Test(arguments: StoreKind.testable)
+    func poisonEventsAmongAThousandAreDeadAndRetryRequeuesThem(kind: StoreKind) async throws {
         let h = try DeliveryHarness()
         defer { h.cleanup() }
         // One poison (parity drift) event per 100; the rest cycle through the other three types.
@@ -128,7 +130,8 @@ import Testing
         for (i, p) in poison.enumerated() { events.insert(p, at: i * 100 + 37) }
         try h.queue.append(events)
         let poisonType = EventType.parityDriftDetected.rawValue
-        let (receiver, port) = try await h.startReceiver(faults: FaultConfiguration(rejectEventType: poisonType))
+        let (receiver, port) = try await h.startReceiver(
+            faults: FaultConfiguration(rejectEventType: poisonType), kind: kind)
         let worker = h.worker(port: port)
         let summary = try await worker.flush(untilEmpty: true)
         #expect(summary.delivered == 990 && summary.dead == 10)
@@ -138,7 +141,7 @@ import Testing
         #expect(try await receiver.store.eventCount() == 990)
         await receiver.stop()
         // The receiver stops rejecting; `queue retry` (retryDead) requeues and the next flush delivers.
-        let (fixed, port2) = try await h.startReceiver()
+        let (fixed, port2) = try await h.startReceiver(kind: kind)
         #expect(try h.queue.retryDead(eventIDs: nil) == 10)
         let worker2 = h.worker(port: port2)
         let again = try await worker2.flush(untilEmpty: true)
@@ -149,7 +152,8 @@ import Testing
         await fixed.stop()
     }
 
-    @Test func batchRefusedWithoutResultsIsBisectedToThePoisonEvent() async throws {
+    @Test(arguments: StoreKind.testable)
+    func batchRefusedWithoutResultsIsBisectedToThePoisonEvent(kind: StoreKind) async throws {
         let h = try DeliveryHarness()
         defer { h.cleanup() }
         var events = EventFactory.events(count: 199, typeCycle: [.artifactIndexed, .snapshotComputed])
@@ -158,7 +162,7 @@ import Testing
         try h.queue.append(events)
         var faults = FaultConfiguration(rejectEventType: EventType.parityDriftDetected.rawValue)
         faults.rejectWholeBatch = true
-        let (receiver, port) = try await h.startReceiver(faults: faults)
+        let (receiver, port) = try await h.startReceiver(faults: faults, kind: kind)
         let worker = h.worker(port: port)
         let summary = try await worker.flush(untilEmpty: true)
         await worker.shutdown()
@@ -172,11 +176,12 @@ import Testing
         await receiver.stop()
     }
 
-    @Test func unreachableReceiverPausesWithoutKillingAndLaterDelivers() async throws {
+    @Test(arguments: StoreKind.testable)
+    func unreachableReceiverPausesWithoutKillingAndLaterDelivers(kind: StoreKind) async throws {
         let h = try DeliveryHarness()
         defer { h.cleanup() }
         // Find a free port, then leave it closed.
-        let (probe, port) = try await h.startReceiver()
+        let (probe, port) = try await h.startReceiver(kind: kind)
         await probe.stop()
         let events = EventFactory.events(count: 250)
         try h.queue.append(events)
@@ -192,7 +197,7 @@ import Testing
         #expect(try h.queue.list(state: .pending, limit: 300).allSatisfy { $0.attempts == 0 })
         #expect(status.endpoints.first?.state == "unreachable")
         // It comes back on the same port.
-        let (receiver, samePort) = try await h.startReceiver(port: port)
+        let (receiver, samePort) = try await h.startReceiver(port: port, kind: kind)
         #expect(samePort == port)
         let up = try await worker.flush(untilEmpty: true)
         await worker.shutdown()
@@ -236,12 +241,13 @@ import Testing
         await receiver.stop()
     }
 
-    @Test func twoWorkersNeverSendTheSameEventTwice() async throws {
+    @Test(arguments: StoreKind.testable)
+    func twoWorkersNeverSendTheSameEventTwice(kind: StoreKind) async throws {
         let h = try DeliveryHarness()
         defer { h.cleanup() }
         let events = EventFactory.events(count: 5_000)
         try h.queue.append(events)
-        let (receiver, port) = try await h.startReceiver(faults: FaultConfiguration(latencyMs: 1))
+        let (receiver, port) = try await h.startReceiver(faults: FaultConfiguration(latencyMs: 1), kind: kind)
         // Two queue handles (two connection pools, as two processes would have) and two workers.
         let other = try EventQueue(path: h.queue.path)
         let a = h.worker(port: port) { $0.batchesPerClaim = 1 }

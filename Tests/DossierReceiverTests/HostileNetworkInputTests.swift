@@ -49,10 +49,12 @@ import Testing
         "..hidden", "~tilde", "slash%2Fencoded", "tab\there", "@at:colon", "[brackets]", "日本語",
     ]
 
-    @Test func awkwardSlugsRoundTripThroughTheBaselineEndpoint() async throws {
+    /// On either store: PostgreSQL's text columns and the SQLite store must give the same slugs back.
+    @Test(arguments: StoreKind.testable)
+    func awkwardSlugsRoundTripThroughTheBaselineEndpoint(kind: StoreKind) async throws {
         let h = try DeliveryHarness()
         defer { h.cleanup() }
-        let (receiver, port) = try await h.startReceiver()
+        let (receiver, port) = try await h.startReceiver(kind: kind)
         var events: [EventEnvelope] = []
         for (i, slug) in Self.awkwardSlugs.enumerated() {
             events.append(
@@ -97,10 +99,11 @@ import Testing
         await receiver.stop()
     }
 
-    @Test func userinfoInTheEndpointIsSentAsBasicCredentialsAndRedactedInTheAttemptLog() async throws {
+    @Test(arguments: StoreKind.testable)
+    func userinfoInTheEndpointIsSentAsBasicCredentialsAndRedactedInTheAttemptLog(kind: StoreKind) async throws {
         let h = try DeliveryHarness()
         defer { h.cleanup() }
-        let (receiver, port) = try await h.startReceiver()
+        let (receiver, port) = try await h.startReceiver(kind: kind)
         try h.queue.append(EventFactory.events(count: 2))
         let worker = h.worker(port: port) { $0.endpoint = "http://alice:hunter2@127.0.0.1:\(port)/webhook" }
         let summary = try await worker.flush(untilEmpty: true)

@@ -48,16 +48,15 @@ import Testing
             .trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    @Test func requestsSignedByPythonWithAnyAcceptedSecretPassOthersAre401() async throws {
-        let dir = NSTemporaryDirectory() + "dossier-rotation-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+    @Test(arguments: StoreKind.testable)
+    func requestsSignedByPythonWithAnyAcceptedSecretPassOthersAre401(kind: StoreKind) async throws {
+        let h = try DeliveryHarness()
+        defer { h.cleanup() }
         let old = WebhookSecret.generate()
         let new = WebhookSecret.generate()
         let unknown = WebhookSecret.generate()
-        let receiver = try await WebhookReceiver.open(
-            configuration: ReceiverConfiguration(secrets: [new, old], storePath: dir + "/store.sqlite"))
-        let port = try await receiver.start()
+        let (receiver, port) = try await h.startReceiver(secrets: [new, old], kind: kind)
+        let dir = h.directory
         let transport = HTTPWebhookTransport(requestTimeout: 10)
         let url = "http://127.0.0.1:\(port)/webhook"
         let now = Int64(Date().timeIntervalSince1970)
