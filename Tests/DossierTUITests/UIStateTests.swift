@@ -151,7 +151,7 @@ import Testing
         var state = UIState()
         _ = state.handle(.char("4"), data: data, layout: layout, now: now)
         _ = state.handle(.enter, data: data, layout: layout, now: now)
-        let targets = DetailView.driftTargets(featureSlug: "042-login", data: data)
+        let targets = DriftDetails.targets(featureSlug: "042-login", data: data)
         #expect(targets.map(\.key) == ["research", "tasks", "spec"])
         #expect(targets.map(\.change) == [.added, .removed, .changed])
         _ = state.handle(.char("j"), data: data, layout: layout, now: now)

@@ -50,7 +50,7 @@ public struct UIState: Sendable, Equatable {
     /// True while typing a filter after `/`.
     public var editingFilter = false
     public var overlay: Overlay?
-    /// The chosen artifact in open drift details (an index into `DetailView.driftTargets`; Enter jumps to it).
+    /// The chosen artifact in open drift details (an index into `DriftDetails.targets`; Enter jumps to it).
     public var detailTarget = 0
     /// The Events pane is frozen on `frozenEvents` while paused (`p`).
     public var paused = false
@@ -307,7 +307,7 @@ public struct UIState: Sendable, Equatable {
     ) -> [UICommand] {
         let page = max(1, (layout?.overlay.height ?? 10) - 3)
         if case .detail(.drift, let slug, let scroll) = current {
-            let targets = DetailView.driftTargets(featureSlug: slug, data: data)
+            let targets = DriftDetails.targets(featureSlug: slug, data: data)
             if !targets.isEmpty, handleDriftDetail(key, targets, scroll: scroll, page: page, keyMap: keyMap) {
                 return []
             }
@@ -341,7 +341,7 @@ public struct UIState: Sendable, Equatable {
     /// Drift details with artifacts listed: j/k choose one (the view follows it), Enter jumps to it. False: the
     /// key is handled as in any other overlay.
     private mutating func handleDriftDetail(
-        _ key: KeyInput, _ targets: [DetailView.DriftTarget], scroll: Int, page: Int, keyMap: KeyMap
+        _ key: KeyInput, _ targets: [DriftDetails.Target], scroll: Int, page: Int, keyMap: KeyMap
     ) -> Bool {
         let current = min(max(0, detailTarget), targets.count - 1)
         let next: Int
@@ -365,7 +365,7 @@ public struct UIState: Sendable, Equatable {
 
     /// Closes the drift details and shows the artifact: scoped to its feature, selected in Artifacts (when the scan
     /// still has it) and its events in Events, filtered on its key.
-    private mutating func jump(to target: DetailView.DriftTarget) {
+    private mutating func jump(to target: DriftDetails.Target) {
         overlay = nil
         if scope != target.featureSlug { setScope(target.featureSlug) }
         filters[.events] = "\"artifact_key\":\"\(target.key)\""

@@ -363,7 +363,7 @@ public enum Renderer {
             textBox(&c, layout.overlay, title: "Help · keys (Esc closes)", lines: lines, scroll: scroll, options)
         case .detail(let pane, let id, let scroll):
             let content = DetailView.content(pane: pane, id: id, data: data, now: now)
-            let targets = pane == .drift ? DetailView.driftTargets(featureSlug: id, data: data) : []
+            let targets = pane == .drift ? DriftDetails.targets(featureSlug: id, data: data) : []
             let chosen = targets.isEmpty ? nil : targets[min(max(0, state.detailTarget), targets.count - 1)].line
             textBox(
                 &c, layout.overlay, title: content.title + " (Esc closes)", lines: content.lines, scroll: scroll,
