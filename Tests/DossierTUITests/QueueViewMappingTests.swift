@@ -62,6 +62,18 @@ import Testing
             QueueViewMapping.endpointState(
                 endpoint: "http://x", recorded: rec("unreachable", "refused"), flushing: false, pending: 3)
                 == .offline(endpoint: "http://x", reason: "refused", since: now))
+        // The dashboard's next try of an unreachable endpoint shows while events wait for it, never when none do.
+        let retry = now.addingTimeInterval(16)
+        #expect(
+            QueueViewMapping.endpointState(
+                endpoint: "http://x", recorded: rec("unreachable", "refused"), flushing: false, pending: 3,
+                nextTry: retry)
+                == .offline(endpoint: "http://x", reason: "refused", since: now, next: retry))
+        #expect(
+            QueueViewMapping.endpointState(
+                endpoint: "http://x", recorded: rec("unreachable", "refused"), flushing: false, pending: 0,
+                nextTry: retry)
+                == .offline(endpoint: "http://x", reason: "refused", since: now))
         // Named by what happens: the retry time, what to check, since when it is down.
         let next = now.addingTimeInterval(72)
         #expect(

@@ -73,7 +73,7 @@ public enum QueueViewMapping {
     /// The header's endpoint state: `flushing` = a delivery runs in this process; otherwise what the delivery
     /// engine recorded for `endpoint` (`active`, `failing`, `paused`, `unreachable`). `nextAttempt` is the
     /// queue's earliest pending attempt; `attempts` (newest first) date an outage from its first unanswered one;
-    /// `nextTry` is when the dashboard next tries an unreachable endpoint on its own.
+    /// `nextTry` is when the dashboard next tries an unreachable endpoint on its own (shown only while events wait).
     public static func endpointState(
         endpoint: String?, recorded: [EndpointStatus], flushing: Bool, pending: Int, nextAttempt: Date? = nil,
         attempts: [DeliveryAttemptRecord] = [], nextTry: Date? = nil
@@ -86,7 +86,7 @@ public enum QueueViewMapping {
             return .offline(
                 endpoint: endpoint, reason: record?.reason ?? "no answer",
                 since: outageStart(attempts.filter { $0.endpoint == endpoint }) ?? record?.updatedAt,
-                next: flushing ? nil : nextTry)
+                next: flushing || pending == 0 ? nil : nextTry)
         case "failing" where !flushing:
             return .retrying(
                 endpoint: endpoint, reason: record?.reason ?? "server error", next: pending > 0 ? nextAttempt : nil)
